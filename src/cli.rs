@@ -1,0 +1,260 @@
+//! The command line, as `shared/API.md` names it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Catalog;
+use crate::render::{
+    Color, FontChoice, Format, Outline, Remix, Renderer, Style, Template, output_size,
+};
+
+/// Supporters remix the campaign's official photos.
+#[derive(Debug, Parser)]
+#[command(name = "jalsa", version, about)]
+pub struct Cli {
+    /// What to do; without one, `serve`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The folder of bundled official photos.
+    #[arg(
+        long,
+        env = "JALSA_TEMPLATES",
+        default_value = "templates",
+        global = true
+    )]
+    pub templates: PathBuf,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the service (the default).
+    Serve,
+    /// Render one remix to a file: no server, no storage.
+    Render(RenderArgs),
+    /// List the templates: id, title, size, boxes.
+    Templates,
+    /// Render distinct remixes in process and print timings as one JSON line.
+    Bench(BenchArgs),
+}
+
+/// Which photo to remix.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct Source {
+    /// A bundled template's id.
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Any photo (JPEG, PNG or WebP), with a caption box at the top and one at the bottom.
+    #[arg(long)]
+    pub photo: Option<PathBuf>,
+}
+
+/// `jalsa render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    source: Source,
+    /// A caption; repeat it for each text box, in the template's box order.
+    #[arg(long = "text")]
+    texts: Vec<String>,
+    /// jpg, png or webp; default from the output file's extension, else jpg.
+    #[arg(long)]
+    format: Option<Format>,
+    /// Output width in pixels (the height keeps the photo's shape).
+    #[arg(long)]
+    width: Option<u32>,
+    /// Caption fill: a colour name or #RRGGBB (default: the box's, white).
+    #[arg(long)]
+    color: Option<Color>,
+    /// Caption outline: a colour name, #RRGGBB or none (default: the box's, black).
+    #[arg(long)]
+    outline: Option<Outline>,
+    /// auto, anton, noto-sans, nastaliq or naskh (default auto: by script of each run).
+    #[arg(long)]
+    font: Option<FontChoice>,
+    /// Keep the captions' letter case instead of uppercasing them.
+    #[arg(long)]
+    keep_case: bool,
+    /// Write the 1200x630 link-preview card instead of the remix.
+    #[arg(long)]
+    card: bool,
+    /// The file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+/// `jalsa bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    source: Source,
+    /// How many distinct remixes.
+    #[arg(long, default_value_t = 200)]
+    count: usize,
+    /// Output width in pixels.
+    #[arg(long)]
+    width: Option<u32>,
+    /// jpg, png or webp.
+    #[arg(long, default_value = "jpg")]
+    format: Format,
+}
+
+/// Runs the command line; the error is one line for stderr.
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            Err("the web service is not built yet; use `jalsa render` and `jalsa templates`".into())
+        }
+        Command::Render(args) => render(&cli.templates, args),
+        Command::Templates => list(&cli.templates),
+        Command::Bench(args) => bench(&cli.templates, args),
+    }
+}
+
+fn load_catalog(dir: &std::path::Path) -> Result<Catalog, String> {
+    Catalog::load(dir).map_err(|e| e.to_string())
+}
+
+fn source(dir: &std::path::Path, source: &Source) -> Result<Arc<Template>, String> {
+    if let Some(path) = &source.photo {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Template::from_photo(&bytes)
+            .map(Arc::new)
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let catalog = load_catalog(dir)?;
+    match &source.template {
+        Some(id) => catalog.get(id).cloned().ok_or_else(|| {
+            let ids: Vec<_> = catalog.all().iter().map(|t| t.id.to_string()).collect();
+            format!("no template {id:?}; there are: {}", ids.join(", "))
+        }),
+        None => catalog
+            .all()
+            .first()
+            .cloned()
+            .ok_or_else(|| format!("{} holds no templates", dir.display())),
+    }
+}
+
+fn render(dir: &std::path::Path, args: RenderArgs) -> Result<(), String> {
+    if args.source.template.is_none() && args.source.photo.is_none() {
+        return Err("say what to remix: --template ID or --photo FILE".into());
+    }
+    let template = source(dir, &args.source)?;
+    let format = args
+        .format
+        .or_else(|| Format::from_path(&args.output))
+        .unwrap_or(Format::Jpeg);
+    let remix = Remix {
+        captions: args.texts,
+        style: Style {
+            color: args.color,
+            outline: args.outline,
+            font: args.font,
+            uppercase: args.keep_case.then_some(false),
+        },
+        format,
+        width: args.width,
+    };
+    let renderer = Renderer::new();
+    let rendered = if args.card {
+        renderer.render_card(&template, &remix)
+    } else {
+        renderer.render(&template, &remix)
+    }
+    .map_err(|e| e.to_string())?;
+    // Write beside the target and rename, so a failed run never leaves half a file.
+    let partial = args.output.with_extension("partial");
+    std::fs::write(&partial, &rendered.bytes)
+        .and_then(|()| std::fs::rename(&partial, &args.output))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            format!("{}: {e}", args.output.display())
+        })
+}
+
+fn list(dir: &std::path::Path) -> Result<(), String> {
+    let catalog = load_catalog(dir)?;
+    println!("{:<16} {:<32} {:>10} {:>6}", "ID", "TITLE", "SIZE", "BOXES");
+    for t in catalog.all() {
+        let (w, h) = t.size();
+        println!(
+            "{:<16} {:<32} {:>10} {:>6}",
+            t.id,
+            t.spec.title,
+            format!("{w}x{h}"),
+            t.spec.boxes.len()
+        );
+    }
+    Ok(())
+}
+
+/// Captions that differ on every remix, so nothing is reused between them.
+fn bench_captions(i: usize, boxes: usize) -> Vec<String> {
+    const WORDS: [&str; 12] = [
+        "hope",
+        "change",
+        "ballot",
+        "jalsa",
+        "youth",
+        "vote",
+        "tomorrow",
+        "together",
+        "rally",
+        "justice",
+        "priceless",
+        "future",
+    ];
+    let top = format!("{} is {} #{i}", WORDS[i % 12], WORDS[(i / 12 + 3) % 12]);
+    let bottom = format!(
+        "for everything else there is the {} {}",
+        WORDS[(i + 5) % 12],
+        i * 7
+    );
+    [top, bottom].into_iter().take(boxes.max(1)).collect()
+}
+
+fn bench(dir: &std::path::Path, args: BenchArgs) -> Result<(), String> {
+    if args.count == 0 {
+        return Err("--count must be at least 1".into());
+    }
+    let template = source(dir, &args.source)?;
+    output_size(&template, args.width).map_err(|e| e.to_string())?;
+    let renderer = Renderer::new();
+    let remix = |i| Remix {
+        captions: bench_captions(i, template.spec.boxes.len()),
+        style: Style::default(),
+        format: args.format,
+        width: args.width,
+    };
+    // The first render scales and encodes the photo once, as a server does at start-up.
+    renderer
+        .render(&template, &remix(usize::MAX / 2))
+        .map_err(|e| e.to_string())?;
+    let mut times = Vec::with_capacity(args.count);
+    for i in 0..args.count {
+        let remix = remix(i);
+        let start = Instant::now();
+        renderer
+            .render(&template, &remix)
+            .map_err(|e| e.to_string())?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    times.sort_by(f64::total_cmp);
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{}",
+        serde_json::json!({
+            "count": args.count,
+            "median_ms": (pick(0.5) * 1000.0).round() / 1000.0,
+            "p99_ms": (pick(0.99) * 1000.0).round() / 1000.0,
+            "per_core_per_s": (1000.0 / mean).round(),
+        })
+    );
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! jalsa: supporters remix a campaign's official photos.
+//!
+//! The renderer ([`render`]) is pure: a template photo and captions become image bytes.
+//! [`catalog`] reads the bundled official photos; [`cli`] is the command line.
+
+pub mod catalog;
+pub mod cli;
+pub mod render;

@@ -1,0 +1,141 @@
+//! Caption colours: a small named palette or `#RRGGBB`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An opaque sRGB colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Color(pub [u8; 3]);
+
+/// The named colours, in the order the form offers them. Green and red are the campaign's.
+pub const PALETTE: [(&str, Color); 10] = [
+    ("white", Color([255, 255, 255])),
+    ("black", Color([0, 0, 0])),
+    ("yellow", Color([255, 221, 0])),
+    ("green", Color([0, 122, 61])),
+    ("red", Color([213, 32, 39])),
+    ("blue", Color([0, 82, 180])),
+    ("orange", Color([255, 140, 0])),
+    ("pink", Color([255, 105, 180])),
+    ("grey", Color([128, 128, 128])),
+    ("cyan", Color([0, 200, 220])),
+];
+
+impl Color {
+    /// White, the default caption fill.
+    pub const WHITE: Color = Color([255, 255, 255]);
+    /// Black, the default outline.
+    pub const BLACK: Color = Color([0, 0, 0]);
+}
+
+impl std::str::FromStr for Color {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(hex) = s.strip_prefix('#') {
+            if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+                return Ok(Color([(v >> 16) as u8, (v >> 8) as u8, v as u8]));
+            }
+            return Err(format!("colour {s:?} is not #RRGGBB"));
+        }
+        let lower = s.to_ascii_lowercase();
+        let lower = if lower == "gray" {
+            "grey".into()
+        } else {
+            lower
+        };
+        PALETTE
+            .iter()
+            .find(|(name, _)| *name == lower)
+            .map(|&(_, c)| c)
+            .ok_or_else(|| {
+                let names: Vec<_> = PALETTE.iter().map(|(n, _)| *n).collect();
+                format!(
+                    "unknown colour {s:?}; use #RRGGBB or one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Color {
+    /// The palette name where there is one, `#rrggbb` otherwise.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match PALETTE.iter().find(|(_, c)| c == self) {
+            Some((name, _)) => f.write_str(name),
+            None => write!(f, "#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2]),
+        }
+    }
+}
+
+impl Serialize for Color {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An outline colour, or none at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Outline(pub Option<Color>);
+
+impl std::str::FromStr for Outline {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("none") {
+            Ok(Outline(None))
+        } else {
+            s.parse().map(|c| Outline(Some(c)))
+        }
+    }
+}
+
+impl std::fmt::Display for Outline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(c) => c.fmt(f),
+            None => f.write_str("none"),
+        }
+    }
+}
+
+impl Serialize for Outline {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Outline {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_names_and_hex() {
+        assert_eq!("White".parse::<Color>(), Ok(Color::WHITE));
+        assert_eq!("#00ff80".parse::<Color>(), Ok(Color([0, 255, 128])));
+        assert_eq!("none".parse::<Outline>(), Ok(Outline(None)));
+        assert!("#12345".parse::<Color>().is_err());
+        assert!("mauve".parse::<Color>().unwrap_err().contains("white"));
+    }
+
+    #[test]
+    fn displays_names_then_hex() {
+        assert_eq!(Color::BLACK.to_string(), "black");
+        assert_eq!(Color([1, 2, 3]).to_string(), "#010203");
+    }
+}

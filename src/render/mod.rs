@@ -1,0 +1,452 @@
+//! The renderer: an official photo and captions become image bytes.
+//!
+//! Pure and synchronous: no I/O, no async, no HTTP. The same template, captions, style and
+//! options always give the same bytes in a build, which content-hash deduplication relies
+//! on. The only state is a cache of template photos scaled to the widths asked for, with
+//! their JPEG encodings for strip splicing.
+
+pub mod color;
+pub mod draw;
+pub mod encode;
+pub mod fit;
+pub mod fonts;
+pub mod shape;
+pub mod template;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use image::{RgbImage, imageops};
+use serde::{Deserialize, Serialize};
+
+pub use color::{Color, Outline};
+pub use encode::Format;
+pub use fonts::FontChoice;
+pub use template::{Template, TemplateId, TemplateSpec, TextBox};
+
+use draw::{Canvas, Paint};
+use encode::{JpegBase, MCU_ROWS};
+use fit::{FitError, Layout, Placement, Rect};
+use shape::TextError;
+
+/// Changes whenever the same request would give different bytes: part of every request key.
+pub const RENDERER_VERSION: u32 = 1;
+/// The longest caption, in characters.
+pub const MAX_CAPTION_CHARS: usize = 200;
+/// The widest output, in pixels.
+pub const MAX_WIDTH: u32 = 2048;
+/// The narrowest output, in pixels.
+pub const MIN_WIDTH: u32 = 64;
+/// The link-preview card's size, as Facebook and X ask for.
+pub const CARD_SIZE: (u32, u32) = (1200, 630);
+/// The largest card, in bytes, that every share crawler accepts.
+pub const CARD_MAX_BYTES: usize = 300_000;
+
+/// Style asked for by a remix; anything left `None` is the box's own default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Style {
+    /// Caption fill.
+    pub color: Option<Color>,
+    /// Caption outline, or none.
+    pub outline: Option<Outline>,
+    /// Faces.
+    pub font: Option<FontChoice>,
+    /// Whether cased scripts are uppercased.
+    pub uppercase: Option<bool>,
+}
+
+/// Everything that decides a remix's picture, apart from the template.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Remix {
+    /// One caption per text box, in box order; fewer captions leave boxes empty.
+    pub captions: Vec<String>,
+    /// Style asked for.
+    pub style: Style,
+    /// Output format.
+    pub format: Format,
+    /// Output width in pixels; `None` keeps the photo's width.
+    pub width: Option<u32>,
+}
+
+/// A finished picture.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// Encoded image.
+    pub bytes: Vec<u8>,
+    /// Format of `bytes`.
+    pub format: Format,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Why a remix cannot be rendered. Each names the caption (counting from 1) and the limit.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RenderError {
+    /// More captions than boxes.
+    #[error("{given} captions were given; this photo has {boxes} text boxes")]
+    TooManyCaptions {
+        /// Captions given.
+        given: usize,
+        /// Boxes in the template.
+        boxes: usize,
+    },
+    /// A caption over the character limit.
+    #[error("caption {index} has {chars} characters; the limit is {MAX_CAPTION_CHARS}")]
+    CaptionTooLong {
+        /// Which caption.
+        index: usize,
+        /// Its length.
+        chars: usize,
+    },
+    /// A caption that cannot fit at a legible size.
+    #[error(
+        "caption {index} does not fit its box even at the smallest legible size ({min_size} px); shorten it"
+    )]
+    DoesNotFit {
+        /// Which caption.
+        index: usize,
+        /// The smallest size tried.
+        min_size: u32,
+    },
+    /// A caption with more lines than its box allows.
+    #[error("caption {index} has {lines} lines; its box takes at most {max}")]
+    TooManyLines {
+        /// Which caption.
+        index: usize,
+        /// Lines asked for.
+        lines: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A character no bundled font can draw.
+    #[error("caption {index} contains {} ({ch:?}), which no bundled font can draw", codepoint(*ch))]
+    Unsupported {
+        /// Which caption.
+        index: usize,
+        /// The character.
+        ch: char,
+    },
+    /// An output width outside the limits.
+    #[error("width {width} is out of range; use {MIN_WIDTH} to {MAX_WIDTH} pixels")]
+    BadWidth {
+        /// The width asked for.
+        width: u32,
+    },
+    /// An output whose height would be unreasonable for the photo's shape.
+    #[error("the output would be {height} pixels tall; the limit is {MAX_HEIGHT}")]
+    TooTall {
+        /// The height it would have.
+        height: u32,
+    },
+}
+
+/// The tallest output, in pixels.
+pub const MAX_HEIGHT: u32 = 4096;
+
+fn codepoint(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+impl RenderError {
+    /// A stable machine-readable code for the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RenderError::TooManyCaptions { .. } => "too_many_captions",
+            RenderError::CaptionTooLong { .. } => "caption_too_long",
+            RenderError::DoesNotFit { .. } => "caption_does_not_fit",
+            RenderError::TooManyLines { .. } => "too_many_lines",
+            RenderError::Unsupported { .. } => "unsupported_character",
+            RenderError::BadWidth { .. } => "bad_width",
+            RenderError::TooTall { .. } => "bad_width",
+        }
+    }
+}
+
+/// A template photo at one output width, with its JPEG encoding made on first need.
+struct Scaled {
+    image: RgbImage,
+    jpeg: OnceLock<JpegBase>,
+    last_used: std::sync::atomic::AtomicU64,
+}
+
+type ScaledKey = (blake3::Hash, u32);
+
+/// Renders remixes. Cheap to share between threads; holds the scaled-photo cache.
+pub struct Renderer {
+    scaled: Mutex<HashMap<ScaledKey, Arc<Scaled>>>,
+    clock: std::sync::atomic::AtomicU64,
+    capacity: usize,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Renderer::new()
+    }
+}
+
+impl Renderer {
+    /// A renderer that keeps up to 32 scaled photos.
+    pub fn new() -> Renderer {
+        Renderer {
+            scaled: Mutex::new(HashMap::new()),
+            clock: Default::default(),
+            capacity: 32,
+        }
+    }
+
+    /// Renders a remix.
+    pub fn render(&self, template: &Template, remix: &Remix) -> Result<Rendered, RenderError> {
+        let (width, height) = output_size(template, remix.width)?;
+        let layouts = lay_out(template, remix, width, height)?;
+        let scaled = self.scaled(template, width, height);
+        let bytes = match remix.format {
+            Format::Jpeg => {
+                let base = scaled
+                    .jpeg
+                    .get_or_init(|| JpegBase::new(&scaled.image, encode::JPEG_QUALITY));
+                splice(base, &scaled.image, &layouts)
+            }
+            Format::Png => encode::png(&compose(&scaled.image, &layouts)),
+            Format::WebP => encode::webp(&compose(&scaled.image, &layouts)),
+        };
+        Ok(Rendered {
+            bytes,
+            format: remix.format,
+            width,
+            height,
+        })
+    }
+
+    /// Renders the 1200x630 link-preview card: the whole remix fitted inside, on a blurred,
+    /// darkened copy of itself. A JPEG under [`CARD_MAX_BYTES`].
+    pub fn render_card(&self, template: &Template, remix: &Remix) -> Result<Rendered, RenderError> {
+        let (card_w, card_h) = CARD_SIZE;
+        let (pw, ph) = template.size();
+        let fit_scale = (card_w as f32 / pw as f32).min(card_h as f32 / ph as f32);
+        let width = ((pw as f32 * fit_scale).round() as u32).clamp(MIN_WIDTH, card_w);
+        let (width, height) = output_size(template, Some(width))?;
+        let layouts = lay_out(template, remix, width, height)?;
+        let scaled = self.scaled(template, width, height);
+        let remix_pixels = compose(&scaled.image, &layouts);
+
+        let mut card = backdrop(&remix_pixels, card_w, card_h);
+        let (x, y) = (
+            (card_w - width.min(card_w)) / 2,
+            (card_h - height.min(card_h)) / 2,
+        );
+        imageops::replace(&mut card, &remix_pixels, i64::from(x), i64::from(y));
+        let mut quality = 85;
+        let bytes = loop {
+            let bytes = encode::jpeg(&card, quality);
+            if bytes.len() <= CARD_MAX_BYTES || quality <= 40 {
+                break bytes;
+            }
+            quality -= 10;
+        };
+        Ok(Rendered {
+            bytes,
+            format: Format::Jpeg,
+            width: card_w,
+            height: card_h,
+        })
+    }
+
+    fn scaled(&self, template: &Template, width: u32, height: u32) -> Arc<Scaled> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let key = (template.photo_hash, width);
+        let now = self.clock.fetch_add(1, Relaxed);
+        if let Some(hit) = self.scaled.lock().expect("scaled cache").get(&key) {
+            hit.last_used.store(now, Relaxed);
+            return hit.clone();
+        }
+        // Scale outside the lock: it takes tens of milliseconds and other widths may be busy.
+        let image = if template.size() == (width, height) {
+            (*template.photo).clone()
+        } else {
+            imageops::resize(
+                &*template.photo,
+                width,
+                height,
+                imageops::FilterType::Lanczos3,
+            )
+        };
+        let made = Arc::new(Scaled {
+            image,
+            jpeg: OnceLock::new(),
+            last_used: now.into(),
+        });
+        let mut cache = self.scaled.lock().expect("scaled cache");
+        if cache.len() >= self.capacity
+            && let Some(oldest) = cache
+                .iter()
+                .min_by_key(|(_, s)| s.last_used.load(Relaxed))
+                .map(|(k, _)| *k)
+        {
+            cache.remove(&oldest);
+        }
+        cache.entry(key).or_insert(made).clone()
+    }
+}
+
+/// The output size for a requested width, keeping the photo's aspect ratio.
+pub fn output_size(template: &Template, width: Option<u32>) -> Result<(u32, u32), RenderError> {
+    let (pw, ph) = template.size();
+    let width = width.unwrap_or(pw.min(MAX_WIDTH));
+    if !(MIN_WIDTH..=MAX_WIDTH).contains(&width) {
+        return Err(RenderError::BadWidth { width });
+    }
+    let height = ((u64::from(width) * u64::from(ph) + u64::from(pw) / 2) / u64::from(pw)).max(1);
+    if height > u64::from(MAX_HEIGHT) {
+        return Err(RenderError::TooTall {
+            height: height.min(u64::from(u32::MAX)) as u32,
+        });
+    }
+    Ok((width, height as u32))
+}
+
+/// Cleans, shapes and fits every caption into its box at this output size.
+fn lay_out(
+    template: &Template,
+    remix: &Remix,
+    width: u32,
+    height: u32,
+) -> Result<Vec<(Layout, Paint)>, RenderError> {
+    let boxes = &template.spec.boxes;
+    if remix.captions.len() > boxes.len() {
+        return Err(RenderError::TooManyCaptions {
+            given: remix.captions.len(),
+            boxes: boxes.len(),
+        });
+    }
+    let min_size = (0.025 * width.min(height) as f32).max(9.0).round();
+    let mut layouts = Vec::new();
+    for (i, (caption, text_box)) in remix.captions.iter().zip(boxes).enumerate() {
+        let index = i + 1;
+        let chars = caption.chars().count();
+        if chars > MAX_CAPTION_CHARS {
+            return Err(RenderError::CaptionTooLong { index, chars });
+        }
+        let defaults = text_box.style;
+        let uppercase = remix.style.uppercase.unwrap_or(defaults.uppercase);
+        let text = shape::clean(caption, uppercase);
+        if text.is_empty() {
+            continue;
+        }
+        let font = remix.style.font.unwrap_or(defaults.font);
+        let shaped = shape::shape(&text, font).map_err(|e| match e {
+            TextError::Uncovered(ch) => RenderError::Unsupported { index, ch },
+        })?;
+        let outline = remix.style.outline.unwrap_or(defaults.outline).0;
+        let (w, h) = (width as f32, height as f32);
+        let placement = Placement {
+            area: Rect {
+                x0: text_box.x * w,
+                y0: text_box.y * h,
+                x1: ((text_box.x + text_box.width) * w).min(w),
+                y1: ((text_box.y + text_box.height) * h).min(h),
+            },
+            align: text_box.align,
+            anchor: text_box.anchor,
+            max_lines: text_box.max_lines as usize,
+            outline: outline.is_some(),
+            min_size,
+        };
+        let layout = fit::fit(&shaped, &placement).map_err(|e| match e {
+            FitError::DoesNotFit { min_size } => RenderError::DoesNotFit {
+                index,
+                min_size: min_size.round() as u32,
+            },
+            FitError::TooManyLines { lines, max } => {
+                RenderError::TooManyLines { index, lines, max }
+            }
+        })?;
+        let paint = Paint {
+            fill: remix.style.color.unwrap_or(defaults.color),
+            outline,
+        };
+        layouts.push((layout, paint));
+    }
+    Ok(layouts)
+}
+
+/// The photo with every caption drawn, all pixels.
+fn compose(photo: &RgbImage, layouts: &[(Layout, Paint)]) -> RgbImage {
+    let mut image = photo.clone();
+    let (width, height) = image.dimensions();
+    let mut canvas = Canvas {
+        pixels: &mut image,
+        width,
+        y0: 0,
+        height,
+    };
+    for (layout, paint) in layouts {
+        draw::draw(&mut canvas, layout, *paint);
+    }
+    image
+}
+
+/// A JPEG of the photo with captions, re-encoding only the MCU rows the captions touch.
+fn splice(base: &JpegBase, photo: &RgbImage, layouts: &[(Layout, Paint)]) -> Vec<u8> {
+    let (width, height) = photo.dimensions();
+    // MCU rows each caption touches, merged where they meet.
+    let mut spans: Vec<(u32, u32, Vec<usize>)> = Vec::new();
+    let mut order: Vec<usize> = (0..layouts.len()).collect();
+    order.sort_by(|&a, &b| layouts[a].0.ink.y0.total_cmp(&layouts[b].0.ink.y0));
+    for i in order {
+        let (y0, y1) = draw::ink_rows(&layouts[i].0.ink, height);
+        if y0 >= y1 {
+            continue;
+        }
+        let (first, end) = (y0 / MCU_ROWS, y1.div_ceil(MCU_ROWS));
+        match spans.last_mut() {
+            Some(span) if first <= span.1 => {
+                span.1 = span.1.max(end);
+                span.2.push(i);
+            }
+            _ => spans.push((first, end, vec![i])),
+        }
+    }
+    let stride = width as usize * 3;
+    let bands: Vec<_> = spans
+        .iter()
+        .map(|(first, end, members)| {
+            let (top, bottom) = (first * MCU_ROWS, (end * MCU_ROWS).min(height));
+            let mut pixels =
+                photo.as_raw()[top as usize * stride..bottom as usize * stride].to_vec();
+            let mut canvas = Canvas {
+                pixels: &mut pixels,
+                width,
+                y0: top,
+                height: bottom - top,
+            };
+            for &i in members {
+                draw::draw(&mut canvas, &layouts[i].0, layouts[i].1);
+            }
+            base.encode_band(&pixels, *first)
+        })
+        .collect();
+    base.splice(&bands)
+}
+
+/// The card's background: the remix scaled to cover the card, blurred and darkened.
+fn backdrop(remix: &RgbImage, width: u32, height: u32) -> RgbImage {
+    // Blur at a tenth of the size: the same look for a fraction of the work.
+    let (sw, sh) = (width / 10, height / 10);
+    let cover = (sw as f32 / remix.width() as f32).max(sh as f32 / remix.height() as f32);
+    let (cw, ch) = (
+        ((remix.width() as f32 * cover).ceil() as u32).max(sw),
+        ((remix.height() as f32 * cover).ceil() as u32).max(sh),
+    );
+    let small = imageops::resize(remix, cw, ch, imageops::FilterType::Triangle);
+    let small = imageops::crop_imm(&small, (cw - sw) / 2, (ch - sh) / 2, sw, sh).to_image();
+    let mut small = imageops::blur(&small, 2.5);
+    for p in small.pixels_mut() {
+        for c in &mut p.0 {
+            *c = (u32::from(*c) * 45 / 100) as u8;
+        }
+    }
+    imageops::resize(&small, width, height, imageops::FilterType::Triangle)
+}

@@ -1,0 +1,356 @@
+//! An official photo and its text boxes, validated.
+//!
+//! `template.toml` describes the boxes as fractions of the photo, so one description serves
+//! every output width. Everything is checked when a template is built: a template that
+//! exists is one the renderer can draw on.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use image::RgbImage;
+use serde::{Deserialize, Serialize};
+
+use super::color::{Color, Outline};
+use super::fonts::FontChoice;
+
+/// The most boxes a template or a remix may have.
+pub const MAX_BOXES: usize = 6;
+
+/// A template's id: its folder name, 1 to 40 of `a-z`, `0-9` and `-`, starting with a letter
+/// or digit. One that parsed is safe in a path and a URL.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TemplateId(String);
+
+impl TemplateId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for TemplateId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = (1..=40).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-');
+        if ok {
+            Ok(TemplateId(s.to_owned()))
+        } else {
+            Err(format!(
+                "template id {s:?} must be 1 to 40 of a-z, 0-9 and '-', not starting with '-'"
+            ))
+        }
+    }
+}
+
+impl fmt::Display for TemplateId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+/// Where a line sits across its box. `Start` and `End` follow the paragraph's direction:
+/// start is the right edge for an Urdu line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    /// Left edge.
+    Left,
+    /// Centred.
+    #[default]
+    Center,
+    /// Right edge.
+    Right,
+    /// Left for left-to-right text, right for right-to-left.
+    Start,
+    /// Right for left-to-right text, left for right-to-left.
+    End,
+}
+
+/// Where the block of lines sits up and down its box.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anchor {
+    /// Against the top edge.
+    Top,
+    /// Centred.
+    #[default]
+    Middle,
+    /// Against the bottom edge.
+    Bottom,
+}
+
+/// How a box draws its caption unless the remix asks otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoxStyle {
+    /// Uppercase cased scripts (Latin, Cyrillic, Greek); Urdu has no case and is untouched.
+    pub uppercase: bool,
+    /// Fill colour.
+    pub color: Color,
+    /// Outline colour, or none.
+    pub outline: Outline,
+    /// Faces to use.
+    pub font: FontChoice,
+}
+
+impl Default for BoxStyle {
+    fn default() -> Self {
+        BoxStyle {
+            uppercase: true,
+            color: Color::WHITE,
+            outline: Outline(Some(Color::BLACK)),
+            font: FontChoice::Auto,
+        }
+    }
+}
+
+/// A text box, as fractions of the photo's width and height.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextBox {
+    /// Left edge, 0 to 1.
+    pub x: f32,
+    /// Top edge, 0 to 1.
+    pub y: f32,
+    /// Width, fraction of the photo's width.
+    pub width: f32,
+    /// Height, fraction of the photo's height.
+    pub height: f32,
+    /// Horizontal alignment of each line.
+    #[serde(default)]
+    pub align: Align,
+    /// Vertical position of the block of lines.
+    #[serde(default)]
+    pub anchor: Anchor,
+    /// The most lines a caption may take in this box.
+    #[serde(default = "default_max_lines")]
+    pub max_lines: u32,
+    /// The box's default style.
+    #[serde(default)]
+    pub style: BoxStyle,
+}
+
+fn default_max_lines() -> u32 {
+    3
+}
+
+impl TextBox {
+    /// The classic meme layout for a photo with no description of its own: a caption across
+    /// the top and one across the bottom.
+    pub fn top_and_bottom() -> Vec<TextBox> {
+        let make = |y, anchor| TextBox {
+            x: 0.04,
+            y,
+            width: 0.92,
+            height: 0.24,
+            align: Align::Center,
+            anchor,
+            max_lines: 3,
+            style: BoxStyle::default(),
+        };
+        vec![make(0.03, Anchor::Top), make(0.73, Anchor::Bottom)]
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("x", self.x),
+            ("y", self.y),
+            ("width", self.width),
+            ("height", self.height),
+        ] {
+            if !v.is_finite() || !(0.0..=1.0).contains(&v) {
+                return Err(format!("{name} is {v}; it must be a fraction from 0 to 1"));
+            }
+        }
+        if self.width < 0.05 || self.height < 0.03 {
+            return Err(format!(
+                "the box is {} x {} of the photo; at least 0.05 x 0.03 is needed for a caption",
+                self.width, self.height
+            ));
+        }
+        if self.x + self.width > 1.0001 {
+            return Err(format!(
+                "x + width is {}; the box must lie inside the photo (at most 1)",
+                self.x + self.width
+            ));
+        }
+        if self.y + self.height > 1.0001 {
+            return Err(format!(
+                "y + height is {}; the box must lie inside the photo (at most 1)",
+                self.y + self.height
+            ));
+        }
+        if !(1..=20).contains(&self.max_lines) {
+            return Err(format!(
+                "max_lines is {}; it must be from 1 to 20",
+                self.max_lines
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What `template.toml` says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSpec {
+    /// Shown to supporters.
+    pub title: String,
+    /// Describes the photo for screen readers and share previews.
+    pub alt: String,
+    /// Suggested with every share, without the `#`.
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+    /// The photo's file name inside the template's folder.
+    pub photo: String,
+    /// The text boxes, in caption order.
+    #[serde(rename = "box")]
+    pub boxes: Vec<TextBox>,
+}
+
+impl TemplateSpec {
+    /// Checks every field; the error names the field that failed.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.title.trim().is_empty() {
+            return Err("title: must not be empty".into());
+        }
+        if self.alt.trim().is_empty() {
+            return Err("alt: must not be empty (it describes the photo to screen readers)".into());
+        }
+        for (i, tag) in self.hashtags.iter().enumerate() {
+            if tag.is_empty() || !tag.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return Err(format!(
+                    "hashtags[{i}]: {tag:?} must be letters, digits and '_' only, without '#'"
+                ));
+            }
+        }
+        if self.boxes.is_empty() || self.boxes.len() > MAX_BOXES {
+            return Err(format!(
+                "box: a template needs 1 to {MAX_BOXES} boxes, not {}",
+                self.boxes.len()
+            ));
+        }
+        for (i, b) in self.boxes.iter().enumerate() {
+            b.validate().map_err(|e| format!("box {}: {e}", i + 1))?;
+        }
+        Ok(())
+    }
+}
+
+/// An official photo ready to render on: decoded once, upright, with its boxes.
+#[derive(Clone)]
+pub struct Template {
+    /// Its id.
+    pub id: TemplateId,
+    /// What its `template.toml` says.
+    pub spec: TemplateSpec,
+    /// The decoded photo, EXIF orientation applied, no metadata.
+    pub photo: Arc<RgbImage>,
+    /// blake3 of the photo file as stored: part of every remix's request key.
+    pub photo_hash: blake3::Hash,
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Template")
+            .field("id", &self.id)
+            .field("title", &self.spec.title)
+            .field("size", &self.photo.dimensions())
+            .finish()
+    }
+}
+
+impl Template {
+    /// Builds a template from its description and the photo file's bytes.
+    pub fn new(id: TemplateId, spec: TemplateSpec, photo_bytes: &[u8]) -> Result<Template, String> {
+        spec.validate()?;
+        let photo = decode_photo(photo_bytes).map_err(|e| format!("photo: {e}"))?;
+        Ok(Template {
+            id,
+            spec,
+            photo: Arc::new(photo),
+            photo_hash: blake3::hash(photo_bytes),
+        })
+    }
+
+    /// Any photo with the default top and bottom boxes, as `jalsa render --photo` uses.
+    pub fn from_photo(photo_bytes: &[u8]) -> Result<Template, String> {
+        let spec = TemplateSpec {
+            title: "Photo".into(),
+            alt: "A photo".into(),
+            hashtags: vec![],
+            photo: "photo".into(),
+            boxes: TextBox::top_and_bottom(),
+        };
+        Template::new("photo".parse()?, spec, photo_bytes)
+    }
+
+    /// The photo's size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        self.photo.dimensions()
+    }
+}
+
+/// The largest photo the renderer accepts, in pixels, so a hostile file cannot take all the
+/// memory before it is refused.
+pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
+
+/// Decodes a JPEG, PNG or WebP photo (sniffed from its bytes), checks its size from the
+/// header before decoding, and turns it upright by its EXIF orientation.
+pub fn decode_photo(bytes: &[u8]) -> Result<RgbImage, String> {
+    use image::{ImageDecoder, ImageFormat, ImageReader};
+
+    let format = image::guess_format(bytes).map_err(|_| "not a JPEG, PNG or WebP image")?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(format!(
+            "{} images are not accepted; use JPEG, PNG or WebP",
+            format.extensions_str().first().unwrap_or(&"this kind of")
+        ));
+    }
+    let reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PHOTO_PIXELS {
+        return Err(format!(
+            "the photo is {w}x{h}; the limit is {} megapixels",
+            MAX_PHOTO_PIXELS / 1_000_000
+        ));
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
+    Ok(image.into_rgb8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_ids_are_path_safe() {
+        assert!("astronaut".parse::<TemplateId>().is_ok());
+        assert!("rally-2011".parse::<TemplateId>().is_ok());
+        for bad in ["", "../etc", "A", "-x", "a b", "x/y", &"a".repeat(41)] {
+            assert!(bad.parse::<TemplateId>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn boxes_outside_the_photo_are_named() {
+        let mut b = TextBox::top_and_bottom().remove(0);
+        b.x = 0.5;
+        b.width = 0.7;
+        assert!(b.validate().unwrap_err().contains("x + width"));
+    }
+}
