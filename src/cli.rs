@@ -233,7 +233,7 @@ fn bench(dir: &std::path::Path, args: BenchArgs) -> Result<(), String> {
     };
     // The first render scales and encodes the photo once, as a server does at start-up.
     renderer
-        .render(&template, &remix(usize::MAX / 2))
+        .render(&template, &remix(args.count))
         .map_err(|e| e.to_string())?;
     let mut times = Vec::with_capacity(args.count);
     for i in 0..args.count {

@@ -11,8 +11,13 @@ fn main() -> ExitCode {
         Err(e) => {
             // clap's own report spans several lines; a script wants one.
             let text = e.render().to_string();
-            let line = text.lines().next().unwrap_or("bad arguments");
-            eprintln!("jalsa: {}", line.trim_start_matches("error: "));
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            eprintln!("jalsa: {}", message.join(" ").trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };

@@ -66,11 +66,21 @@ pub fn draw(canvas: &mut Canvas<'_>, layout: &Layout, paint: Paint) {
         x1: canvas.width as i32,
         y1: (canvas.y0 + canvas.height) as i32,
     };
+    // The ink's pixels with a margin for anti-aliasing, clipped to the band and the box.
+    let clip = layout.area;
     let area = Area {
-        x0: (layout.ink.x0.floor() as i32 - 1).max(band.x0),
-        y0: (layout.ink.y0.floor() as i32 - 1).max(band.y0),
-        x1: (layout.ink.x1.ceil() as i32 + 1).min(band.x1),
-        y1: (layout.ink.y1.ceil() as i32 + 1).min(band.y1),
+        x0: (layout.ink.x0.floor() as i32 - 1)
+            .max(band.x0)
+            .max(clip.x0.floor() as i32),
+        y0: (layout.ink.y0.floor() as i32 - 1)
+            .max(band.y0)
+            .max(clip.y0.floor() as i32),
+        x1: (layout.ink.x1.ceil() as i32 + 1)
+            .min(band.x1)
+            .min(clip.x1.ceil() as i32),
+        y1: (layout.ink.y1.ceil() as i32 + 1)
+            .min(band.y1)
+            .min(clip.y1.ceil() as i32),
     };
     if area.width() == 0 || area.height() == 0 {
         return;
@@ -85,11 +95,12 @@ pub fn draw(canvas: &mut Canvas<'_>, layout: &Layout, paint: Paint) {
     };
     composite(canvas, area, &coverage, outline, paint.fill);
     for g in layout.glyphs.iter().filter(|g| g.face == FaceId::Emoji) {
-        draw_emoji(canvas, g.id, g.x, g.y, layout.size);
+        draw_emoji(canvas, area, g.id, g.x, g.y, layout.size);
     }
 }
 
 /// Coverage (0-255) of every outline glyph over `area`.
+#[inline(never)]
 fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
     let (w, h) = (area.width(), area.height());
     let mut coverage = vec![0u8; w * h];
@@ -115,64 +126,67 @@ fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
 }
 
 /// The outline's alpha: every pixel within `radius` of the glyphs' ink, anti-aliased at the
-/// rim. Distances are exact Euclidean ones, found in two passes: the nearest ink pixel up or
-/// down each column, then the nearest of those along each row.
+/// rim. Distances are exact Euclidean ones over a bounded reach: the nearest ink pixel along
+/// each row first, then the nearest of those over the rows within reach. Both passes run
+/// over whole rows of small integers, which the compiler vectorises.
 fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
     let reach = radius.ceil() as usize + 1;
-    let far = (reach + 1) as u16;
-    // Column pass: vertical distance to the nearest ink pixel, capped at `far`.
-    let mut vertical = vec![far; w * h];
+    let cap = reach + 1;
+    let max_d2 = cap * cap + reach * reach;
+    // Row pass: squared distance to the nearest ink pixel in the same row, capped.
+    let mut row_d2 = vec![(cap * cap) as u16; w * h];
+    let mut row_inked = vec![false; h];
     for y in 0..h {
+        let ink = &coverage[y * w..(y + 1) * w];
+        if ink.iter().all(|&c| c < 128) {
+            continue;
+        }
+        row_inked[y] = true;
+        let out = &mut row_d2[y * w..(y + 1) * w];
+        let mut gap = cap;
         for x in 0..w {
-            let i = y * w + x;
-            vertical[i] = if coverage[i] >= 128 {
-                0
-            } else if y > 0 {
-                (vertical[i - w] + 1).min(far)
-            } else {
-                far
-            };
+            gap = if ink[x] >= 128 { 0 } else { (gap + 1).min(cap) };
+            out[x] = gap as u16;
+        }
+        gap = cap;
+        for x in (0..w).rev() {
+            gap = if ink[x] >= 128 { 0 } else { (gap + 1).min(cap) };
+            let d = (out[x] as usize).min(gap);
+            out[x] = (d * d) as u16;
         }
     }
-    for y in (0..h.saturating_sub(1)).rev() {
-        for x in 0..w {
-            let i = y * w + x;
-            vertical[i] = vertical[i].min(vertical[i + w] + 1);
-        }
-    }
-    // Alpha by squared distance: the rim is a one-pixel ramp at `radius` from the ink edge
-    // (the ink edge lies half a pixel beyond the centre of the last inked pixel).
-    let max_d2 = reach * reach + reach * reach;
+    // Alpha by squared distance: a one-pixel ramp at `radius` beyond the ink's edge (which
+    // lies half a pixel beyond the centre of the last inked pixel).
     let ramp: Vec<u8> = (0..=max_d2)
         .map(|d2| {
             let d = (d2 as f32).sqrt() - 0.5;
             ((radius - d + 0.5).clamp(0.0, 1.0) * 255.0 + 0.5) as u8
         })
         .collect();
+    // Column pass: the nearest over the rows within reach.
     let mut alpha = vec![0u8; w * h];
-    let reach = reach as isize;
+    let mut best = vec![0u16; w];
     for y in 0..h {
-        let row = &vertical[y * w..(y + 1) * w];
-        if row.iter().all(|&v| v == far) {
+        let rows = y.saturating_sub(reach)..(y + reach + 1).min(h);
+        if !row_inked[rows.clone()].iter().any(|&r| r) {
             continue;
         }
-        for x in 0..w {
-            let mut best = max_d2;
-            let lo = (x as isize - reach).max(0) as usize;
-            let hi = ((x as isize + reach) as usize).min(w - 1);
-            for (xx, &v) in row.iter().enumerate().take(hi + 1).skip(lo) {
-                if v < far {
-                    let dx = xx.abs_diff(x);
-                    let d2 = dx * dx + usize::from(v) * usize::from(v);
-                    best = best.min(d2);
-                }
+        best.fill(max_d2 as u16);
+        for yy in rows.filter(|&yy| row_inked[yy]) {
+            let dy = yy.abs_diff(y);
+            let dy2 = (dy * dy) as u16;
+            for (b, &d) in best.iter_mut().zip(&row_d2[yy * w..(yy + 1) * w]) {
+                *b = (*b).min(d + dy2);
             }
-            alpha[y * w + x] = ramp[best];
         }
-    }
-    // Inside the ink the outline is solid, so the fill's soft edge lies over outline colour.
-    for (a, &c) in alpha.iter_mut().zip(coverage) {
-        *a = (*a).max(c);
+        for ((a, &b), &c) in alpha[y * w..(y + 1) * w]
+            .iter_mut()
+            .zip(&best)
+            .zip(&coverage[y * w..(y + 1) * w])
+        {
+            // Inside the ink the outline is solid, so the fill's soft edge lies over it.
+            *a = ramp[usize::from(b)].max(c);
+        }
     }
     alpha
 }
@@ -188,6 +202,7 @@ fn blend_pixel(px: &mut [u8], color: [u8; 3], alpha: u8) {
     }
 }
 
+#[inline(never)]
 fn composite(
     canvas: &mut Canvas<'_>,
     area: Area,
@@ -200,15 +215,21 @@ fn composite(
         let y = area.y0 as usize + row - canvas.y0 as usize;
         let line =
             &mut canvas.pixels[(y * canvas.width as usize + area.x0 as usize) * 3..][..w * 3];
+        let cover = &coverage[row * w..(row + 1) * w];
+        let rim = outline.as_ref().map(|(_, a)| &a[row * w..(row + 1) * w]);
         for (col, px) in line.chunks_exact_mut(3).enumerate() {
-            let i = row * w + col;
-            if let Some((color, alpha)) = &outline {
-                let a = alpha[i];
-                if a != 0 {
-                    blend_pixel(px, color.0, a);
+            let f = cover[col];
+            if f == 255 {
+                px.copy_from_slice(&fill.0);
+                continue;
+            }
+            if let (Some((color, _)), Some(rim)) = (&outline, rim) {
+                match rim[col] {
+                    0 => {}
+                    255 => px.copy_from_slice(&color.0),
+                    a => blend_pixel(px, color.0, a),
                 }
             }
-            let f = coverage[i];
             if f != 0 {
                 blend_pixel(px, fill.0, f);
             }
@@ -243,7 +264,7 @@ fn emoji_bitmap(id: u16) -> Option<(Arc<RgbaImage>, ab_glyph::Point, f32)> {
     decoded
 }
 
-fn draw_emoji(canvas: &mut Canvas<'_>, id: u16, x: f32, baseline: f32, size: f32) {
+fn draw_emoji(canvas: &mut Canvas<'_>, area: Area, id: u16, x: f32, baseline: f32, size: f32) {
     let Some((bitmap, origin, ppem)) = emoji_bitmap(id) else {
         return;
     };
@@ -256,7 +277,11 @@ fn draw_emoji(canvas: &mut Canvas<'_>, id: u16, x: f32, baseline: f32, size: f32
     for (sx, sy, p) in scaled.enumerate_pixels() {
         let (px, py) = (left + i64::from(sx), top + i64::from(sy));
         let a = p.0[3];
-        if a == 0 || px < 0 || px >= i64::from(canvas.width) {
+        let inside = px >= i64::from(area.x0)
+            && px < i64::from(area.x1)
+            && py >= i64::from(area.y0)
+            && py < i64::from(area.y1);
+        if a == 0 || !inside {
             continue;
         }
         let row = py - i64::from(canvas.y0);

@@ -68,6 +68,8 @@ pub struct Placed {
     pub face: FaceId,
     /// Glyph id in that face.
     pub id: u16,
+    /// Byte offset in the cleaned caption of the text this glyph draws.
+    pub cluster: usize,
     /// Origin x (pen position plus offset).
     pub x: f32,
     /// Baseline y, pointing down.
@@ -85,6 +87,8 @@ pub struct Layout {
     pub glyphs: Vec<Placed>,
     /// Where ink may fall, outline included: always inside the text box.
     pub ink: Rect,
+    /// The text box itself: drawing never leaves it.
+    pub area: Rect,
     /// How many lines.
     pub lines: usize,
 }
@@ -361,6 +365,7 @@ fn place(
         glyphs.extend(line.glyphs.iter().map(|&(face, g, pen)| Placed {
             face,
             id: g.id,
+            cluster: g.cluster,
             x: origin + (pen + g.dx) * size,
             y: baseline - g.dy * size,
         }));
@@ -374,6 +379,7 @@ fn place(
         outline: pad_px,
         glyphs,
         ink,
+        area,
         lines: lines.len(),
     }
 }

@@ -26,7 +26,8 @@ pub use template::{Template, TemplateId, TemplateSpec, TextBox};
 
 use draw::{Canvas, Paint};
 use encode::{JpegBase, MCU_ROWS};
-use fit::{FitError, Layout, Placement, Rect};
+pub use fit::Layout;
+use fit::{FitError, Placement, Rect};
 use shape::TextError;
 
 /// Changes whenever the same request would give different bytes: part of every request key.
@@ -305,6 +306,16 @@ pub fn output_size(template: &Template, width: Option<u32>) -> Result<(u32, u32)
         });
     }
     Ok((width, height as u32))
+}
+
+/// Where every glyph of every caption goes, at the remix's output size: what `render`
+/// draws, for callers that want to inspect the layout rather than the pixels.
+pub fn layouts(template: &Template, remix: &Remix) -> Result<Vec<Layout>, RenderError> {
+    let (width, height) = output_size(template, remix.width)?;
+    Ok(lay_out(template, remix, width, height)?
+        .into_iter()
+        .map(|(layout, _)| layout)
+        .collect())
 }
 
 /// Cleans, shapes and fits every caption into its box at this output size.

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use image::{Rgb, RgbImage};
+use jalsa::catalog::Catalog;
+use jalsa::render::{Format, Remix, Style, Template, TemplateSpec, TextBox};
+
+/// The repository's own folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled templates.
+pub fn catalog() -> Catalog {
+    Catalog::load(&repo().join("templates")).expect("bundled templates load")
+}
+
+/// A bundled template by id.
+pub fn template(id: &str) -> Arc<Template> {
+    catalog().get(id).cloned().expect("bundled template")
+}
+
+/// PNG bytes of a flat image.
+pub fn flat_png(width: u32, height: u32, color: [u8; 3]) -> Vec<u8> {
+    let image = RgbImage::from_pixel(width, height, Rgb(color));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A template on a flat photo with the given boxes.
+pub fn flat_template(width: u32, height: u32, color: [u8; 3], boxes: Vec<TextBox>) -> Template {
+    let spec = TemplateSpec {
+        title: "Flat".into(),
+        alt: "A flat colour".into(),
+        hashtags: vec![],
+        photo: "photo.png".into(),
+        boxes,
+    };
+    Template::new(
+        "flat".parse().unwrap(),
+        spec,
+        &flat_png(width, height, color),
+    )
+    .unwrap()
+}
+
+/// A remix with default style.
+pub fn remix(captions: &[&str], format: Format, width: Option<u32>) -> Remix {
+    Remix {
+        captions: captions.iter().map(|s| s.to_string()).collect(),
+        style: Style::default(),
+        format,
+        width,
+    }
+}
+
+/// Decodes image bytes to RGB.
+pub fn decode(bytes: &[u8]) -> RgbImage {
+    image::load_from_memory(bytes)
+        .expect("output decodes")
+        .into_rgb8()
+}

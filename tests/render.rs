@@ -1,0 +1,387 @@
+//! The renderer as a user sees it: pictures, repeatability, limits and errors.
+
+mod common;
+
+use common::{decode, flat_template, remix, template};
+use image::{GenericImageView, RgbImage};
+use jalsa::render::template::{Align, Anchor, BoxStyle};
+use jalsa::render::{
+    CARD_MAX_BYTES, CARD_SIZE, Color, Format, Outline, RenderError, Renderer, Style, Template,
+    TextBox,
+};
+use proptest::prelude::*;
+
+fn one_box(x: f32, y: f32, width: f32, height: f32) -> TextBox {
+    TextBox {
+        x,
+        y,
+        width,
+        height,
+        align: Align::Center,
+        anchor: Anchor::Middle,
+        max_lines: 3,
+        style: BoxStyle::default(),
+    }
+}
+
+#[test]
+fn the_same_remix_gives_the_same_bytes() {
+    let t = template("astronaut");
+    for format in [Format::Jpeg, Format::Png, Format::WebP] {
+        let r = remix(
+            &["Hope is priceless", "پاکستان زندہ باد 🇵🇰"],
+            format,
+            Some(400),
+        );
+        let a = Renderer::new().render(&t, &r).unwrap();
+        let renderer = Renderer::new();
+        // A warm cache must not change the bytes either.
+        renderer.render(&t, &r).unwrap();
+        let b = renderer.render(&t, &r).unwrap();
+        assert_eq!(a.bytes, b.bytes, "{format} differs between renders");
+        let other = remix(
+            &["Hope is priceless!", "پاکستان زندہ باد 🇵🇰"],
+            format,
+            Some(400),
+        );
+        assert_ne!(a.bytes, renderer.render(&t, &other).unwrap().bytes);
+    }
+}
+
+#[test]
+fn spliced_jpeg_shows_the_same_picture_as_png() {
+    let t = template("hubble");
+    let r = |format| {
+        remix(
+            &["A sky full of voters", "and every one counts"],
+            format,
+            Some(640),
+        )
+    };
+    let renderer = Renderer::new();
+    let jpeg = decode(&renderer.render(&t, &r(Format::Jpeg)).unwrap().bytes);
+    let png = decode(&renderer.render(&t, &r(Format::Png)).unwrap().bytes);
+    assert_eq!(jpeg.dimensions(), png.dimensions());
+    let total: u64 = jpeg
+        .as_raw()
+        .iter()
+        .zip(png.as_raw())
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = total as f64 / jpeg.as_raw().len() as f64;
+    assert!(
+        mean < 4.0,
+        "JPEG strays from the PNG by {mean:.2} per channel"
+    );
+}
+
+#[test]
+fn captions_are_white_with_a_black_outline_inside_their_boxes() {
+    let t = flat_template(600, 400, [120, 120, 120], TextBox::top_and_bottom());
+    let out = decode(
+        &Renderer::new()
+            .render(&t, &remix(&["TOP", "BOTTOM"], Format::Png, None))
+            .unwrap()
+            .bytes,
+    );
+    let in_box = |b: &TextBox, white: bool| {
+        let (x0, y0) = ((b.x * 600.0) as u32, (b.y * 400.0) as u32);
+        let (x1, y1) = (
+            ((b.x + b.width) * 600.0) as u32,
+            ((b.y + b.height) * 400.0) as u32,
+        );
+        (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let p = out.get_pixel(x, y).0;
+                if white {
+                    p == [255, 255, 255]
+                } else {
+                    p == [0, 0, 0]
+                }
+            })
+            .count()
+    };
+    for b in &t.spec.boxes {
+        assert!(in_box(b, true) > 500, "too little white fill");
+        assert!(in_box(b, false) > 300, "too little black outline");
+    }
+    // Between the boxes the photo is untouched.
+    for y in 110..280 {
+        for x in 0..600 {
+            assert_eq!(out.get_pixel(x, y).0, [120, 120, 120], "ink at {x},{y}");
+        }
+    }
+}
+
+#[test]
+fn outline_colour_and_none_are_honoured() {
+    let t = flat_template(500, 300, [120, 120, 120], TextBox::top_and_bottom());
+    let mut r = remix(&["RED OUTLINE"], Format::Png, None);
+    r.style = Style {
+        color: Some(Color([255, 221, 0])),
+        outline: Some("red".parse().unwrap()),
+        ..Style::default()
+    };
+    let out = decode(&Renderer::new().render(&t, &r).unwrap().bytes);
+    let count = |img: &RgbImage, c: [u8; 3]| img.pixels().filter(|p| p.0 == c).count();
+    assert!(count(&out, [213, 32, 39]) > 200, "no red outline");
+    assert!(count(&out, [255, 221, 0]) > 200, "no yellow fill");
+    r.style.outline = Some(Outline(None));
+    let out = decode(&Renderer::new().render(&t, &r).unwrap().bytes);
+    assert_eq!(
+        count(&out, [213, 32, 39]),
+        0,
+        "outline drawn though none was asked"
+    );
+    assert!(count(&out, [255, 221, 0]) > 200);
+}
+
+#[test]
+fn empty_captions_draw_nothing() {
+    let t = template("coffee");
+    let out = Renderer::new()
+        .render(&t, &remix(&["", "  \n "], Format::Png, None))
+        .unwrap();
+    assert_eq!(decode(&out.bytes), *t.photo);
+}
+
+#[test]
+fn width_scales_and_keeps_the_shape() {
+    let t = template("rocket"); // 640x427
+    let out = Renderer::new()
+        .render(&t, &remix(&["up"], Format::Jpeg, Some(300)))
+        .unwrap();
+    assert_eq!((out.width, out.height), (300, 200));
+    assert_eq!(decode(&out.bytes).dimensions(), (300, 200));
+    let big = Renderer::new()
+        .render(&t, &remix(&["up"], Format::Jpeg, Some(2048)))
+        .unwrap();
+    assert_eq!(decode(&big.bytes).dimensions(), (2048, 1366));
+}
+
+#[test]
+fn errors_name_the_caption_and_the_limit() {
+    let t = template("astronaut");
+    let r = Renderer::new();
+    let err = |captions: &[&str], width| {
+        r.render(&t, &remix(captions, Format::Jpeg, width))
+            .unwrap_err()
+    };
+
+    let e = err(&["a", "b", "c"], None);
+    assert_eq!(e, RenderError::TooManyCaptions { given: 3, boxes: 2 });
+    assert_eq!(
+        e.to_string(),
+        "3 captions were given; this photo has 2 text boxes"
+    );
+
+    let long = "x".repeat(201);
+    let e = err(&["ok", &long], None);
+    assert_eq!(e.code(), "caption_too_long");
+    assert_eq!(
+        e.to_string(),
+        "caption 2 has 201 characters; the limit is 200"
+    );
+
+    assert_eq!(err(&["a\nb\nc\nd"], None).code(), "too_many_lines");
+    assert_eq!(err(&["a"], Some(10)).code(), "bad_width");
+    assert_eq!(err(&["a"], Some(4000)).code(), "bad_width");
+
+    let e = err(&["ok", "private \u{E000} use"], None);
+    assert_eq!(e.code(), "unsupported_character");
+    assert!(e.to_string().contains("U+E000"), "{e}");
+}
+
+#[test]
+fn a_caption_too_long_for_its_box_is_refused_not_clipped() {
+    let tiny = TextBox {
+        max_lines: 1,
+        ..one_box(0.3, 0.45, 0.4, 0.1)
+    };
+    let t = flat_template(300, 200, [0, 0, 0], vec![tiny]);
+    let words = "everything else ".repeat(12);
+    let e = Renderer::new()
+        .render(&t, &remix(&[&words], Format::Png, None))
+        .unwrap_err();
+    assert_eq!(e.code(), "caption_does_not_fit");
+    assert!(e.to_string().starts_with("caption 1 does not fit"), "{e}");
+}
+
+#[test]
+fn photo_metadata_never_reaches_the_output_and_orientation_is_honoured() {
+    // A 40x20 JPEG whose EXIF says "rotate 90° clockwise to display".
+    let exif: &[u8] = &[
+        b'M', b'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0,
+    ];
+    let pixels = RgbImage::from_pixel(40, 20, image::Rgb([200, 30, 30]));
+    let mut bytes = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 90);
+    encoder.add_exif_metadata(exif).unwrap();
+    encoder
+        .add_app_segment(13, b"Photoshop 3.0\0GPS-like secret".to_vec())
+        .unwrap();
+    encoder
+        .encode(pixels.as_raw(), 40, 20, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let t = Template::from_photo(&bytes).unwrap();
+    assert_eq!(t.size(), (20, 40), "EXIF orientation ignored");
+    let out = Renderer::new()
+        .render(&t, &remix(&[], Format::Jpeg, Some(64)))
+        .unwrap();
+    let find = |needle: &[u8]| out.bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!find(b"Exif") && !find(b"secret"), "metadata leaked");
+}
+
+#[test]
+fn the_share_card_holds_the_whole_remix() {
+    for id in ["astronaut", "rocket", "hubble"] {
+        let t = template(id);
+        let card = Renderer::new()
+            .render_card(
+                &t,
+                &remix(
+                    &[
+                        "Hope is priceless",
+                        "for everything else there is the ballot",
+                    ],
+                    Format::Jpeg,
+                    None,
+                ),
+            )
+            .unwrap();
+        assert!(
+            card.bytes.len() < CARD_MAX_BYTES,
+            "{id}: {} bytes",
+            card.bytes.len()
+        );
+        let img = decode(&card.bytes);
+        assert_eq!(img.dimensions(), CARD_SIZE);
+        // The remix sits in the middle at full height: its captions reach the card's top.
+        let (w, _) = CARD_SIZE;
+        let top_row_bright = (0..w).filter(|&x| img.get_pixel(x, 8).0[0] > 200).count();
+        assert!(
+            top_row_bright > 0 || id == "rocket",
+            "{id}: top caption cropped?"
+        );
+        // The backdrop either side is darkened, never brighter than the photo.
+        let side = img
+            .view(0, 0, 20, 630)
+            .pixels()
+            .map(|(_, _, p)| u32::from(p.0[1]))
+            .max();
+        assert!(side.unwrap() < 200, "{id}: backdrop not darkened");
+    }
+}
+
+fn assert_golden(name: &str, bytes: &[u8]) {
+    let path = common::repo()
+        .join("tests/golden")
+        .join(format!("{name}.png"));
+    let got = decode(bytes);
+    if std::env::var_os("JALSA_BLESS").is_some() {
+        got.save(&path).unwrap();
+        return;
+    }
+    let want = image::open(&path)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run JALSA_BLESS=1 cargo test --test render",
+                path.display()
+            )
+        })
+        .into_rgb8();
+    assert_eq!(got.dimensions(), want.dimensions(), "{name}: size changed");
+    let off = got
+        .as_raw()
+        .iter()
+        .zip(want.as_raw())
+        .filter(|(a, b)| a.abs_diff(**b) > 40)
+        .count();
+    let share = off as f64 / got.as_raw().len() as f64;
+    assert!(
+        share < 0.005,
+        "{name}: {:.2}% of samples differ; look at it, then JALSA_BLESS=1 cargo test --test render",
+        share * 100.0
+    );
+}
+
+#[test]
+fn golden_images() {
+    let r = Renderer::new();
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "astronaut-hope",
+            "astronaut",
+            &[
+                "Hope is priceless",
+                "for everything else there is the ballot",
+            ],
+        ),
+        (
+            "rocket-urdu-emoji",
+            "rocket",
+            &["پاکستان زندہ باد", "Vote on 8 Feb 🇵🇰✊🏽"],
+        ),
+        (
+            "coffee-mixed",
+            "coffee",
+            &["Imran Khan زندہ باد!", "Привет, мир"],
+        ),
+        (
+            "chelsea-newlines",
+            "chelsea",
+            &[
+                "one\ntwo",
+                "a very long caption that has to wrap over lines",
+            ],
+        ),
+    ];
+    for (name, id, captions) in cases {
+        let out = r
+            .render(&template(id), &remix(captions, Format::Png, Some(256)))
+            .unwrap();
+        assert_golden(name, &out.bytes);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever the caption and wherever the box, no ink lands outside it.
+    #[test]
+    fn no_ink_outside_the_box(
+        x in 0.0f32..0.5, y in 0.0f32..0.6,
+        w in 0.1f32..0.5, h in 0.08f32..0.4,
+        words in prop::collection::vec(
+            prop::sample::select(vec!["VOTE", "hope", "زندہ", "باد", "پاکستان", "🇵🇰", "✊🏽", "мир", "jalsa!", "2024", "\n", "Ωμέγα", "ballot,"]),
+            1..12),
+        outline in any::<bool>(),
+        align in prop::sample::select(vec![Align::Left, Align::Center, Align::Right, Align::Start, Align::End]),
+        anchor in prop::sample::select(vec![Anchor::Top, Anchor::Middle, Anchor::Bottom]),
+    ) {
+        let b = TextBox { align, anchor, max_lines: 6, ..one_box(x, y, w.min(1.0 - x), h.min(1.0 - y)) };
+        let (x0, y0, x1, y1) = (b.x * 480.0, b.y * 360.0, (b.x + b.width) * 480.0, (b.y + b.height) * 360.0);
+        let t = flat_template(480, 360, [90, 140, 60], vec![b]);
+        let caption = words.join(" ");
+        let mut r = remix(&[&caption], Format::Png, None);
+        if !outline { r.style.outline = Some(Outline(None)); }
+        match Renderer::new().render(&t, &r) {
+            Err(RenderError::DoesNotFit { .. }) | Err(RenderError::TooManyLines { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+            Ok(out) => {
+                let img = decode(&out.bytes);
+                let mut inked = 0;
+                for (px, py, p) in img.enumerate_pixels() {
+                    let inside = (px as f32) >= x0.floor() && (px as f32) < x1.ceil()
+                        && (py as f32) >= y0.floor() && (py as f32) < y1.ceil();
+                    if p.0 != [90, 140, 60] {
+                        prop_assert!(inside, "ink at {px},{py} outside {x0},{y0}-{x1},{y1}");
+                        inked += 1;
+                    }
+                }
+                prop_assert!(inked > 0 || caption.trim().is_empty(), "nothing drawn for {caption:?}");
+            }
+        }
+    }
+}
