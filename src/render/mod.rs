@@ -423,7 +423,7 @@ fn splice(base: &JpegBase, photo: &RgbImage, layouts: &[(Layout, Paint)]) -> Vec
     let stride = width as usize * 3;
     let bands: Vec<_> = spans
         .iter()
-        .map(|(first, end, members)| {
+        .flat_map(|(first, end, members)| {
             let (top, bottom) = (first * MCU_ROWS, (end * MCU_ROWS).min(height));
             let mut pixels =
                 photo.as_raw()[top as usize * stride..bottom as usize * stride].to_vec();
@@ -436,7 +436,7 @@ fn splice(base: &JpegBase, photo: &RgbImage, layouts: &[(Layout, Paint)]) -> Vec
             for &i in members {
                 draw::draw(&mut canvas, &layouts[i].0, layouts[i].1);
             }
-            base.encode_band(&pixels, *first)
+            base.encode_band(photo, &pixels, *first)
         })
         .collect();
     base.splice(&bands)
