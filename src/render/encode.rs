@@ -130,7 +130,6 @@ pub struct JpegBase {
     header: Range<usize>,
     cells: Vec<Range<usize>>,
     width: u32,
-    height: u32,
     quality: u8,
     /// MCUs in one cell.
     cell_mcus: u32,
@@ -181,7 +180,7 @@ fn split_scan(bytes: &[u8]) -> (Range<usize>, Vec<Range<usize>>) {
 fn cell_mcus(width: u32) -> u32 {
     let row = mcus_per_row(width);
     (2..=8u32)
-        .filter(|k| row % k == 0)
+        .filter(|&k| row.is_multiple_of(k))
         .min_by_key(|&k| (k.abs_diff(4), std::cmp::Reverse(k)))
         .unwrap_or(row)
 }
@@ -206,7 +205,6 @@ impl JpegBase {
             header,
             cells,
             width,
-            height,
             quality,
             cell_mcus,
             cells_per_row,
