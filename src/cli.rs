@@ -7,9 +7,13 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::remix::{Remixer, default_render_slots};
 use crate::render::{
     Color, FontChoice, Format, Outline, Remix, Renderer, Style, Template, output_size,
 };
+use crate::store::Blobs;
 
 /// Supporters remix the campaign's official photos.
 #[derive(Debug, Parser)]
@@ -18,14 +22,9 @@ pub struct Cli {
     /// What to do; without one, `serve`.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The folder of bundled official photos.
-    #[arg(
-        long,
-        env = "JALSA_TEMPLATES",
-        default_value = "templates",
-        global = true
-    )]
-    pub templates: PathBuf,
+    /// Settings every command shares.
+    #[command(flatten)]
+    pub settings: Settings,
 }
 
 /// The subcommands.
@@ -39,6 +38,19 @@ pub enum Command {
     Templates,
     /// Render distinct remixes in process and print timings as one JSON line.
     Bench(BenchArgs),
+    /// Remove blobs no remix or template refers to.
+    Gc(GcArgs),
+}
+
+/// `jalsa gc`.
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// Only list what would be removed.
+    #[arg(long)]
+    dry_run: bool,
+    /// Keep unreferenced blobs younger than this many minutes (a write may be in flight).
+    #[arg(long, default_value_t = 60)]
+    grace_minutes: u64,
 }
 
 /// Which photo to remix.
@@ -105,14 +117,63 @@ pub struct BenchArgs {
 
 /// Runs the command line; the error is one line for stderr.
 pub fn run(cli: Cli) -> Result<(), String> {
+    let templates = cli.settings.templates.clone();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             Err("the web service is not built yet; use `jalsa render` and `jalsa templates`".into())
         }
-        Command::Render(args) => render(&cli.templates, args),
-        Command::Templates => list(&cli.templates),
-        Command::Bench(args) => bench(&cli.templates, args),
+        Command::Render(args) => render(&templates, args),
+        Command::Templates => list(&templates),
+        Command::Bench(args) => bench(&templates, args),
+        Command::Gc(args) => runtime()?.block_on(gc(&cli.settings, args)),
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// Opens the configured blob store and database.
+pub async fn open_stores(settings: &Settings) -> Result<Remixer, String> {
+    let blobs = Blobs::open(&settings.storage_url()).map_err(|e| e.to_string())?;
+    let db = Db::connect(&settings.database_url())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Remixer::new(
+        blobs,
+        db,
+        default_render_slots(),
+        64 * default_render_slots(),
+    ))
+}
+
+async fn gc(settings: &Settings, args: GcArgs) -> Result<(), String> {
+    let remixer = open_stores(settings).await?;
+    let grace = std::time::Duration::from_secs(args.grace_minutes * 60);
+    let report = remixer
+        .gc(grace, args.dry_run)
+        .await
+        .map_err(|e| e.to_string())?;
+    let verb = if args.dry_run {
+        "would remove"
+    } else {
+        "removed"
+    };
+    for key in &report.removed {
+        println!("{verb} {key}");
+    }
+    println!(
+        "examined {} blobs; {verb} {} ({} bytes); kept {} unreferenced blobs younger than {} minutes",
+        report.examined,
+        report.removed.len(),
+        report.bytes,
+        report.too_recent,
+        args.grace_minutes
+    );
+    Ok(())
 }
 
 fn load_catalog(dir: &std::path::Path) -> Result<Catalog, String> {

@@ -5,4 +5,8 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
+pub mod db;
+pub mod remix;
 pub mod render;
+pub mod store;

@@ -1,0 +1,583 @@
+//! Create-or-find: a remix request becomes a stored picture exactly once.
+//!
+//! A request key (blake3 over everything that decides the picture) finds a repeat without
+//! rendering; a miss renders off the async executor behind a bounded queue, writes the blob
+//! first and then the rows in one transaction, so a crash leaves at worst a blob that `gc`
+//! removes, never a row without its picture.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use serde::Serialize;
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::catalog::Catalog;
+use crate::db::{Db, DbError, RemixRow, Rendition, Status, TemplateRow, now_ms};
+use crate::render::{
+    Format, RENDERER_VERSION, Remix, RenderError, Renderer, Style, Template, output_size,
+};
+use crate::store::{self, Blobs, StoreError};
+
+/// Why a remix could not be made or found.
+#[derive(Debug, thiserror::Error)]
+pub enum RemixError {
+    /// No published template with that id.
+    #[error("no template {0:?}")]
+    UnknownTemplate(String),
+    /// The template was retired: it takes no new remixes.
+    #[error("template {0:?} is retired and takes no new remixes")]
+    RetiredTemplate(String),
+    /// The parent remix named does not exist.
+    #[error("no remix {0:?} to remix")]
+    UnknownParent(String),
+    /// The captions or options cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// Every render slot is taken and the queue is full.
+    #[error("too many remixes are being made right now; try again in a moment")]
+    Busy,
+    /// The blob store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A render task died.
+    #[error("rendering failed: {0}")]
+    Crashed(String),
+}
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Pictures rendered (remixes, cards, other formats).
+    pub renders: AtomicU64,
+    /// Requests answered by an existing remix without rendering.
+    pub dedup_hits: AtomicU64,
+    /// Renders waiting for a slot.
+    pub queued: AtomicUsize,
+    /// Total render time in microseconds.
+    pub render_micros: AtomicU64,
+}
+
+/// What a supporter asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemixRequest {
+    /// Template id.
+    pub template: String,
+    /// Captions, in box order.
+    pub captions: Vec<String>,
+    /// Style.
+    pub style: Style,
+    /// Output format.
+    pub format: Format,
+    /// Output width, or the template's.
+    pub width: Option<u32>,
+    /// The remix this one remixes.
+    pub parent: Option<String>,
+}
+
+type Flight = Arc<OnceCell<Arc<RemixRow>>>;
+
+/// The remix service: templates, renderer, blobs and rows behind one create-or-find.
+pub struct Remixer {
+    templates: RwLock<HashMap<String, Arc<Template>>>,
+    renderer: Arc<Renderer>,
+    blobs: Blobs,
+    db: Db,
+    /// request key -> remix id: hot keys never reach the database.
+    keys: moka::sync::Cache<String, String>,
+    /// remix id -> row, briefly, so a status change on another node shows within seconds.
+    rows: moka::sync::Cache<String, Arc<RemixRow>>,
+    inflight: Mutex<HashMap<String, Flight>>,
+    slots: Arc<Semaphore>,
+    queue_limit: usize,
+    pending_requests: Mutex<HashMap<String, i64>>,
+    /// Counters.
+    pub stats: Stats,
+}
+
+/// How many renders run at once by default: one per core, leaving none idle.
+pub fn default_render_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+impl Remixer {
+    /// A remixer over these stores, rendering at most `slots` pictures at once with at most
+    /// `queue_limit` more waiting.
+    pub fn new(blobs: Blobs, db: Db, slots: usize, queue_limit: usize) -> Remixer {
+        Remixer {
+            templates: RwLock::new(HashMap::new()),
+            renderer: Arc::new(Renderer::new()),
+            blobs,
+            db,
+            keys: moka::sync::Cache::builder().max_capacity(100_000).build(),
+            rows: moka::sync::Cache::builder()
+                .max_capacity(20_000)
+                .time_to_live(Duration::from_secs(5))
+                .build(),
+            inflight: Mutex::new(HashMap::new()),
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            queue_limit,
+            pending_requests: Mutex::new(HashMap::new()),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Drops the in-memory caches, as a fresh process would start.
+    pub fn forget_cached(&self) {
+        self.keys.invalidate_all();
+        self.rows.invalidate_all();
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The blob store.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
+    }
+
+    /// Stores the bundled templates' photos and rows, and makes them available.
+    pub async fn register_catalog(
+        &self,
+        dir: &std::path::Path,
+        catalog: &Catalog,
+    ) -> Result<(), RemixError> {
+        for template in catalog.all() {
+            let path = dir.join(template.id.as_str()).join(&template.spec.photo);
+            let bytes = tokio::fs::read(&path)
+                .await
+                .map_err(|e| RemixError::Crashed(format!("{}: {e}", path.display())))?;
+            let extension = template
+                .spec
+                .photo
+                .rsplit('.')
+                .next()
+                .unwrap_or("jpg")
+                .to_ascii_lowercase();
+            self.add_template(template.clone(), Bytes::from(bytes), &extension, true)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Stores a template's photo, records it, and makes it available for remixing.
+    pub async fn add_template(
+        &self,
+        template: Arc<Template>,
+        photo: Bytes,
+        extension: &str,
+        bundled: bool,
+    ) -> Result<(), RemixError> {
+        let key = store::template_key(&template.photo_hash, extension);
+        if !self.blobs.exists(&key).await? {
+            self.blobs.put(&key, photo).await?;
+        }
+        let (width, height) = template.size();
+        let now = now_ms();
+        self.db
+            .upsert_template(&TemplateRow {
+                id: template.id.to_string(),
+                title: template.spec.title.clone(),
+                alt: template.spec.alt.clone(),
+                hashtags: template.spec.hashtags.clone(),
+                boxes: serde_json::to_value(&template.spec.boxes).map_err(DbError::from)?,
+                photo_hash: template.photo_hash.to_hex().to_string(),
+                photo_key: key,
+                width,
+                height,
+                status: "published".into(),
+                bundled,
+                created_at: now,
+            })
+            .await?;
+        self.templates
+            .write()
+            .expect("templates lock")
+            .insert(template.id.to_string(), template);
+        Ok(())
+    }
+
+    /// A template by id.
+    pub fn template(&self, id: &str) -> Option<Arc<Template>> {
+        self.templates
+            .read()
+            .expect("templates lock")
+            .get(id)
+            .cloned()
+    }
+
+    /// Every template, sorted by id.
+    pub fn templates(&self) -> Vec<Arc<Template>> {
+        let mut all: Vec<_> = self
+            .templates
+            .read()
+            .expect("templates lock")
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    }
+
+    /// Finds the remix this request already made, or makes it. `true` if it is new.
+    pub async fn create_or_find(
+        &self,
+        request: RemixRequest,
+    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+        let template = self
+            .template(&request.template)
+            .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
+        let remix = Remix {
+            captions: request.captions.clone(),
+            style: request.style.clone(),
+            format: request.format,
+            width: request.width,
+        };
+        let key = request_key(&template, &remix)?;
+        if let Some(id) = self.keys.get(&key)
+            && let Some(row) = self.remix(&id).await?
+        {
+            self.count_repeat(&row.id);
+            return Ok((row, false));
+        }
+
+        // One render per key at a time in this process; the database settles races
+        // between processes.
+        let flight = self
+            .inflight
+            .lock()
+            .expect("inflight lock")
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let mut created = false;
+        let result = flight
+            .get_or_try_init(|| async {
+                let (row, new) = self.create(&key, &template, remix, request.parent).await?;
+                created = new;
+                Ok::<_, RemixError>(row)
+            })
+            .await
+            .cloned();
+        {
+            let mut inflight = self.inflight.lock().expect("inflight lock");
+            if inflight.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+                inflight.remove(&key);
+            }
+        }
+        let row = result?;
+        if !created {
+            self.count_repeat(&row.id);
+        }
+        Ok((row, created))
+    }
+
+    async fn create(
+        &self,
+        key: &str,
+        template: &Arc<Template>,
+        remix: Remix,
+        parent: Option<String>,
+    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+        if let Some(id) = self.db.find_request(key).await?
+            && let Some(row) = self.remix(&id).await?
+        {
+            self.keys.insert(key.to_owned(), row.id.clone());
+            return Ok((row, false));
+        }
+        if let Some(parent) = &parent
+            && self.remix(parent).await?.is_none()
+        {
+            return Err(RemixError::UnknownParent(parent.clone()));
+        }
+        let t = template.clone();
+        let r = remix.clone();
+        let rendered = self
+            .run_render(move |renderer| renderer.render(&t, &r))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes);
+        let blob_key = store::remix_key(&hash, rendered.format);
+        let size = rendered.bytes.len() as u64;
+        self.blobs
+            .put(&blob_key, Bytes::from(rendered.bytes))
+            .await?;
+        let row = RemixRow {
+            id: remix_id(&hash),
+            hash: hash.to_hex().to_string(),
+            template: template.id.to_string(),
+            captions: remix.captions,
+            style: remix.style,
+            format: rendered.format,
+            width: rendered.width,
+            height: rendered.height,
+            bytes: size,
+            blob_key,
+            parent,
+            status: Status::New,
+            requests: 1,
+            reports: 0,
+            created_at: now_ms(),
+        };
+        let (stored, inserted) = self.db.insert_remix(&row, key).await?;
+        let stored = Arc::new(stored);
+        self.keys.insert(key.to_owned(), stored.id.clone());
+        self.rows.insert(stored.id.clone(), stored.clone());
+        Ok((stored, inserted))
+    }
+
+    /// Runs a render on the blocking pool, behind the render slots. `Busy` at once when the
+    /// queue is full, rather than letting requests pile up.
+    pub async fn run_render<T, F>(&self, work: F) -> Result<T, RemixError>
+    where
+        F: FnOnce(&Renderer) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.stats.queued.fetch_add(1, Ordering::SeqCst)
+            >= self.queue_limit + self.slots.available_permits()
+        {
+            self.stats.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(RemixError::Busy);
+        }
+        let permit = self.slots.clone().acquire_owned().await;
+        self.stats.queued.fetch_sub(1, Ordering::SeqCst);
+        let permit = permit.map_err(|e| RemixError::Crashed(e.to_string()))?;
+        let renderer = self.renderer.clone();
+        let started = std::time::Instant::now();
+        let out = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&renderer)
+        })
+        .await
+        .map_err(|e| RemixError::Crashed(e.to_string()))?;
+        self.stats.renders.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .render_micros
+            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// A remix by id, from the short-lived cache or the database.
+    pub async fn remix(&self, id: &str) -> Result<Option<Arc<RemixRow>>, RemixError> {
+        if let Some(row) = self.rows.get(id) {
+            return Ok(Some(row));
+        }
+        let Some(row) = self.db.get_remix(id).await? else {
+            return Ok(None);
+        };
+        let row = Arc::new(row);
+        self.rows.insert(id.to_owned(), row.clone());
+        Ok(Some(row))
+    }
+
+    /// Changes a remix's status; `false` if there is no such remix.
+    pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, RemixError> {
+        let changed = self.db.set_status(id, status).await?;
+        self.rows.invalidate(id);
+        Ok(changed)
+    }
+
+    /// The bytes of a remix's picture in `format`: the stored one, or (first time only) the
+    /// same remix rendered in that format and stored beside it.
+    pub async fn picture(
+        &self,
+        row: &RemixRow,
+        format: Format,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        if format == row.format {
+            return Ok(self
+                .blobs
+                .get(&row.blob_key)
+                .await?
+                .map(|b| (b, row.hash.clone())));
+        }
+        self.rendition(row, format.extension(), move |renderer, template, remix| {
+            renderer.render(template, &Remix { format, ..remix })
+        })
+        .await
+    }
+
+    /// The 1200x630 share card of a remix, made and stored on first request.
+    pub async fn card(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
+        self.rendition(row, "card", |renderer, template, remix| {
+            renderer.render_card(template, &remix)
+        })
+        .await
+    }
+
+    async fn rendition<F>(
+        &self,
+        row: &RemixRow,
+        kind: &str,
+        make: F,
+    ) -> Result<Option<(Bytes, String)>, RemixError>
+    where
+        F: FnOnce(&Renderer, &Template, Remix) -> Result<crate::render::Rendered, RenderError>
+            + Send
+            + 'static,
+    {
+        if let Some(found) = self.db.get_rendition(&row.id, kind).await?
+            && let Some(bytes) = self.blobs.get(&found.blob_key).await?
+        {
+            return Ok(Some((bytes, found.hash)));
+        }
+        let Some(template) = self.template(&row.template) else {
+            return Ok(None);
+        };
+        let remix = Remix {
+            captions: row.captions.clone(),
+            style: row.style.clone(),
+            format: row.format,
+            width: Some(row.width),
+        };
+        let rendered = self
+            .run_render(move |renderer| make(renderer, &template, remix))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes);
+        let blob_key = if kind == "card" {
+            store::card_key(&hash)
+        } else {
+            store::remix_key(&hash, rendered.format)
+        };
+        let bytes = Bytes::from(rendered.bytes);
+        self.blobs.put(&blob_key, bytes.clone()).await?;
+        let hex = hash.to_hex().to_string();
+        self.db
+            .put_rendition(
+                &row.id,
+                &Rendition {
+                    kind: kind.to_owned(),
+                    hash: hex.clone(),
+                    blob_key,
+                    bytes: bytes.len() as u64,
+                },
+            )
+            .await?;
+        Ok(Some((bytes, hex)))
+    }
+
+    fn count_repeat(&self, id: &str) {
+        self.stats.dedup_hits.fetch_add(1, Ordering::Relaxed);
+        *self
+            .pending_requests
+            .lock()
+            .expect("pending lock")
+            .entry(id.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Writes the repeat counters gathered since the last flush.
+    pub async fn flush_counters(&self) -> Result<(), RemixError> {
+        let counts: Vec<(String, i64)> = self
+            .pending_requests
+            .lock()
+            .expect("pending lock")
+            .drain()
+            .collect();
+        if counts.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.db.add_requests(&counts).await {
+            // Put them back for the next flush rather than lose them.
+            let mut pending = self.pending_requests.lock().expect("pending lock");
+            for (id, n) in counts {
+                *pending.entry(id).or_default() += n;
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Removes blobs no row refers to and older than `grace` (so a write in flight, whose
+    /// row is not committed yet, is never touched).
+    pub async fn gc(&self, grace: Duration, dry_run: bool) -> Result<GcReport, RemixError> {
+        let cutoff = SystemTime::now() - grace;
+        let mut report = GcReport::default();
+        // Read the references after listing: a blob written and referenced in between is
+        // then seen as referenced.
+        let mut listed = Vec::new();
+        for folder in ["remixes", "cards", "templates"] {
+            listed.extend(self.blobs.list(folder).await?);
+        }
+        let referenced = self.db.referenced_blobs().await?;
+        for blob in listed {
+            report.examined += 1;
+            if referenced.contains(&blob.key) {
+                continue;
+            }
+            if blob.modified > cutoff {
+                report.too_recent += 1;
+                continue;
+            }
+            if !dry_run {
+                self.blobs.delete(&blob.key).await?;
+            }
+            report.removed.push(blob.key);
+            report.bytes += blob.size;
+        }
+        Ok(report)
+    }
+}
+
+/// What `gc` found.
+#[derive(Debug, Default, Serialize)]
+pub struct GcReport {
+    /// Blobs looked at.
+    pub examined: usize,
+    /// Unreferenced blobs kept because they are younger than the grace period.
+    pub too_recent: usize,
+    /// Unreferenced blobs removed (or, in a dry run, that would be).
+    pub removed: Vec<String>,
+    /// Their total size.
+    pub bytes: u64,
+}
+
+/// A remix id: the first 16 hex digits (64 bits) of the picture's blake3 hash.
+pub fn remix_id(hash: &blake3::Hash) -> String {
+    hash.to_hex()[..16].to_owned()
+}
+
+/// Whether `id` looks like a remix id (so a bad one is refused before any lookup).
+pub fn is_remix_id(id: &str) -> bool {
+    id.len() == 16
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// blake3 over a canonical encoding of everything that decides the picture.
+/// The parent is not part of it: the same picture made from two parents is one remix.
+pub fn request_key(template: &Template, remix: &Remix) -> Result<String, RenderError> {
+    let (width, _) = output_size(template, remix.width)?;
+    #[derive(Serialize)]
+    struct Canonical<'a> {
+        v: u32,
+        template: &'a str,
+        photo: String,
+        captions: Vec<String>,
+        style: &'a Style,
+        format: &'a str,
+        width: u32,
+    }
+    let canonical = Canonical {
+        v: RENDERER_VERSION,
+        template: template.id.as_str(),
+        photo: template.photo_hash.to_hex().to_string(),
+        captions: remix
+            .captions
+            .iter()
+            .map(|c| crate::render::shape::clean(c, false))
+            .collect(),
+        style: &remix.style,
+        format: remix.format.extension(),
+        width,
+    };
+    let json = serde_json::to_vec(&canonical).expect("canonical request serialises");
+    Ok(blake3::hash(&json).to_hex().to_string())
+}

@@ -1,0 +1,433 @@
+//! Storage: every remix stored once, found again without rendering, nothing acknowledged
+//! lost. Each test runs against memory and local-file blob stores and against SQLite, and
+//! PostgreSQL too when `JALSA_TEST_DATABASE_URL` names one (CI sets it).
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bytes::Bytes;
+use jalsa::db::{Db, DbError, RemixRow, Status};
+use jalsa::remix::{RemixError, RemixRequest, Remixer, remix_id};
+use jalsa::render::{Format, Style, TextBox};
+use jalsa::store::Blobs;
+
+/// One combination of blob store and database, reopenable to simulate a restart.
+struct Backend {
+    name: String,
+    blobs: Blobs,
+    database: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Backend {
+    async fn open(&self) -> Remixer {
+        let db = Db::connect(&self.database).await.expect("database opens");
+        let remixer = Remixer::new(self.blobs.clone(), db, 2, 256);
+        let photo = common::flat_png(320, 240, [40, 90, 160]);
+        let template = common::flat_template(320, 240, [40, 90, 160], TextBox::top_and_bottom());
+        let mut template = template;
+        template.id = "rally".parse().unwrap();
+        remixer
+            .add_template(Arc::new(template), Bytes::from(photo), "png", true)
+            .await
+            .expect("template registers");
+        remixer
+    }
+}
+
+/// A unique name for this run, so PostgreSQL schemas and captions never clash.
+fn nonce() -> String {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let h = blake3::hash(format!("{t:?}{}{n}", std::process::id()).as_bytes());
+    h.to_hex()[..12].to_owned()
+}
+
+async fn postgres_schema(url: &str) -> String {
+    // A fresh schema per test: the tests run at once and the database outlives them.
+    let schema = format!("jalsa_test_{}", nonce());
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .expect("PostgreSQL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
+async fn backends() -> Vec<Backend> {
+    let mut out = Vec::new();
+    let postgres = std::env::var("JALSA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if postgres.is_none() {
+        eprintln!(
+            "SKIPPED PostgreSQL storage tests: set JALSA_TEST_DATABASE_URL=postgres://... to run them (CI does)"
+        );
+    }
+    for blobs in ["memory", "file"] {
+        for db in ["sqlite", "postgres"] {
+            let dir = tempfile::tempdir().unwrap();
+            let database = match db {
+                "sqlite" => format!("sqlite://{}", dir.path().join("jalsa.db").display()),
+                _ => match &postgres {
+                    Some(url) => postgres_schema(url).await,
+                    None => continue,
+                },
+            };
+            let store = match blobs {
+                "memory" => Blobs::memory(),
+                _ => {
+                    Blobs::open(&format!("file://{}", dir.path().join("blobs").display())).unwrap()
+                }
+            };
+            out.push(Backend {
+                name: format!("{blobs}+{db}"),
+                blobs: store,
+                database,
+                _dir: dir,
+            });
+        }
+    }
+    out
+}
+
+fn request(captions: &[&str]) -> RemixRequest {
+    RemixRequest {
+        template: "rally".into(),
+        captions: captions.iter().map(|s| s.to_string()).collect(),
+        style: Style::default(),
+        format: Format::Jpeg,
+        width: None,
+        parent: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeat_request_renders_nothing() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        let (first, created) = remixer
+            .create_or_find(request(&["hope", "is priceless"]))
+            .await
+            .unwrap();
+        assert!(created, "{}", b.name);
+        assert_eq!(remixer.stats.renders.load(Ordering::SeqCst), 1);
+        let stored = remixer
+            .blobs()
+            .get(&first.blob_key)
+            .await
+            .unwrap()
+            .expect("blob stored");
+        assert_eq!(
+            remix_id(&blake3::hash(&stored)),
+            first.id,
+            "{}: id is not the hash",
+            b.name
+        );
+        assert!(first.id.len() <= 16);
+
+        let (again, created) = remixer
+            .create_or_find(request(&["hope", "is priceless"]))
+            .await
+            .unwrap();
+        assert!(!created, "{}", b.name);
+        assert_eq!(again.id, first.id);
+        assert_eq!(
+            remixer.stats.renders.load(Ordering::SeqCst),
+            1,
+            "{}: rendered again",
+            b.name
+        );
+
+        // Without the in-memory cache (a new process), the database answers.
+        let fresh = b.open().await;
+        let (third, created) = fresh
+            .create_or_find(request(&["hope", "is priceless"]))
+            .await
+            .unwrap();
+        assert!(!created);
+        assert_eq!(third.id, first.id);
+        assert_eq!(
+            fresh.stats.renders.load(Ordering::SeqCst),
+            0,
+            "{}: rendered again",
+            b.name
+        );
+
+        remixer.flush_counters().await.unwrap();
+        fresh.flush_counters().await.unwrap();
+        let row = remixer.db().get_remix(&first.id).await.unwrap().unwrap();
+        assert_eq!(row.requests, 3, "{}: requests not counted", b.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_pictures_share_one_blob() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        // Captions are uppercased by default, so these two requests draw the same picture.
+        let (a, created_a) = remixer.create_or_find(request(&["vote"])).await.unwrap();
+        let (b_row, created_b) = remixer.create_or_find(request(&["VOTE"])).await.unwrap();
+        assert!(created_a && !created_b, "{}", b.name);
+        assert_eq!(a.id, b_row.id);
+        assert_eq!(remixer.stats.renders.load(Ordering::SeqCst), 2);
+        let blobs = remixer.blobs().list("remixes").await.unwrap();
+        assert_eq!(blobs.len(), 1, "{}: {blobs:?}", b.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_identical_creates_make_one_remix() {
+    for b in backends().await {
+        // Two processes' worth of remixers over the same stores.
+        let one = Arc::new(b.open().await);
+        let two = Arc::new(b.open().await);
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let r = if i % 2 == 0 { one.clone() } else { two.clone() };
+                tokio::spawn(async move {
+                    r.create_or_find(request(&["together", "at the jalsa"]))
+                        .await
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        let mut created = 0;
+        for t in tasks {
+            let (row, new) = t.await.unwrap().unwrap();
+            ids.push(row.id.clone());
+            created += usize::from(new);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: several ids", b.name);
+        assert_eq!(
+            created, 1,
+            "{}: {created} callers were told they created it",
+            b.name
+        );
+        let page = one
+            .db()
+            .list_remixes(&[Status::New], None, None, 100)
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1, "{}", b.name);
+        assert_eq!(
+            one.blobs().list("remixes").await.unwrap().len(),
+            1,
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_survives_a_restart() {
+    for b in backends().await {
+        let id = {
+            let remixer = b.open().await;
+            remixer
+                .create_or_find(request(&["still here"]))
+                .await
+                .unwrap()
+                .0
+                .id
+                .clone()
+        };
+        let remixer = b.open().await;
+        let row = remixer.remix(&id).await.unwrap().expect("row survives");
+        assert_eq!(row.captions, vec!["still here"]);
+        let (bytes, _) = remixer
+            .picture(&row, Format::Jpeg)
+            .await
+            .unwrap()
+            .expect("blob survives");
+        assert_eq!(common::decode(&bytes).dimensions(), (320, 240));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gc_removes_a_blob_left_by_a_crash_and_keeps_the_rest() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        let (kept, _) = remixer.create_or_find(request(&["keep me"])).await.unwrap();
+        // A crash after the blob was written and before its row: an orphan.
+        let orphan = "remixes/0000000000000000000000000000000000000000000000000000000000000000.jpg";
+        remixer
+            .blobs()
+            .put(orphan, Bytes::from_static(b"half a remix"))
+            .await
+            .unwrap();
+
+        let report = remixer.gc(Duration::from_secs(3600), false).await.unwrap();
+        assert!(
+            report.removed.is_empty(),
+            "{}: removed a blob still in its grace period",
+            b.name
+        );
+        assert_eq!(report.too_recent, 1);
+
+        let dry = remixer.gc(Duration::ZERO, true).await.unwrap();
+        assert_eq!(dry.removed, vec![orphan.to_string()]);
+        assert!(
+            remixer.blobs().exists(orphan).await.unwrap(),
+            "{}: dry run deleted",
+            b.name
+        );
+
+        let report = remixer.gc(Duration::ZERO, false).await.unwrap();
+        assert_eq!(report.removed, vec![orphan.to_string()], "{}", b.name);
+        assert!(!remixer.blobs().exists(orphan).await.unwrap());
+        assert!(
+            remixer.blobs().exists(&kept.blob_key).await.unwrap(),
+            "{}: gc took a live blob",
+            b.name
+        );
+        let templates = remixer.blobs().list("templates").await.unwrap();
+        assert_eq!(templates.len(), 1, "{}: gc took the template photo", b.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collision_on_the_short_id_is_refused() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        let (row, _) = remixer
+            .create_or_find(request(&["original"]))
+            .await
+            .unwrap();
+        let impostor = RemixRow {
+            hash: "f".repeat(64),
+            ..(*row).clone()
+        };
+        let err = remixer
+            .db()
+            .insert_remix(&impostor, "some-other-key")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DbError::Collision { ref id } if *id == row.id),
+            "{}: {err}",
+            b.name
+        );
+        // The original is untouched.
+        let stored = remixer.db().get_remix(&row.id).await.unwrap().unwrap();
+        assert_eq!(stored.hash, row.hash);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_status_and_parents() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let (row, _) = remixer
+                .create_or_find(request(&[&format!("number {i}")]))
+                .await
+                .unwrap();
+            ids.push(row.id.clone());
+            tokio::time::sleep(Duration::from_millis(3)).await;
+        }
+        // Newest first, two at a time, every remix exactly once.
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = remixer
+                .db()
+                .list_remixes(&[Status::New], None, cursor.as_deref(), 2)
+                .await
+                .unwrap();
+            seen.extend(page.items.iter().map(|r| r.id.clone()));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        ids.reverse();
+        assert_eq!(seen, ids, "{}", b.name);
+
+        assert!(remixer.set_status(&ids[0], Status::Featured).await.unwrap());
+        assert!(
+            !remixer
+                .set_status("0123456789abcdef", Status::Hidden)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            remixer.remix(&ids[0]).await.unwrap().unwrap().status,
+            Status::Featured
+        );
+        let featured = remixer
+            .db()
+            .list_remixes(&[Status::Featured], None, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(featured.items.len(), 1);
+
+        let mut child = request(&["number 0", "and a reply"]);
+        child.parent = Some(ids[1].clone());
+        let (row, _) = remixer.create_or_find(child).await.unwrap();
+        assert_eq!(row.parent.as_deref(), Some(ids[1].as_str()));
+
+        let mut orphan = request(&["no such parent"]);
+        orphan.parent = Some("0123456789abcdef".into());
+        assert!(matches!(
+            remixer.create_or_find(orphan).await,
+            Err(RemixError::UnknownParent(_))
+        ));
+        let mut unknown = request(&["x"]);
+        unknown.template = "nope".into();
+        assert!(matches!(
+            remixer.create_or_find(unknown).await,
+            Err(RemixError::UnknownTemplate(_))
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cards_and_other_formats_are_made_once_and_stored() {
+    for b in backends().await {
+        let remixer = b.open().await;
+        let (row, _) = remixer
+            .create_or_find(request(&["share me"]))
+            .await
+            .unwrap();
+        let (card, _) = remixer.card(&row).await.unwrap().unwrap();
+        assert_eq!(common::decode(&card).dimensions(), (1200, 630));
+        let (png, _) = remixer.picture(&row, Format::Png).await.unwrap().unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let renders = remixer.stats.renders.load(Ordering::SeqCst);
+        remixer.card(&row).await.unwrap().unwrap();
+        remixer.picture(&row, Format::Png).await.unwrap().unwrap();
+        assert_eq!(
+            remixer.stats.renders.load(Ordering::SeqCst),
+            renders,
+            "{}: made twice",
+            b.name
+        );
+        assert_eq!(remixer.blobs().list("cards").await.unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn bad_storage_and_database_urls_are_named() {
+    let err = Blobs::open("ftp://example.org/x").unwrap_err().to_string();
+    assert!(err.contains("ftp://example.org/x"), "{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let err = rt
+        .block_on(Db::connect("mysql://localhost/x"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("use sqlite://FILE or postgres://"), "{err}");
+}
