@@ -119,9 +119,7 @@ pub struct BenchArgs {
 pub fn run(cli: Cli) -> Result<(), String> {
     let templates = cli.settings.templates.clone();
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            Err("the web service is not built yet; use `jalsa render` and `jalsa templates`".into())
-        }
+        Command::Serve => runtime()?.block_on(serve(&cli.settings)),
         Command::Render(args) => render(&templates, args),
         Command::Templates => list(&templates),
         Command::Bench(args) => bench(&templates, args),
@@ -148,6 +146,29 @@ pub async fn open_stores(settings: &Settings) -> Result<Remixer, String> {
         default_render_slots(),
         64 * default_render_slots(),
     ))
+}
+
+async fn serve(settings: &Settings) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .try_init();
+    let catalog = load_catalog(&settings.templates)?;
+    let remixer = open_stores(settings).await?;
+    remixer
+        .register_catalog(&settings.templates, &catalog)
+        .await
+        .map_err(|e| e.to_string())?;
+    let state = crate::web::AppState::new(
+        std::sync::Arc::new(remixer),
+        &settings.public_url(),
+        settings.rate_limit,
+    );
+    crate::web::serve(state, settings.listen)
+        .await
+        .map_err(|e| format!("{}: {e}", settings.listen))
 }
 
 async fn gc(settings: &Settings, args: GcArgs) -> Result<(), String> {

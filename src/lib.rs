@@ -7,6 +7,8 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod error;
 pub mod remix;
 pub mod render;
 pub mod store;
+pub mod web;

@@ -51,7 +51,7 @@ pub enum RemixError {
 }
 
 /// Counters for `/metrics`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stats {
     /// Pictures rendered (remixes, cards, other formats).
     pub renders: AtomicU64,
@@ -61,6 +61,23 @@ pub struct Stats {
     pub queued: AtomicUsize,
     /// Total render time in microseconds.
     pub render_micros: AtomicU64,
+    /// Render times, for the Prometheus histogram.
+    pub render_seconds: prometheus_client::metrics::histogram::Histogram,
+}
+
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            renders: AtomicU64::new(0),
+            dedup_hits: AtomicU64::new(0),
+            queued: AtomicUsize::new(0),
+            render_micros: AtomicU64::new(0),
+            // 1 ms to about 1 s.
+            render_seconds: prometheus_client::metrics::histogram::Histogram::new(
+                prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 11),
+            ),
+        }
+    }
 }
 
 /// What a supporter asks for.
@@ -226,6 +243,31 @@ impl Remixer {
         all
     }
 
+    /// The remix this request already made, if any, without rendering.
+    pub async fn find_existing(
+        &self,
+        request: &RemixRequest,
+    ) -> Result<Option<Arc<RemixRow>>, RemixError> {
+        let template = self
+            .template(&request.template)
+            .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
+        let remix = Remix {
+            captions: request.captions.clone(),
+            style: request.style.clone(),
+            format: request.format,
+            width: request.width,
+        };
+        let key = request_key(&template, &remix)?;
+        let id = match self.keys.get(&key) {
+            Some(id) => Some(id),
+            None => self.db.find_request(&key).await?,
+        };
+        match id {
+            Some(id) => self.remix(&id).await,
+            None => Ok(None),
+        }
+    }
+
     /// Finds the remix this request already made, or makes it. `true` if it is new.
     pub async fn create_or_find(
         &self,
@@ -357,9 +399,11 @@ impl Remixer {
         .await
         .map_err(|e| RemixError::Crashed(e.to_string()))?;
         self.stats.renders.fetch_add(1, Ordering::Relaxed);
+        let elapsed = started.elapsed();
         self.stats
             .render_micros
-            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        self.stats.render_seconds.observe(elapsed.as_secs_f64());
         Ok(out)
     }
 

@@ -11,7 +11,7 @@ use jalsa::render::{
 };
 use proptest::prelude::*;
 
-fn one_box(x: f32, y: f32, width: f32, height: f32) -> TextBox {
+fn one_box(x: f64, y: f64, width: f64, height: f64) -> TextBox {
     TextBox {
         x,
         y,
@@ -351,8 +351,8 @@ proptest! {
     /// Whatever the caption and wherever the box, no ink lands outside it.
     #[test]
     fn no_ink_outside_the_box(
-        x in 0.0f32..0.5, y in 0.0f32..0.6,
-        w in 0.1f32..0.5, h in 0.08f32..0.4,
+        x in 0.0f64..0.5, y in 0.0f64..0.6,
+        w in 0.1f64..0.5, h in 0.08f64..0.4,
         words in prop::collection::vec(
             prop::sample::select(vec!["VOTE", "hope", "زندہ", "باد", "پاکستان", "🇵🇰", "✊🏽", "мир", "jalsa!", "2024", "\n", "Ωμέγα", "ballot,"]),
             1..12),
@@ -373,8 +373,8 @@ proptest! {
                 let img = decode(&out.bytes);
                 let mut inked = 0;
                 for (px, py, p) in img.enumerate_pixels() {
-                    let inside = (px as f32) >= x0.floor() && (px as f32) < x1.ceil()
-                        && (py as f32) >= y0.floor() && (py as f32) < y1.ceil();
+                    let inside = f64::from(px) >= x0.floor() && f64::from(px) < x1.ceil()
+                        && f64::from(py) >= y0.floor() && f64::from(py) < y1.ceil();
                     if p.0 != [90, 140, 60] {
                         prop_assert!(inside, "ink at {px},{py} outside {x0},{y0}-{x1},{y1}");
                         inked += 1;

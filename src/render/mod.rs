@@ -351,13 +351,13 @@ fn lay_out(
             TextError::Uncovered(ch) => RenderError::Unsupported { index, ch },
         })?;
         let outline = remix.style.outline.unwrap_or(defaults.outline).0;
-        let (w, h) = (width as f32, height as f32);
+        let (w, h) = (f64::from(width), f64::from(height));
         let placement = Placement {
             area: Rect {
-                x0: text_box.x * w,
-                y0: text_box.y * h,
-                x1: ((text_box.x + text_box.width) * w).min(w),
-                y1: ((text_box.y + text_box.height) * h).min(h),
+                x0: (text_box.x * w) as f32,
+                y0: (text_box.y * h) as f32,
+                x1: ((text_box.x + text_box.width) * w).min(w) as f32,
+                y1: ((text_box.y + text_box.height) * h).min(h) as f32,
             },
             align: text_box.align,
             anchor: text_box.anchor,

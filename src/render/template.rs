@@ -115,13 +115,13 @@ impl Default for BoxStyle {
 #[serde(deny_unknown_fields)]
 pub struct TextBox {
     /// Left edge, 0 to 1.
-    pub x: f32,
+    pub x: f64,
     /// Top edge, 0 to 1.
-    pub y: f32,
+    pub y: f64,
     /// Width, fraction of the photo's width.
-    pub width: f32,
+    pub width: f64,
     /// Height, fraction of the photo's height.
-    pub height: f32,
+    pub height: f64,
     /// Horizontal alignment of each line.
     #[serde(default)]
     pub align: Align,

@@ -1,0 +1,373 @@
+//! Pictures: stored remixes, share cards, previews, remixes addressed by URL alone, and the
+//! template photos.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::{Query, WithRejection};
+use bytes::Bytes;
+use serde::Deserialize;
+
+use super::AppState;
+use super::api::{create_or_find, find_remix};
+use crate::error::AppError;
+use crate::remix::RemixRequest;
+use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
+
+/// The image routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/i/{file}", get(picture))
+        .route("/i/{id}/card.jpg", get(card))
+        .route("/preview/{file}", get(preview))
+        .route("/render/{template}/{*lines}", get(render_by_url))
+        .route("/photos/{id}", get(photo))
+}
+
+/// Style fields as forms and query strings carry them; empty means the box's default.
+#[derive(Debug, Default, Deserialize)]
+pub struct StyleFields {
+    /// Fill colour.
+    pub color: Option<String>,
+    /// Outline colour or `none`.
+    pub outline: Option<String>,
+    /// Font choice.
+    pub font: Option<String>,
+}
+
+impl StyleFields {
+    /// The style these fields ask for, or a 400 naming the field.
+    pub fn to_style(&self) -> Result<Style, AppError> {
+        let field = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let bad = |e: String| AppError::bad_request("bad_style", e);
+        Ok(Style {
+            color: field(&self.color)
+                .map(|v| v.parse::<Color>())
+                .transpose()
+                .map_err(bad)?,
+            outline: field(&self.outline)
+                .map(|v| v.parse::<Outline>())
+                .transpose()
+                .map_err(bad)?,
+            font: field(&self.font)
+                .map(|v| v.parse::<FontChoice>())
+                .transpose()
+                .map_err(bad)?,
+            uppercase: None,
+        })
+    }
+}
+
+/// `?text=..&text=..&width=..` and style, for previews and URL remixes.
+#[derive(Debug, Default, Deserialize)]
+pub struct PictureQuery {
+    /// Captions, in box order.
+    #[serde(default)]
+    pub text: Vec<String>,
+    /// Output width.
+    pub width: Option<u32>,
+    /// Style.
+    #[serde(flatten)]
+    pub style: StyleFields,
+}
+
+fn split_extension(file: &str) -> Result<(&str, Format), AppError> {
+    let (stem, ext) = file.rsplit_once('.').ok_or_else(|| {
+        AppError::not_found(format!("{file:?} names no format; add .jpg, .png or .webp"))
+    })?;
+    let format = ext.parse().map_err(|_| {
+        AppError::not_found(format!("no such format .{ext}; use .jpg, .png or .webp"))
+    })?;
+    Ok((stem, format))
+}
+
+/// Bytes with immutable caching, a strong ETag, and `304` when the client has them.
+fn immutable(bytes: Bytes, hash: &str, format: Format, headers: &HeaderMap) -> Response {
+    cached(
+        bytes,
+        hash,
+        format,
+        headers,
+        "public, max-age=31536000, immutable",
+    )
+}
+
+/// Bytes with this caching, a strong ETag, and `304` when the client has them.
+fn cached(
+    bytes: Bytes,
+    hash: &str,
+    format: Format,
+    headers: &HeaderMap,
+    cache: &'static str,
+) -> Response {
+    let etag = format!("\"{hash}\"");
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let cache = HeaderValue::from_static(cache);
+    if matches {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (
+                    header::ETAG,
+                    HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
+                ),
+                (header::CACHE_CONTROL, cache),
+            ],
+        )
+            .into_response();
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.mime()),
+            ),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn picture(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (id, format) = split_extension(&file)?;
+    let row = find_remix(&state, id).await?;
+    let cache_key = format!("{id}.{}", format.extension());
+    let (bytes, hash) = match state.pictures.get(&cache_key) {
+        Some(hit) => hit,
+        None => {
+            let found =
+                state.remixer.picture(&row, format).await?.ok_or_else(|| {
+                    AppError::internal(format!("remix {id} has no stored picture"))
+                })?;
+            state.pictures.insert(cache_key, found.clone());
+            found
+        }
+    };
+    Ok(immutable(bytes, &hash, format, &headers))
+}
+
+async fn card(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let row = find_remix(&state, &id).await?;
+    let cache_key = format!("{id}/card");
+    let (bytes, hash) = match state.pictures.get(&cache_key) {
+        Some(hit) => hit,
+        None => {
+            let found = state.remixer.card(&row).await?.ok_or_else(|| {
+                AppError::internal(format!("remix {id} has no template to draw a card on"))
+            })?;
+            state.pictures.insert(cache_key, found.clone());
+            found
+        }
+    };
+    Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
+}
+
+/// The default preview width: small enough to be quick on a phone's connection.
+const PREVIEW_WIDTH: u32 = 480;
+
+async fn preview(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    WithRejection(Query(query), _): WithRejection<Query<PictureQuery>, AppError>,
+) -> Result<Response, AppError> {
+    let (id, format) = split_extension(&file)?;
+    let template = state.remixer.template(id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_template",
+            format!("no template {id:?}"),
+        )
+    })?;
+    let remix = Remix {
+        captions: query.text,
+        style: query.style.to_style()?,
+        format,
+        width: Some(query.width.unwrap_or(PREVIEW_WIDTH.min(template.size().0))),
+    };
+    if remix.captions.len() > template.spec.boxes.len() {
+        return Err(crate::render::RenderError::TooManyCaptions {
+            given: remix.captions.len(),
+            boxes: template.spec.boxes.len(),
+        }
+        .into());
+    }
+    let rendered = state
+        .remixer
+        .run_render(move |renderer| renderer.render(&template, &remix))
+        .await??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.mime()),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        rendered.bytes,
+    )
+        .into_response())
+}
+
+/// Decodes one line of a `/render/...` URL. The scheme is memegen's, so links people already
+/// know keep working: `_` and `-` are spaces, `__` is `_`, `--` is `-`, `~n` a new line,
+/// `~q` `?`, `~h` `#`, `~s` `/`, `~p` `%`, `~a` `&`, `~b` `\`, `~l` `<`, `~g` `>`, `''` `"`;
+/// a line of just `_` is empty.
+pub fn decode_line(line: &str) -> String {
+    if line == "_" || line == "-" {
+        return String::new();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek().copied()) {
+            ('_', Some('_')) => {
+                chars.next();
+                out.push('_');
+            }
+            ('-', Some('-')) => {
+                chars.next();
+                out.push('-');
+            }
+            ('_' | '-', _) => out.push(' '),
+            ('\'', Some('\'')) => {
+                chars.next();
+                out.push('"');
+            }
+            ('~', Some(code)) => {
+                let decoded = match code {
+                    'n' => Some('\n'),
+                    'q' => Some('?'),
+                    'h' => Some('#'),
+                    's' => Some('/'),
+                    'p' => Some('%'),
+                    'a' => Some('&'),
+                    'b' => Some('\\'),
+                    'l' => Some('<'),
+                    'g' => Some('>'),
+                    _ => None,
+                };
+                match decoded {
+                    Some(d) => {
+                        chars.next();
+                        out.push(d);
+                    }
+                    None => out.push('~'),
+                }
+            }
+            (c, _) => out.push(c),
+        }
+    }
+    out
+}
+
+async fn render_by_url(
+    State(state): State<AppState>,
+    Path((template, lines)): Path<(String, String)>,
+    WithRejection(Query(query), _): WithRejection<Query<PictureQuery>, AppError>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+) -> Result<Response, AppError> {
+    let (lines, format) = split_extension(&lines)?;
+    let captions: Vec<String> = lines.split('/').map(decode_line).collect();
+    let request = RemixRequest {
+        template,
+        captions,
+        style: query.style.to_style()?,
+        format,
+        width: query.width,
+        parent: None,
+    };
+    let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
+    let (bytes, hash) = state
+        .remixer
+        .picture(&row, format)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("remix {} has no stored picture", row.id)))?;
+    Ok(immutable(bytes, &hash, format, &headers))
+}
+
+async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let template = state.remixer.template(&id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_template",
+            format!("no template {id:?}"),
+        )
+    })?;
+    let cache_key = format!("photo/{id}");
+    let (bytes, hash) = match state.pictures.get(&cache_key) {
+        Some(hit) => hit,
+        None => {
+            // The photo as it is drawn on (upright, no metadata), as a JPEG.
+            let t = template.clone();
+            let rendered = state
+                .remixer
+                .run_render(move |renderer| {
+                    renderer.render(
+                        &t,
+                        &Remix {
+                            captions: vec![],
+                            style: Style::default(),
+                            format: Format::Jpeg,
+                            width: None,
+                        },
+                    )
+                })
+                .await??;
+            let hash = blake3::hash(&rendered.bytes).to_hex().to_string();
+            let found = (Bytes::from(rendered.bytes), hash);
+            state.pictures.insert(cache_key, found.clone());
+            found
+        }
+    };
+    // A template's photo may be replaced under the same id, so it is not immutable.
+    Ok(cached(
+        bytes,
+        &hash,
+        Format::Jpeg,
+        &headers,
+        "public, max-age=3600",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_line;
+
+    #[test]
+    fn url_lines_decode_like_memegen() {
+        assert_eq!(decode_line("hope_is_priceless"), "hope is priceless");
+        assert_eq!(decode_line("snake__case--dash"), "snake_case-dash");
+        assert_eq!(decode_line("why~q~nbecause~s50~p"), "why?\nbecause/50%");
+        assert_eq!(decode_line("''quoted''"), "\"quoted\"");
+        assert_eq!(decode_line("_"), "");
+        assert_eq!(decode_line("پاکستان_زندہ_باد"), "پاکستان زندہ باد");
+    }
+}

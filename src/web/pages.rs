@@ -1,0 +1,463 @@
+//! The supporter pages: home, the remix form, the share page, the gallery. They work
+//! without JavaScript; `app.js` adds the live preview and copy-to-clipboard.
+
+use std::sync::Arc;
+
+use askama::Template as Page;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::{Form, Query, WithRejection};
+use serde::Deserialize;
+
+use super::AppState;
+use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
+use super::images::StyleFields;
+use crate::db::{RemixRow, Status};
+use crate::error::AppError;
+use crate::remix::RemixRequest;
+use crate::render::color::PALETTE;
+use crate::render::{Format, Template};
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/t/{template}", get(form))
+        .route("/remix", post(submit))
+        .route("/m/{id}", get(share))
+        .route("/gallery", get(gallery))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+}
+
+/// A page-flavoured error: the same status, a readable page instead of JSON.
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+#[derive(Page)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A readable page for an error, with its status.
+pub fn error_page(e: &AppError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::GONE => "Gone",
+        StatusCode::TOO_MANY_REQUESTS => "Slow down",
+        StatusCode::SERVICE_UNAVAILABLE => "Busy",
+        s if s.is_client_error() => "That did not work",
+        _ => "Something went wrong",
+    };
+    let body = ErrorPage {
+        title,
+        message: &e.message,
+    }
+    .render()
+    .unwrap_or_else(|_| e.message.clone());
+    let mut response = (e.status, Html(body)).into_response();
+    if let Some(s) = e.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, s.into());
+    }
+    response
+}
+
+fn html(page: impl Page) -> Result<Html<String>, PageError> {
+    page.render()
+        .map(Html)
+        .map_err(|e| PageError(AppError::internal(e)))
+}
+
+/// A remix as a card in a grid.
+struct Tile {
+    id: String,
+    image: String,
+    alt: String,
+}
+
+fn tile(state: &AppState, row: &RemixRow) -> Tile {
+    Tile {
+        id: row.id.clone(),
+        image: format!("/i/{}.{}", row.id, row.format.extension()),
+        alt: alt_text(state, row),
+    }
+}
+
+/// Alt text made from the captions and the photo's own description.
+fn alt_text(state: &AppState, row: &RemixRow) -> String {
+    let captions: Vec<&str> = row
+        .captions
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let photo = state
+        .remixer
+        .template(&row.template)
+        .map(|t| t.spec.alt.clone())
+        .unwrap_or_else(|| "a photo".into());
+    if captions.is_empty() {
+        photo
+    } else {
+        format!("“{}” on {}", captions.join(" / "), lowercase_first(&photo))
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[derive(Page)]
+#[template(path = "home.html")]
+struct Home {
+    templates: Vec<Arc<Template>>,
+    featured: Vec<Tile>,
+}
+
+async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    let featured = state
+        .remixer
+        .db()
+        .list_remixes(&[Status::Featured], None, None, 8)
+        .await
+        .map_err(AppError::internal)?;
+    html(Home {
+        templates: state.remixer.templates(),
+        featured: featured.items.iter().map(|r| tile(&state, r)).collect(),
+    })
+}
+
+/// One caption field of the form.
+struct Field {
+    label: String,
+    value: String,
+}
+
+/// A choice in a select.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn choices(options: &[(&str, &str)], current: &str) -> Vec<Choice> {
+    options
+        .iter()
+        .map(|&(value, label)| Choice {
+            value: value.into(),
+            label: label.into(),
+            selected: value == current,
+        })
+        .collect()
+}
+
+#[derive(Page)]
+#[template(path = "form.html")]
+struct FormPage {
+    template: Arc<Template>,
+    fields: Vec<Field>,
+    colors: Vec<Choice>,
+    outlines: Vec<Choice>,
+    fonts: Vec<Choice>,
+    parent: String,
+    preview: String,
+    error: String,
+}
+
+/// `?parent=ID` pre-fills the form from the remix being remixed.
+#[derive(Debug, Default, Deserialize)]
+struct FormQuery {
+    parent: Option<String>,
+}
+
+/// What the form posts.
+#[derive(Debug, Default, Deserialize)]
+pub struct RemixForm {
+    /// Template id.
+    pub template: String,
+    /// Captions in box order.
+    #[serde(default)]
+    pub text: Vec<String>,
+    /// Style.
+    #[serde(flatten)]
+    pub style: StyleFields,
+    /// The remix this one remixes.
+    pub parent: Option<String>,
+}
+
+fn form_page(template: Arc<Template>, form: &RemixForm, error: String) -> FormPage {
+    let names = ["top", "bottom"];
+    let count = template.spec.boxes.len();
+    let fields = (0..count)
+        .map(|i| Field {
+            label: match (count, names.get(i)) {
+                (2, Some(name)) => format!("Caption {} ({name})", i + 1),
+                _ => format!("Caption {}", i + 1),
+            },
+            value: form.text.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let current = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut colors: Vec<(&str, &str)> = vec![("", "White (default)")];
+    colors.extend(PALETTE.iter().skip(1).map(|(name, _)| (*name, *name)));
+    let outlines = [
+        ("", "Black (default)"),
+        ("white", "white"),
+        ("none", "none"),
+        ("green", "green"),
+        ("red", "red"),
+    ];
+    let fonts = [
+        ("", "Automatic"),
+        ("anton", "Anton (meme)"),
+        ("noto-sans", "Noto Sans"),
+        ("nastaliq", "Nastaliq (Urdu)"),
+        ("naskh", "Naskh (Urdu, Arabic)"),
+    ];
+    let mut preview = format!("/preview/{}.jpg", template.id);
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for t in &form.text {
+        query.append_pair("text", t);
+    }
+    for (name, value) in [
+        ("color", &form.style.color),
+        ("outline", &form.style.outline),
+        ("font", &form.style.font),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            query.append_pair(name, v);
+        }
+    }
+    let query = query.finish();
+    if !query.is_empty() {
+        preview = format!("{preview}?{query}");
+    }
+    FormPage {
+        fields,
+        colors: choices(&colors, &current(&form.style.color)),
+        outlines: choices(&outlines, &current(&form.style.outline)),
+        fonts: choices(&fonts, &current(&form.style.font)),
+        parent: form.parent.clone().unwrap_or_default(),
+        preview,
+        error,
+        template,
+    }
+}
+
+fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> {
+    state.remixer.template(id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_template",
+            format!("There is no photo {id:?} to remix."),
+        )
+    })
+}
+
+async fn form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    WithRejection(Query(query), _): WithRejection<Query<FormQuery>, AppError>,
+) -> Result<Html<String>, PageError> {
+    let template = find_template(&state, &id)?;
+    let mut form = RemixForm::default();
+    if let Some(parent) = query.parent.filter(|p| !p.is_empty()) {
+        let row = find_remix(&state, &parent).await?;
+        form.text = row.captions.clone();
+        form.style = StyleFields {
+            color: row.style.color.map(|c| c.to_string()),
+            outline: row.style.outline.map(|o| o.to_string()),
+            font: row.style.font.map(|f| f.to_string()),
+        };
+        form.parent = Some(row.id.clone());
+    }
+    html(form_page(template, &form, String::new()))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    WithRejection(Form(form), _): WithRejection<Form<RemixForm>, AppError>,
+) -> Result<Response, PageError> {
+    let template = find_template(&state, &form.template)?;
+    // Trailing empty fields are boxes left empty, not captions.
+    let mut captions = form.text.clone();
+    while captions.last().is_some_and(|c| c.trim().is_empty()) {
+        captions.pop();
+    }
+    let attempt = async {
+        let request = RemixRequest {
+            template: form.template.clone(),
+            captions,
+            style: form.style.to_style()?,
+            format: Format::Jpeg,
+            width: None,
+            parent: form.parent.clone().filter(|p| !p.is_empty()),
+        };
+        create_or_find(&state, request, &headers, &extensions).await
+    };
+    match attempt.await {
+        Ok((row, _)) => Ok(Redirect::to(&format!("/m/{}", row.id)).into_response()),
+        // Bad input: the form again, as typed, with the reason and the right status.
+        Err(e) if e.status.is_client_error() => {
+            let page = html(form_page(template, &form, e.message.clone()))?;
+            let mut response = (e.status, page).into_response();
+            if let Some(s) = e.retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
+            Ok(response)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Page)]
+#[template(path = "share.html")]
+struct SharePage {
+    row: Arc<RemixRow>,
+    title: String,
+    description: String,
+    alt: String,
+    page_url: String,
+    image: String,
+    card_url: String,
+    facebook: String,
+    twitter: String,
+    whatsapp: String,
+    remix_url: String,
+    parent: String,
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn share(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let row = find_remix(&state, &id).await?;
+    let base = &state.public_url;
+    let template = state.remixer.template(&row.template);
+    let photo_title = template
+        .as_ref()
+        .map(|t| t.spec.title.clone())
+        .unwrap_or_default();
+    let hashtags = template
+        .as_ref()
+        .map(|t| t.spec.hashtags.join(","))
+        .unwrap_or_default();
+    let captions: Vec<&str> = row
+        .captions
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let title = if captions.is_empty() {
+        photo_title.clone()
+    } else {
+        captions.join(" / ")
+    };
+    let page_url = format!("{base}/m/{}", row.id);
+    let text = format!("{title} — remixed on jalsa");
+    html(SharePage {
+        description: format!("A remix of “{photo_title}”. Make your own."),
+        alt: alt_text(&state, &row),
+        image: format!("/i/{}.{}", row.id, row.format.extension()),
+        card_url: format!("{base}/i/{}/card.jpg", row.id),
+        facebook: format!(
+            "https://www.facebook.com/sharer/sharer.php?u={}",
+            encode(&page_url)
+        ),
+        twitter: format!(
+            "https://twitter.com/intent/tweet?text={}&url={}&hashtags={}",
+            encode(&text),
+            encode(&page_url),
+            encode(&hashtags)
+        ),
+        whatsapp: format!(
+            "https://wa.me/?text={}",
+            encode(&format!("{text} {page_url}"))
+        ),
+        remix_url: format!("/t/{}?parent={}", row.template, row.id),
+        parent: row.parent.clone().unwrap_or_default(),
+        page_url,
+        title,
+        row,
+    })
+}
+
+#[derive(Page)]
+#[template(path = "gallery.html")]
+struct GalleryPage {
+    tiles: Vec<Tile>,
+    next: String,
+    template: String,
+}
+
+async fn gallery(
+    State(state): State<AppState>,
+    WithRejection(Query(query), _): WithRejection<Query<GalleryQuery>, AppError>,
+) -> Result<Html<String>, PageError> {
+    let page = gallery_page(&state, &query, 24).await?;
+    let template = query.template.clone().unwrap_or_default();
+    let next = match page.next {
+        Some(cursor) => {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("cursor", &cursor);
+            if !template.is_empty() {
+                q.append_pair("template", &template);
+            }
+            format!("/gallery?{}", q.finish())
+        }
+        None => String::new(),
+    };
+    html(GalleryPage {
+        tiles: page.items.iter().map(|r| tile(&state, r)).collect(),
+        next,
+        template,
+    })
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/app.css"),
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/app.js"),
+    )
+        .into_response()
+}

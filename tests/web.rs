@@ -1,0 +1,804 @@
+//! The service through its real router: every route, every error, the headers a browser and
+//! a share crawler see.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::Response;
+use jalsa::catalog::Catalog;
+use jalsa::db::{Db, Status};
+use jalsa::remix::Remixer;
+use jalsa::store::Blobs;
+use jalsa::web::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Service {
+    router: Router,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn service_with(rate_limit: u32, slots: usize, queue: usize) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("jalsa.db").display()
+    ))
+    .await
+    .unwrap();
+    let remixer = Remixer::new(Blobs::memory(), db, slots, queue);
+    let templates = common::repo().join("templates");
+    remixer
+        .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+        .await
+        .unwrap();
+    let state = AppState::new(Arc::new(remixer), "https://jalsa.example.org/", rate_limit);
+    Service {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+async fn service() -> Service {
+    service_with(0, 2, 64).await
+}
+
+impl Service {
+    async fn send(&self, request: Request<Body>) -> Response {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    async fn get(&self, uri: &str) -> Response {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post_json(&self, uri: &str, body: Value) -> Response {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Creates a remix through the API and returns its JSON.
+    async fn remix(&self, captions: &[&str]) -> Value {
+        let r = self
+            .post_json(
+                "/api/remixes",
+                json!({"template": "astronaut", "captions": captions}),
+            )
+            .await;
+        assert!(r.status().is_success(), "{}", r.status());
+        json_body(r).await
+    }
+}
+
+async fn body(r: Response) -> bytes::Bytes {
+    axum::body::to_bytes(r.into_body(), 64 << 20).await.unwrap()
+}
+
+async fn text(r: Response) -> String {
+    String::from_utf8(body(r).await.to_vec()).unwrap()
+}
+
+async fn json_body(r: Response) -> Value {
+    serde_json::from_slice(&body(r).await).unwrap()
+}
+
+fn header_of(r: &Response, name: header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The error JSON's code, after checking the status.
+async fn error_code(r: Response, status: StatusCode) -> String {
+    assert_eq!(r.status(), status);
+    assert!(header_of(&r, header::CONTENT_TYPE).starts_with("application/json"));
+    let v = json_body(r).await;
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    v["error"]["code"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn home_lists_the_photos_and_pages_carry_security_headers() {
+    let s = service().await;
+    let r = s.get("/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = header_of(&r, header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(header_of(&r, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert!(!header_of(&r, header::REFERRER_POLICY).is_empty());
+    let html = text(r).await;
+    for id in ["astronaut", "chelsea", "coffee", "hubble", "rocket"] {
+        assert!(html.contains(&format!("href=\"/t/{id}\"")), "{id} missing");
+    }
+    assert!(!html.contains("<script>"), "inline script on the page");
+}
+
+#[tokio::test]
+async fn html_and_json_are_compressed() {
+    let s = service().await;
+    let r = s
+        .send(
+            Request::get("/api/templates")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(header_of(&r, header::CONTENT_ENCODING), "gzip");
+}
+
+#[tokio::test]
+async fn the_form_has_a_field_per_box_and_a_preview() {
+    let s = service().await;
+    let html = text(s.get("/t/rocket").await).await;
+    assert_eq!(html.matches("name=\"text\"").count(), 2);
+    assert!(html.contains("dir=\"auto\""));
+    assert!(html.contains("<label>Caption 1 (top)"));
+    assert!(html.contains("src=\"/preview/rocket.jpg\""));
+    let r = s.get("/t/nope").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(header_of(&r, header::CONTENT_TYPE).starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn submitting_the_form_lands_on_a_share_page_with_every_tag() {
+    let s = service().await;
+    let r = s
+        .post_form(
+            "/remix",
+            &[
+                ("template", "astronaut"),
+                ("text", "Hope <is> \"priceless\""),
+                ("text", "زندہ باد"),
+                ("color", "yellow"),
+                ("outline", ""),
+                ("font", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = header_of(&r, header::LOCATION);
+    assert!(location.starts_with("/m/"), "{location}");
+    let id = location.trim_start_matches("/m/").to_owned();
+
+    let html = text(s.get(&location).await).await;
+    let base = "https://jalsa.example.org";
+    for tag in [
+        format!("<meta property=\"og:url\" content=\"{base}/m/{id}\">"),
+        format!("<meta property=\"og:image\" content=\"{base}/i/{id}/card.jpg\">"),
+        "<meta property=\"og:image:width\" content=\"1200\">".to_string(),
+        "<meta property=\"og:image:height\" content=\"630\">".to_string(),
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_string(),
+        format!("<meta name=\"twitter:image\" content=\"{base}/i/{id}/card.jpg\">"),
+    ] {
+        assert!(html.contains(&tag), "missing {tag}");
+    }
+    for tag in [
+        "og:title",
+        "og:description",
+        "og:image:alt",
+        "twitter:image:alt",
+    ] {
+        assert!(html.contains(tag), "missing {tag}");
+    }
+    // Captions are escaped in the body and in attributes alike.
+    assert!(
+        !html.contains("<is>") && !html.contains("\"priceless\""),
+        "caption not escaped"
+    );
+    assert!(html.contains("Hope &#60;is&#62;") || html.contains("Hope &lt;is&gt;"));
+    assert!(html.contains(
+        "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fjalsa.example.org%2Fm%2F"
+    ));
+    assert!(html.contains("https://twitter.com/intent/tweet?text="));
+    assert!(html.contains("hashtags=Jalsa%2CReadyForChange"));
+    assert!(html.contains("https://wa.me/?text="));
+    assert!(html.contains(&format!("href=\"/t/astronaut?parent={id}\"")));
+    assert!(html.contains("download="));
+
+    // "Remix this" pre-fills the form and the parent is recorded.
+    let form = text(s.get(&format!("/t/astronaut?parent={id}")).await).await;
+    assert!(form.contains(&format!("name=\"parent\" value=\"{id}\"")));
+    assert!(form.contains("زندہ باد"));
+    assert!(form.contains("<option value=\"yellow\" selected>"));
+    let r = s
+        .post_form(
+            "/remix",
+            &[
+                ("template", "astronaut"),
+                ("text", "a new top"),
+                ("text", "زندہ باد"),
+                ("parent", &id),
+            ],
+        )
+        .await;
+    let child = header_of(&r, header::LOCATION)
+        .trim_start_matches("/m/")
+        .to_owned();
+    let v = json_body(s.get(&format!("/api/remixes/{child}")).await).await;
+    assert_eq!(v["parent"], json!(id));
+}
+
+#[tokio::test]
+async fn bad_form_input_shows_the_form_again_with_the_reason() {
+    let s = service().await;
+    let long = "x".repeat(201);
+    let r = s
+        .post_form(
+            "/remix",
+            &[("template", "coffee"), ("text", "keep me"), ("text", &long)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(r).await;
+    assert!(html.contains("caption 2 has 201 characters; the limit is 200"));
+    assert!(html.contains("keep me"), "what was typed is lost");
+    let r = s
+        .post_form(
+            "/remix",
+            &[("template", "coffee"), ("text", "a"), ("color", "mauve")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(text(r).await.contains("unknown colour"));
+    let r = s
+        .post_form("/remix", &[("template", "nope"), ("text", "a")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn images_are_immutable_with_strong_etags() {
+    let s = service().await;
+    let v = s.remix(&["cache me"]).await;
+    let id = v["id"].as_str().unwrap();
+    let r = s.get(&format!("/i/{id}.jpg")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header_of(&r, header::CONTENT_TYPE), "image/jpeg");
+    assert_eq!(
+        header_of(&r, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    let etag = header_of(&r, header::ETAG);
+    assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
+    let bytes = body(r).await;
+    assert_eq!(
+        jalsa::remix::remix_id(&blake3::hash(&bytes)),
+        id,
+        "id is not derived from the bytes"
+    );
+
+    let r = s
+        .send(
+            Request::get(format!("/i/{id}.jpg"))
+                .header(header::IF_NONE_MATCH, &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let r = s
+        .send(
+            Request::builder()
+                .method(Method::HEAD)
+                .uri(format!("/i/{id}.jpg"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body(r).await.is_empty());
+
+    let png = s.get(&format!("/i/{id}.png")).await;
+    assert_eq!(header_of(&png, header::CONTENT_TYPE), "image/png");
+    assert_eq!(common::decode(&body(png).await).dimensions(), (512, 512));
+    let webp = s.get(&format!("/i/{id}.webp")).await;
+    assert_eq!(&body(webp).await[8..12], b"WEBP");
+
+    let card = s.get(&format!("/i/{id}/card.jpg")).await;
+    assert_eq!(card.status(), StatusCode::OK);
+    let card = body(card).await;
+    assert!(card.len() < 300_000);
+    assert_eq!(common::decode(&card).dimensions(), (1200, 630));
+
+    assert_eq!(
+        s.get(&format!("/i/{id}.gif")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get("/i/0123456789abcdef.jpg").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get("/i/..%2F..%2Fetc.jpg").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(s.get("/photos/astronaut").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn removed_remixes_answer_410_everywhere() {
+    let s = service().await;
+    let v = s.remix(&["take me down"]).await;
+    let id = v["id"].as_str().unwrap();
+    s.state
+        .remixer
+        .set_status(id, Status::Removed)
+        .await
+        .unwrap();
+    assert_eq!(s.get(&format!("/m/{id}")).await.status(), StatusCode::GONE);
+    assert_eq!(
+        error_code(s.get(&format!("/api/remixes/{id}")).await, StatusCode::GONE).await,
+        "removed"
+    );
+    assert_eq!(
+        s.get(&format!("/i/{id}/card.jpg")).await.status(),
+        StatusCode::GONE
+    );
+}
+
+#[tokio::test]
+async fn previews_are_small_and_uncached() {
+    let s = service().await;
+    let r = s
+        .get("/preview/hubble.jpg?text=hello&text=%D8%B2%D9%86%D8%AF%DB%81&color=yellow")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header_of(&r, header::CACHE_CONTROL), "no-store");
+    assert_eq!(common::decode(&body(r).await).width(), 480);
+    let r = s.get("/preview/hubble.png?text=a&width=200").await;
+    assert_eq!(common::decode(&body(r).await).width(), 200);
+    assert_eq!(
+        error_code(s.get("/preview/nope.jpg").await, StatusCode::NOT_FOUND).await,
+        "unknown_template"
+    );
+    assert_eq!(
+        error_code(
+            s.get("/preview/hubble.jpg?width=5000").await,
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "bad_width"
+    );
+    assert_eq!(
+        error_code(
+            s.get("/preview/hubble.jpg?color=mauve").await,
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "bad_style"
+    );
+    assert_eq!(
+        error_code(
+            s.get("/preview/hubble.jpg?text=a&text=b&text=c").await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "too_many_captions"
+    );
+    // Nothing was stored.
+    assert!(
+        s.state
+            .remixer
+            .blobs()
+            .list("remixes")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn remixes_addressed_by_url_are_stored_once() {
+    let s = service().await;
+    let a = s.get("/render/coffee/chai_time~q/yes__please.jpg").await;
+    assert_eq!(a.status(), StatusCode::OK);
+    let etag = header_of(&a, header::ETAG);
+    let b = s
+        .get("/render/coffee/chai_time~q/yes__please.jpg?width=600")
+        .await;
+    assert_eq!(header_of(&b, header::ETAG), etag, "the same remix twice");
+    let rows = s
+        .state
+        .remixer
+        .db()
+        .list_remixes(&[Status::New], None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(rows.items.len(), 1);
+    assert_eq!(rows.items[0].captions, vec!["chai time?", "yes_please"]);
+    assert_eq!(
+        s.get("/render/nope/a/b.jpg").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get("/render/coffee/a/b").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_api_creates_then_finds() {
+    let s = service().await;
+    let templates = json_body(s.get("/api/templates").await).await;
+    let astronaut = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "astronaut")
+        .unwrap();
+    assert_eq!(astronaut["width"], 512);
+    assert_eq!(
+        astronaut["photo_url"],
+        "https://jalsa.example.org/photos/astronaut"
+    );
+    assert!(astronaut["boxes"][0]["x"].as_f64().unwrap() < 0.1);
+
+    let body = json!({"template": "rocket", "captions": ["up", "and away"], "style": {"color": "#ffcc00", "outline": "none"}});
+    let r = s.post_json("/api/remixes", body.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created = json_body(r).await;
+    assert_eq!(created["created"], true);
+    for key in ["id", "url", "image_url", "card_url"] {
+        assert!(created[key].as_str().is_some(), "{key} missing");
+    }
+    let r = s.post_json("/api/remixes", body).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let again = json_body(r).await;
+    assert_eq!(again["created"], false);
+    assert_eq!(again["id"], created["id"]);
+
+    let got = json_body(
+        s.get(&format!("/api/remixes/{}", created["id"].as_str().unwrap()))
+            .await,
+    )
+    .await;
+    assert_eq!(got["captions"], json!(["up", "and away"]));
+    assert_eq!(got["status"], "new");
+    assert_eq!(got["template"], "rocket");
+    assert!(got["created_at"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn api_errors_are_json_with_the_right_status() {
+    let s = service().await;
+    let cases = [
+        (
+            json!({"template": "nope"}),
+            StatusCode::NOT_FOUND,
+            "unknown_template",
+        ),
+        (
+            json!({"template": "coffee", "captions": ["x".repeat(201)]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "caption_too_long",
+        ),
+        (
+            json!({"template": "coffee", "captions": ["a", "b", "c"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_captions",
+        ),
+        (
+            json!({"template": "coffee", "captions": ["1", "2", "3", "4", "5", "6", "7"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_captions",
+        ),
+        (
+            json!({"template": "coffee", "captions": ["\u{E000}"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unsupported_character",
+        ),
+        (
+            json!({"template": "coffee", "width": 9000}),
+            StatusCode::BAD_REQUEST,
+            "bad_width",
+        ),
+        (
+            json!({"template": "coffee", "style": {"color": "mauve"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_json",
+        ),
+        (
+            json!({"template": "coffee", "parent": "../../x"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_parent",
+        ),
+        (
+            json!({"template": "coffee", "parent": "0123456789abcdef"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_parent",
+        ),
+        (
+            json!({"template": "coffee", "surprise": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_json",
+        ),
+    ];
+    for (body, status, code) in cases {
+        assert_eq!(
+            error_code(s.post_json("/api/remixes", body.clone()).await, status).await,
+            code,
+            "{body}"
+        );
+    }
+    let r = s
+        .send(
+            Request::post("/api/remixes")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(error_code(r, StatusCode::BAD_REQUEST).await, "bad_json");
+    let r = s
+        .send(
+            Request::post("/api/remixes")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        error_code(r, StatusCode::UNSUPPORTED_MEDIA_TYPE).await,
+        "bad_json"
+    );
+    let huge = json!({"template": "coffee", "captions": ["x".repeat(100_000)]});
+    let r = s.post_json("/api/remixes", huge).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        error_code(s.get("/api/remixes/zzz").await, StatusCode::NOT_FOUND).await,
+        "not_found"
+    );
+    assert_eq!(
+        error_code(s.get("/api/nothing").await, StatusCode::NOT_FOUND).await,
+        "not_found"
+    );
+    assert_eq!(
+        error_code(
+            s.get("/api/gallery?cursor=bogus").await,
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "bad_cursor"
+    );
+}
+
+#[tokio::test]
+async fn the_gallery_shows_featured_first_then_approved() {
+    let s = service().await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(
+            s.remix(&[&format!("remix number {i}")]).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let db = s.state.remixer.clone();
+    for id in &ids[..26] {
+        db.set_status(id, Status::Approved).await.unwrap();
+    }
+    db.set_status(&ids[0], Status::Featured).await.unwrap();
+    db.set_status(&ids[29], Status::Hidden).await.unwrap();
+
+    let first = json_body(s.get("/api/gallery").await).await;
+    let items = first["items"].as_array().unwrap();
+    assert_eq!(items.len(), 24);
+    assert_eq!(items[0]["id"], json!(ids[0]), "featured is not first");
+    assert_eq!(items[1]["id"], json!(ids[25]), "then newest approved");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = json_body(
+        s.get(&format!("/api/gallery?cursor={}", urlencode(cursor)))
+            .await,
+    )
+    .await;
+    let mut all: Vec<Value> = items
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|i| i["id"].clone())
+        .collect();
+    assert_eq!(all.len(), 26, "{second}");
+    all.sort_by_key(|v| v.to_string());
+    all.dedup();
+    assert_eq!(all.len(), 26, "a remix shown twice");
+    assert!(second["next_cursor"].is_null());
+
+    let html = text(s.get("/gallery").await).await;
+    assert!(html.contains(&format!("href=\"/m/{}\"", ids[0])));
+    assert!(
+        !html.contains(&format!("href=\"/m/{}\"", ids[29])),
+        "hidden remix in the gallery"
+    );
+    assert!(html.contains("rel=\"next\""));
+    let home = text(s.get("/").await).await;
+    assert!(
+        home.contains(&format!("href=\"/m/{}\"", ids[0])),
+        "featured strip missing"
+    );
+    let other = json_body(s.get("/api/gallery?template=rocket").await).await;
+    assert!(other["items"].as_array().unwrap().is_empty());
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn new_remixes_are_rate_limited_per_client_but_repeats_are_not() {
+    let s = service_with(2, 2, 64).await;
+    s.remix(&["one"]).await;
+    s.remix(&["two"]).await;
+    let r = s
+        .post_json(
+            "/api/remixes",
+            json!({"template": "astronaut", "captions": ["three"]}),
+        )
+        .await;
+    assert!(!header_of(&r, header::RETRY_AFTER).is_empty());
+    assert_eq!(
+        error_code(r, StatusCode::TOO_MANY_REQUESTS).await,
+        "rate_limited"
+    );
+    // A repeat costs no render, so it is answered.
+    let r = s
+        .post_json(
+            "/api/remixes",
+            json!({"template": "astronaut", "captions": ["one"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Another client is not held back by the first.
+    let r = s
+        .send(
+            Request::post("/api/remixes")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", "203.0.113.9")
+                .body(Body::from(
+                    json!({"template": "astronaut", "captions": ["three"]}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_full_render_queue_answers_503_at_once() {
+    let s = service_with(0, 1, 0).await;
+    // Hold the only render slot.
+    let (hold, wait) = std::sync::mpsc::channel::<()>();
+    let remixer = s.state.remixer.clone();
+    let busy = tokio::spawn(async move { remixer.run_render(move |_| wait.recv().ok()).await });
+    while s
+        .state
+        .remixer
+        .stats
+        .queued
+        .load(std::sync::atomic::Ordering::SeqCst)
+        > 0
+    {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    let r = s
+        .post_json(
+            "/api/remixes",
+            json!({"template": "astronaut", "captions": ["wait"]}),
+        )
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "it waited"
+    );
+    assert_eq!(header_of(&r, header::RETRY_AFTER), "2");
+    assert_eq!(error_code(r, StatusCode::SERVICE_UNAVAILABLE).await, "busy");
+    hold.send(()).unwrap();
+    busy.await.unwrap().unwrap();
+    let r = s
+        .post_json(
+            "/api/remixes",
+            json!({"template": "astronaut", "captions": ["wait"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi() {
+    let s = service().await;
+    let r = s.get("/healthz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(text(r).await.trim(), "ok");
+    s.remix(&["counted"]).await;
+    s.remix(&["counted"]).await;
+    let metrics = text(s.get("/metrics").await).await;
+    for needle in [
+        "jalsa_http_requests_total{route=\"/api/remixes\",status=\"201\"} 1",
+        "jalsa_http_requests_total{route=\"/api/remixes\",status=\"200\"} 1",
+        "jalsa_render_seconds_bucket",
+        "jalsa_dedup_hits_total",
+        "jalsa_render_queue_depth",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
+    }
+    let spec = json_body(s.get("/api/openapi.json").await).await;
+    for path in [
+        "/api/templates",
+        "/api/remixes",
+        "/api/remixes/{id}",
+        "/api/gallery",
+        "/healthz",
+        "/metrics",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} not documented");
+    }
+}
+
+#[tokio::test]
+async fn a_real_listener_serves_pages_and_images() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = service().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(
+        axum::serve(
+            listener,
+            s.router
+                .clone()
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .into_future(),
+    );
+    let get = |path: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        response
+    };
+    let health = String::from_utf8(get("/healthz".into()).await).unwrap();
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let v = s.remix(&["over the wire"]).await;
+    let image = get(format!("/i/{}.jpg", v["id"].as_str().unwrap())).await;
+    assert!(image.starts_with(b"HTTP/1.1 200"));
+    let start = image.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert_eq!(&image[start..start + 2], &[0xFF, 0xD8]);
+    server.abort();
+}
