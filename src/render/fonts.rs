@@ -174,7 +174,8 @@ pub fn book() -> &'static FontBook {
     &BOOK
 }
 
-fn font_bytes(id: FaceId) -> &'static [u8] {
+/// The bytes of a bundled face (the web pages serve Naskh for Urdu in the interface).
+pub fn font_bytes(id: FaceId) -> &'static [u8] {
     match id {
         FaceId::Anton => include_bytes!("../../fonts/Anton-Regular.ttf"),
         FaceId::NotoSans => include_bytes!("../../fonts/NotoSans-Black.ttf"),

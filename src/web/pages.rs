@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/gallery", get(gallery))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/naskh.ttf", get(naskh))
 }
 
 /// A page-flavoured error: the same status, a readable page instead of JSON.
@@ -458,6 +459,16 @@ async fn js() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("static/app.js"),
+    )
+        .into_response()
+}
+
+/// Noto Naskh Arabic for Urdu typed into the form and shown on pages, for phones without an
+/// Urdu font; the stylesheet asks for it only when such text is on the page.
+async fn naskh() -> Response {
+    (
+        [(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        crate::render::fonts::font_bytes(crate::render::fonts::FaceId::Naskh),
     )
         .into_response()
 }

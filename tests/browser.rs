@@ -1,0 +1,271 @@
+//! A supporter's whole visit in headless Chromium: home, pick a photo, type English and
+//! Urdu, watch the preview change, submit, check the share page and its tags, remix it.
+//! Needs `chromium` and `chromium-driver` (Debian); says SKIPPED loudly without them.
+//! Screenshots land in `target/browser/`.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use jalsa::catalog::Catalog;
+use jalsa::db::Db;
+use jalsa::remix::Remixer;
+use jalsa::store::Blobs;
+use jalsa::web::{AppState, app};
+use serde_json::{Value, json};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_service(dir: &std::path::Path) -> SocketAddr {
+    let db = Db::connect(&format!("sqlite://{}", dir.join("jalsa.db").display()))
+        .await
+        .unwrap();
+    let remixer = Remixer::new(Blobs::memory(), db, 2, 64);
+    let templates = common::repo().join("templates");
+    remixer
+        .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let state = AppState::new(Arc::new(remixer), &format!("http://{address}"), 0);
+    tokio::spawn(
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .into_future(),
+    );
+    address
+}
+
+async fn browser(port: u16) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1000,1400"]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("chromedriver did not answer: {e}"),
+        }
+    }
+}
+
+async fn wait_for<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), c.screenshot().await.unwrap()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supporter_remixes_shares_and_remixes_again() {
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+        || !std::path::Path::new("/usr/bin/chromium").exists()
+    {
+        eprintln!(
+            "SKIPPED browser test: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let address = start_service(dir.path()).await;
+    let base = format!("http://{address}");
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let c = browser(port).await;
+
+    // Home: pick the astronaut.
+    c.goto(&base).await.unwrap();
+    screenshot(&c, "1-home.png").await;
+    c.find(Locator::Css("a[href='/t/astronaut']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the form", || async {
+        c.current_url().await.unwrap().path() == "/t/astronaut"
+    })
+    .await;
+
+    // Type an English and an Urdu caption; the preview follows.
+    let first_preview = js(&c, "return document.getElementById('preview').src").await;
+    let fields = c
+        .find_all(Locator::Css("textarea[name=text]"))
+        .await
+        .unwrap();
+    assert_eq!(fields.len(), 2);
+    fields[0].send_keys("Hope is priceless").await.unwrap();
+    fields[1].send_keys("پاکستان زندہ باد").await.unwrap();
+    wait_for("the preview to change", || async {
+        let src = js(&c, "return document.getElementById('preview').src").await;
+        src != first_preview && src.as_str().unwrap_or("").contains("text=Hope")
+    })
+    .await;
+    wait_for("the preview to load", || async {
+        js(
+            &c,
+            "const p = document.getElementById('preview'); return p.complete && p.naturalWidth > 0",
+        )
+        .await
+            == json!(true)
+    })
+    .await;
+    screenshot(&c, "2-form.png").await;
+
+    // Submit: the share page.
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the share page", || async {
+        c.current_url().await.unwrap().path().starts_with("/m/")
+    })
+    .await;
+    let url = c.current_url().await.unwrap();
+    let id = url.path().trim_start_matches("/m/").to_owned();
+    wait_for("the remix image", || async {
+        js(
+            &c,
+            "const i = document.querySelector('figure img'); return i.complete && i.naturalWidth",
+        )
+        .await
+            == json!(512)
+    })
+    .await;
+    screenshot(&c, "3-share.png").await;
+    let tags = js(
+        &c,
+        "const m = n => (document.querySelector(`meta[property='${n}'], meta[name='${n}']`) || {}).content; \
+         return ['og:title','og:description','og:url','og:image','og:image:width','og:image:height', \
+                 'og:image:alt','twitter:card','twitter:image','twitter:image:alt'].map(m)",
+    )
+    .await;
+    let tags: Vec<String> = serde_json::from_value(tags).unwrap();
+    assert!(
+        tags.iter().all(|t| !t.is_empty()),
+        "a tag is empty: {tags:?}"
+    );
+    assert!(tags[0].contains("Hope is priceless") && tags[0].contains("پاکستان زندہ باد"));
+    assert_eq!(tags[2], format!("{base}/m/{id}"));
+    assert_eq!(tags[3], format!("{base}/i/{id}/card.jpg"));
+    assert_eq!((tags[4].as_str(), tags[5].as_str()), ("1200", "630"));
+    assert_eq!(tags[7], "summary_large_image");
+    assert_eq!(tags[8], tags[3]);
+    let card = js(
+        &c,
+        &format!(
+            "return fetch('{}').then(r => r.headers.get('content-type') + ' ' + r.status)",
+            tags[3]
+        ),
+    )
+    .await;
+    assert_eq!(card, json!("image/jpeg 200"));
+
+    // Remix this: the form comes pre-filled, and the new remix records its parent.
+    c.find(Locator::Id("remix-this"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the pre-filled form", || async {
+        c.current_url().await.unwrap().path() == "/t/astronaut"
+    })
+    .await;
+    let values = js(
+        &c,
+        "return [...document.querySelectorAll('textarea[name=text]')].map(t => t.value)",
+    )
+    .await;
+    assert_eq!(values, json!(["Hope is priceless", "پاکستان زندہ باد"]));
+    let top = c.find(Locator::Css("textarea[name=text]")).await.unwrap();
+    top.clear().await.unwrap();
+    top.send_keys("Hope is still priceless").await.unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the second share page", || async {
+        let path = c.current_url().await.unwrap().path().to_owned();
+        path.starts_with("/m/") && path != format!("/m/{id}")
+    })
+    .await;
+    screenshot(&c, "4-remixed.png").await;
+    let parent = c
+        .find(Locator::Id("parent-link"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(parent.as_deref(), Some(format!("/m/{id}").as_str()));
+    c.close().await.unwrap();
+}
