@@ -467,7 +467,10 @@ async fn js() -> Response {
 /// Urdu font; the stylesheet asks for it only when such text is on the page.
 async fn naskh() -> Response {
     (
-        [(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "font/ttf"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         crate::render::fonts::font_bytes(crate::render::fonts::FaceId::Naskh),
     )
         .into_response()
