@@ -40,6 +40,30 @@ pub enum Command {
     Bench(BenchArgs),
     /// Remove blobs no remix or template refers to.
     Gc(GcArgs),
+    /// Staff accounts and API tokens.
+    Staff(StaffArgs),
+}
+
+/// `jalsa staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    #[command(subcommand)]
+    action: StaffAction,
+}
+
+/// What to do with a staff account.
+#[derive(Debug, Subcommand)]
+enum StaffAction {
+    /// Create a staff account; the password is read from stdin (one line).
+    Add {
+        /// The account's name.
+        name: String,
+    },
+    /// Print a new API token for the account (shown once).
+    Token {
+        /// The account's name.
+        name: String,
+    },
 }
 
 /// `jalsa gc`.
@@ -124,6 +148,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Templates => list(&templates),
         Command::Bench(args) => bench(&templates, args),
         Command::Gc(args) => runtime()?.block_on(gc(&cli.settings, args)),
+        Command::Staff(args) => runtime()?.block_on(staff(&cli.settings, args)),
     }
 }
 
@@ -161,6 +186,19 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         .register_catalog(&settings.templates, &catalog)
         .await
         .map_err(|e| e.to_string())?;
+    remixer
+        .load_stored_templates()
+        .await
+        .map_err(|e| e.to_string())?;
+    remixer.set_policy(crate::remix::Policy {
+        moderation: settings.moderation,
+        block_action: settings.blocklist_action,
+        blocklist: Default::default(),
+    });
+    remixer
+        .reload_blocklist()
+        .await
+        .map_err(|e| e.to_string())?;
     let state = crate::web::AppState::new(
         std::sync::Arc::new(remixer),
         &settings.public_url(),
@@ -169,6 +207,38 @@ async fn serve(settings: &Settings) -> Result<(), String> {
     crate::web::serve(state, settings.listen)
         .await
         .map_err(|e| format!("{}: {e}", settings.listen))
+}
+
+async fn staff(settings: &Settings, args: StaffArgs) -> Result<(), String> {
+    let db = Db::connect(&settings.database_url())
+        .await
+        .map_err(|e| e.to_string())?;
+    match args.action {
+        StaffAction::Add { name } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            crate::staff::add_staff(&db, &name, password)
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::staff::audit(&db, &name, "staff.add", &name, "command line")
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!("created staff account {name}");
+        }
+        StaffAction::Token { name } => {
+            let (secret, info) = crate::staff::create_token(&db, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::staff::audit(&db, &name, "token.create", &info.id, "command line")
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{secret}");
+        }
+    }
+    Ok(())
 }
 
 async fn gc(settings: &Settings, args: GcArgs) -> Result<(), String> {

@@ -38,6 +38,24 @@ pub struct Settings {
     /// New remixes per minute per client; 0 turns the limit off.
     #[arg(long, env = "JALSA_RATE_LIMIT", default_value_t = 30, global = true)]
     pub rate_limit: u32,
+    /// pre: nothing reaches the gallery until staff approve it; post: approved at once.
+    #[arg(
+        long,
+        env = "JALSA_MODERATION",
+        value_enum,
+        default_value = "pre",
+        global = true
+    )]
+    pub moderation: crate::remix::Moderation,
+    /// What a caption with a blocked phrase does: hold it for review, or refuse it.
+    #[arg(
+        long,
+        env = "JALSA_BLOCKLIST_ACTION",
+        value_enum,
+        default_value = "hold",
+        global = true
+    )]
+    pub blocklist_action: crate::remix::BlockAction,
 }
 
 impl Settings {

@@ -254,6 +254,11 @@ impl Db {
         Ok(Db { pool, postgres })
     }
 
+    /// The connection pool, for the staff queries beside this module.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Whether this is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.postgres
@@ -424,10 +429,57 @@ impl Db {
         Ok(Page { items, next })
     }
 
-    /// Changes a remix's status; `false` if there is no such remix.
+    /// Changes a remix's status and clears its reports (staff have looked at it); `false` if
+    /// there is no such remix.
     pub async fn set_status(&self, id: &str, status: Status) -> Result<bool, DbError> {
-        let done = sqlx::query("UPDATE remixes SET status = $1 WHERE id = $2")
+        let done = sqlx::query("UPDATE remixes SET status = $1, reports = 0 WHERE id = $2")
             .bind(status.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The moderation queue: new remixes and reported ones not yet removed, newest first.
+    pub async fn list_queue(
+        &self,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<RemixRow>, DbError> {
+        let (before_ms, before_id) = cursor
+            .and_then(parse_cursor)
+            .unwrap_or((i64::MAX, String::new()));
+        let sql = concat!(
+            "SELECT ",
+            remix_columns!(),
+            " FROM remixes WHERE (status = 'new' OR (reports > 0 AND status <> 'removed')) \
+             AND (created_at < $1 OR (created_at = $1 AND ($2 = '' OR id < $2))) \
+             ORDER BY created_at DESC, id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(sql)
+            .bind(before_ms)
+            .bind(before_id)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(remix_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|r| format!("{}.{}", r.created_at, r.id))
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Changes a template's status (`draft`, `published`, `retired`); `false` if unknown.
+    pub async fn set_template_status(&self, id: &str, status: &str) -> Result<bool, DbError> {
+        let done = sqlx::query("UPDATE templates SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(now_ms())
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -101,6 +101,11 @@ impl From<RemixError> for AppError {
             RemixError::RetiredTemplate(_) => {
                 AppError::new(StatusCode::GONE, "template_retired", e.to_string())
             }
+            RemixError::Blocked(_) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "caption_blocked",
+                e.to_string(),
+            ),
             RemixError::UnknownParent(_) => AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_parent",

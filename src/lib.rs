@@ -10,5 +10,6 @@ pub mod db;
 pub mod error;
 pub mod remix;
 pub mod render;
+pub mod staff;
 pub mod store;
 pub mod web;

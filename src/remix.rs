@@ -30,6 +30,9 @@ pub enum RemixError {
     /// The template was retired: it takes no new remixes.
     #[error("template {0:?} is retired and takes no new remixes")]
     RetiredTemplate(String),
+    /// A caption holds a blocked phrase and the campaign refuses such captions.
+    #[error("caption {0} contains a phrase this campaign does not allow")]
+    Blocked(usize),
     /// The parent remix named does not exist.
     #[error("no remix {0:?} to remix")]
     UnknownParent(String),
@@ -102,6 +105,9 @@ type Flight = Arc<OnceCell<Arc<RemixRow>>>;
 /// The remix service: templates, renderer, blobs and rows behind one create-or-find.
 pub struct Remixer {
     templates: RwLock<HashMap<String, Arc<Template>>>,
+    /// `draft`, `published` or `retired`, by template id.
+    template_status: RwLock<HashMap<String, String>>,
+    policy: RwLock<Policy>,
     renderer: Arc<Renderer>,
     blobs: Blobs,
     db: Db,
@@ -117,6 +123,37 @@ pub struct Remixer {
     pub stats: Stats,
 }
 
+/// Whether remixes reach the gallery before staff look at them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Moderation {
+    /// Nothing reaches the gallery until staff approve it.
+    #[default]
+    Pre,
+    /// Remixes are approved at once; staff take down what they must.
+    Post,
+}
+
+/// What a blocked phrase in a caption does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum BlockAction {
+    /// The remix is made but held for review, whatever the moderation mode.
+    #[default]
+    Hold,
+    /// The remix is refused.
+    Refuse,
+}
+
+/// The curation rules new remixes meet.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// Pre- or post-moderation.
+    pub moderation: Moderation,
+    /// Hold or refuse blocked captions.
+    pub block_action: BlockAction,
+    /// The blocked phrases.
+    pub blocklist: crate::staff::Blocklist,
+}
+
 /// How many renders run at once by default: one per core, leaving none idle.
 pub fn default_render_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -128,6 +165,8 @@ impl Remixer {
     pub fn new(blobs: Blobs, db: Db, slots: usize, queue_limit: usize) -> Remixer {
         Remixer {
             templates: RwLock::new(HashMap::new()),
+            template_status: RwLock::new(HashMap::new()),
+            policy: RwLock::new(Policy::default()),
             renderer: Arc::new(Renderer::new()),
             blobs,
             db,
@@ -141,6 +180,27 @@ impl Remixer {
             queue_limit,
             pending_requests: Mutex::new(HashMap::new()),
             stats: Stats::default(),
+        }
+    }
+
+    /// Forgets one cached remix row (after a change made outside `set_status`).
+    pub fn forget_remix(&self, id: &str) {
+        self.rows.invalidate(id);
+    }
+
+    /// The stored photo of a template, as uploaded (after checks) or bundled.
+    pub async fn template_photo(&self, template: &Template) -> Result<Option<Bytes>, RemixError> {
+        let hash = template.photo_hash.to_hex().to_string();
+        let key = self
+            .db
+            .list_templates()
+            .await?
+            .into_iter()
+            .find(|t| t.photo_hash == hash)
+            .map(|t| t.photo_key);
+        match key {
+            Some(key) => Ok(self.blobs.get(&key).await?),
+            None => Ok(None),
         }
     }
 
@@ -192,6 +252,20 @@ impl Remixer {
         extension: &str,
         bundled: bool,
     ) -> Result<(), RemixError> {
+        self.add_template_as(template, photo, extension, bundled, "published")
+            .await
+    }
+
+    /// Stores a template with a status (`draft` for an upload not yet published). A template
+    /// already recorded keeps the status it has.
+    pub async fn add_template_as(
+        &self,
+        template: Arc<Template>,
+        photo: Bytes,
+        extension: &str,
+        bundled: bool,
+        status: &str,
+    ) -> Result<(), RemixError> {
         let key = store::template_key(&template.photo_hash, extension);
         if !self.blobs.exists(&key).await? {
             self.blobs.put(&key, photo).await?;
@@ -209,15 +283,109 @@ impl Remixer {
                 photo_key: key,
                 width,
                 height,
-                status: "published".into(),
+                status: status.into(),
                 bundled,
                 created_at: now,
             })
             .await?;
+        let recorded = self
+            .db
+            .list_templates()
+            .await?
+            .into_iter()
+            .find(|t| t.id == template.id.as_str())
+            .map(|t| t.status)
+            .unwrap_or_else(|| status.to_owned());
+        self.template_status
+            .write()
+            .expect("status lock")
+            .insert(template.id.to_string(), recorded);
         self.templates
             .write()
             .expect("templates lock")
             .insert(template.id.to_string(), template);
+        Ok(())
+    }
+
+    /// Replaces the curation rules.
+    pub fn set_policy(&self, policy: Policy) {
+        *self.policy.write().expect("policy lock") = policy;
+    }
+
+    /// Replaces the blocklist, keeping the rest of the policy.
+    pub fn set_blocklist(&self, blocklist: crate::staff::Blocklist) {
+        self.policy.write().expect("policy lock").blocklist = blocklist;
+    }
+
+    /// Reloads the blocklist from the database (after an edit here or on another node).
+    pub async fn reload_blocklist(&self) -> Result<(), RemixError> {
+        let phrases = crate::staff::blocked_phrases(&self.db)
+            .await
+            .map_err(|e| RemixError::Crashed(e.to_string()))?;
+        self.set_blocklist(crate::staff::Blocklist::new(
+            phrases.iter().map(String::as_str),
+        ));
+        Ok(())
+    }
+
+    /// A template's status: `draft`, `published` or `retired`.
+    pub fn template_status(&self, id: &str) -> Option<String> {
+        self.template_status
+            .read()
+            .expect("status lock")
+            .get(id)
+            .cloned()
+    }
+
+    /// Publishes, retires or un-publishes a template; `false` if unknown.
+    pub async fn set_template_status(&self, id: &str, status: &str) -> Result<bool, RemixError> {
+        if !self.db.set_template_status(id, status).await? {
+            return Ok(false);
+        }
+        self.template_status
+            .write()
+            .expect("status lock")
+            .insert(id.to_owned(), status.to_owned());
+        Ok(true)
+    }
+
+    /// Templates supporters can remix, newest first.
+    pub fn published_templates(&self) -> Vec<Arc<Template>> {
+        let status = self.template_status.read().expect("status lock");
+        self.templates()
+            .into_iter()
+            .filter(|t| status.get(t.id.as_str()).is_none_or(|s| s == "published"))
+            .collect()
+    }
+
+    /// Loads the templates staff uploaded (and the status of every template) from the
+    /// database and the blob store.
+    pub async fn load_stored_templates(&self) -> Result<(), RemixError> {
+        for row in self.db.list_templates().await? {
+            if self.template(&row.id).is_none() {
+                let Some(photo) = self.blobs.get(&row.photo_key).await? else {
+                    tracing::warn!(template = %row.id, key = %row.photo_key, "template photo missing from storage");
+                    continue;
+                };
+                let spec = crate::render::TemplateSpec {
+                    title: row.title.clone(),
+                    alt: row.alt.clone(),
+                    hashtags: row.hashtags.clone(),
+                    photo: row.photo_key.clone(),
+                    boxes: serde_json::from_value(row.boxes.clone()).map_err(DbError::from)?,
+                };
+                let id = row.id.parse().map_err(RemixError::Crashed)?;
+                let template = Template::new(id, spec, &photo).map_err(RemixError::Crashed)?;
+                self.templates
+                    .write()
+                    .expect("templates lock")
+                    .insert(row.id.clone(), Arc::new(template));
+            }
+            self.template_status
+                .write()
+                .expect("status lock")
+                .insert(row.id, row.status);
+        }
         Ok(())
     }
 
@@ -276,6 +444,11 @@ impl Remixer {
         let template = self
             .template(&request.template)
             .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
+        match self.template_status(&request.template).as_deref() {
+            Some("retired") => return Err(RemixError::RetiredTemplate(request.template.clone())),
+            Some("draft") => return Err(RemixError::UnknownTemplate(request.template.clone())),
+            _ => {}
+        }
         let remix = Remix {
             captions: request.captions.clone(),
             style: request.style.clone(),
@@ -339,6 +512,17 @@ impl Remixer {
         {
             return Err(RemixError::UnknownParent(parent.clone()));
         }
+        let status = {
+            let policy = self.policy.read().expect("policy lock");
+            match policy.blocklist.first_match(&remix.captions) {
+                Some(index) if policy.block_action == BlockAction::Refuse => {
+                    return Err(RemixError::Blocked(index));
+                }
+                Some(_) => Status::New,
+                None if policy.moderation == Moderation::Post => Status::Approved,
+                None => Status::New,
+            }
+        };
         let t = template.clone();
         let r = remix.clone();
         let rendered = self
@@ -362,7 +546,7 @@ impl Remixer {
             bytes: size,
             blob_key,
             parent,
-            status: Status::New,
+            status,
             requests: 1,
             reports: 0,
             created_at: now_ms(),

@@ -44,7 +44,7 @@ pub fn template_json(state: &AppState, t: &crate::render::Template) -> Value {
 async fn templates(State(state): State<AppState>) -> Json<Value> {
     let all: Vec<Value> = state
         .remixer
-        .templates()
+        .published_templates()
         .iter()
         .map(|t| template_json(&state, t))
         .collect();

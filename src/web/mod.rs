@@ -3,6 +3,7 @@
 pub mod api;
 pub mod images;
 pub mod pages;
+pub mod staff;
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Hot pictures, so a viral image is served from memory.
     pub pictures: moka::sync::Cache<String, (Bytes, String)>,
+    /// Staff sign-in attempts, per account and per client.
+    pub login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Supporters' reports, per client.
+    pub report_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 /// Labels of the request counter.
@@ -129,6 +134,12 @@ impl AppState {
             remixer,
             public_url: public_url.trim_end_matches('/').into(),
             limiter,
+            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(10).expect("non-zero"),
+            ))),
+            report_limiter: Arc::new(RateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(20).expect("non-zero"),
+            ))),
             pictures: moka::sync::Cache::builder()
                 .weigher(|_: &String, v: &(Bytes, String)| v.0.len().try_into().unwrap_or(u32::MAX))
                 .max_capacity(128 * 1024 * 1024)
@@ -191,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(images::router())
         .merge(api::router())
+        .merge(staff::router())
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(fallback)
@@ -257,6 +269,10 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
             tick.tick().await;
             if let Err(e) = remixer.flush_counters().await {
                 tracing::warn!(error = %e, "could not write request counters");
+            }
+            // Staff may edit the blocklist on another node.
+            if let Err(e) = remixer.reload_blocklist().await {
+                tracing::warn!(error = %e, "could not reload the blocklist");
             }
         }
     });

@@ -143,7 +143,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> 
         .await
         .map_err(AppError::internal)?;
     html(Home {
-        templates: state.remixer.templates(),
+        templates: state.remixer.published_templates(),
         featured: featured.items.iter().map(|r| tile(&state, r)).collect(),
     })
 }
@@ -348,6 +348,13 @@ struct SharePage {
     whatsapp: String,
     remix_url: String,
     parent: String,
+    reported: bool,
+}
+
+/// `?reported=1` after a supporter reports a remix.
+#[derive(Debug, Default, Deserialize)]
+struct ShareQuery {
+    reported: Option<String>,
 }
 
 fn encode(s: &str) -> String {
@@ -357,6 +364,7 @@ fn encode(s: &str) -> String {
 async fn share(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    WithRejection(Query(query), _): WithRejection<Query<ShareQuery>, AppError>,
 ) -> Result<Html<String>, PageError> {
     let row = find_remix(&state, &id).await?;
     let base = &state.public_url;
@@ -403,6 +411,7 @@ async fn share(
         ),
         remix_url: format!("/t/{}?parent={}", row.template, row.id),
         parent: row.parent.clone().unwrap_or_default(),
+        reported: query.reported.is_some(),
         page_url,
         title,
         row,

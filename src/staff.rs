@@ -1,0 +1,460 @@
+//! Campaign staff: accounts (argon2id), server-side sessions with CSRF tokens, API tokens
+//! stored hashed, the audit log, the caption blocklist and supporters' reports.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use serde::Serialize;
+use sqlx::Row;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::db::{Db, DbError, Page, now_ms};
+
+/// How long a staff session lasts.
+pub const SESSION_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// A failure of the staff area.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    /// Bad input, with the reason.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for StaffError {
+    fn from(e: sqlx::Error) -> StaffError {
+        StaffError::Db(DbError::Query(e))
+    }
+}
+
+/// Random bytes as hex, from the operating system.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system gives random bytes");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hash_secret(secret: &str) -> String {
+    blake3::hash(secret.as_bytes()).to_hex().to_string()
+}
+
+/// Constant-time comparison of two secrets.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Checks a staff name: 1 to 40 of letters, digits, `.`, `_`, `-`.
+pub fn valid_name(name: &str) -> Result<(), StaffError> {
+    let ok = (1..=40).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StaffError::Invalid(format!(
+            "staff name {name:?} must be 1 to 40 of letters, digits, '.', '_' and '-'"
+        )))
+    }
+}
+
+/// Creates a staff account; the password is stored as an argon2id hash.
+pub async fn add_staff(db: &Db, name: &str, password: &str) -> Result<(), StaffError> {
+    valid_name(name)?;
+    if password.chars().count() < 10 {
+        return Err(StaffError::Invalid(
+            "the password needs at least 10 characters".into(),
+        ));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the operating system gives random bytes");
+    let hash = Argon2::default()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map_err(|e| StaffError::Invalid(format!("cannot hash the password: {e}")))?
+        .to_string();
+    let done = sqlx::query("INSERT INTO staff (name, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(name)
+        .bind(hash)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StaffError::Invalid(format!(
+            "there is already a staff account {name:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a staff account exists.
+pub async fn staff_exists(db: &Db, name: &str) -> Result<bool, StaffError> {
+    Ok(sqlx::query("SELECT 1 FROM staff WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some())
+}
+
+/// Checks a name and password. Unknown names cost as much as wrong passwords.
+pub async fn check_password(db: &Db, name: &str, password: &str) -> Result<bool, StaffError> {
+    let row = sqlx::query("SELECT password_hash FROM staff WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?;
+    // A fixed hash to verify against when the name is unknown, so timing tells nothing.
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Nw3qGrprBpVZpPYjCBPLzwZpy1GdxX3bZbc7MD5iV4";
+    let (hash, known) = match row {
+        Some(r) => (r.get::<String, _>(0), true),
+        None => (DUMMY.to_owned(), false),
+    };
+    let password = password.to_owned();
+    let verified = tokio::task::spawn_blocking(move || {
+        PasswordVerifier::<str>::verify_password(&Argon2::default(), password.as_bytes(), &hash)
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false);
+    Ok(known && verified)
+}
+
+/// A signed-in staff member.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// Who.
+    pub staff: String,
+    /// The CSRF token every form of this session carries.
+    pub csrf: String,
+}
+
+/// Starts a session; returns the cookie value.
+pub async fn start_session(db: &Db, staff: &str) -> Result<(String, Session), StaffError> {
+    let token = random_hex(32);
+    let csrf = random_hex(16);
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (token_hash, staff, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(hash_secret(&token))
+        .bind(staff)
+        .bind(&csrf)
+        .bind(now)
+        .bind(now + SESSION_MS)
+        .execute(db.pool())
+        .await?;
+    Ok((
+        token,
+        Session {
+            staff: staff.to_owned(),
+            csrf,
+        },
+    ))
+}
+
+/// The session a cookie names, if it is live.
+pub async fn session(db: &Db, token: &str) -> Result<Option<Session>, StaffError> {
+    let row =
+        sqlx::query("SELECT staff, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(hash_secret(token))
+            .bind(now_ms())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|r| Session {
+        staff: r.get(0),
+        csrf: r.get(1),
+    }))
+}
+
+/// Ends a session.
+pub async fn end_session(db: &Db, token: &str) -> Result<(), StaffError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(hash_secret(token))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// An API token as staff see it (never the secret after creation).
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenInfo {
+    /// Public id, to revoke it by.
+    pub id: String,
+    /// Whose it is.
+    pub staff: String,
+    /// When it was made.
+    pub created_at: i64,
+    /// When it was revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// Creates an API token for `staff`; the secret is returned once and stored hashed.
+pub async fn create_token(db: &Db, staff: &str) -> Result<(String, TokenInfo), StaffError> {
+    if !staff_exists(db, staff).await? {
+        return Err(StaffError::Invalid(format!(
+            "there is no staff account {staff:?}"
+        )));
+    }
+    let id = random_hex(4);
+    let secret = format!("jst_{id}_{}", random_hex(24));
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO api_tokens (id, token_hash, staff, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(hash_secret(&secret))
+    .bind(staff)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok((
+        secret,
+        TokenInfo {
+            id,
+            staff: staff.to_owned(),
+            created_at: now,
+            revoked_at: None,
+        },
+    ))
+}
+
+/// The staff member a bearer token belongs to, if it is live.
+pub async fn token_staff(db: &Db, secret: &str) -> Result<Option<String>, StaffError> {
+    let row =
+        sqlx::query("SELECT staff FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(hash_secret(secret))
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// Revokes a token by id; `false` if there was no live token with that id.
+pub async fn revoke_token(db: &Db, id: &str) -> Result<bool, StaffError> {
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every token, newest first.
+pub async fn list_tokens(db: &Db) -> Result<Vec<TokenInfo>, StaffError> {
+    let rows = sqlx::query(
+        "SELECT id, staff, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| TokenInfo {
+            id: r.get(0),
+            staff: r.get(1),
+            created_at: r.get(2),
+            revoked_at: r.get(3),
+        })
+        .collect())
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AuditEntry {
+    /// Id, time-ordered.
+    pub id: String,
+    /// When, Unix milliseconds.
+    pub at: i64,
+    /// Who.
+    pub staff: String,
+    /// What, e.g. `remix.status`.
+    pub action: String,
+    /// On which item, e.g. a remix id.
+    pub item: String,
+    /// Details, e.g. `approved`.
+    pub detail: String,
+}
+
+/// Records a staff action.
+pub async fn audit(
+    db: &Db,
+    staff: &str,
+    action: &str,
+    item: &str,
+    detail: &str,
+) -> Result<(), StaffError> {
+    let at = now_ms();
+    sqlx::query("INSERT INTO audit_log (id, at, staff, action, item, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(format!("{at:015}{}", random_hex(4)))
+        .bind(at)
+        .bind(staff)
+        .bind(action)
+        .bind(item)
+        .bind(detail)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The audit log, newest first.
+pub async fn audit_log(
+    db: &Db,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<Page<AuditEntry>, StaffError> {
+    let before = cursor.filter(|c| !c.is_empty()).unwrap_or("~");
+    if before.len() > 64
+        || !before
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'~')
+    {
+        return Err(StaffError::Invalid(
+            "the cursor is not one this server gave out".into(),
+        ));
+    }
+    let rows = sqlx::query("SELECT id, at, staff, action, item, detail FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2")
+        .bind(before)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db.pool())
+        .await?;
+    let mut items: Vec<AuditEntry> = rows
+        .iter()
+        .map(|r| AuditEntry {
+            id: r.get(0),
+            at: r.get(1),
+            staff: r.get(2),
+            action: r.get(3),
+            item: r.get(4),
+            detail: r.get(5),
+        })
+        .collect();
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|e| e.id.clone())
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// A caption's words for blocklist matching: NFC, lowercase, split at Unicode word
+/// boundaries (which Urdu and Roman Urdu follow as English does).
+pub fn words(text: &str) -> Vec<String> {
+    let normal: String = text.nfc().collect::<String>().to_lowercase();
+    normal.unicode_words().map(str::to_owned).collect()
+}
+
+/// The blocklist, each phrase as its words.
+#[derive(Clone, Debug, Default)]
+pub struct Blocklist {
+    phrases: Vec<Vec<String>>,
+}
+
+impl Blocklist {
+    /// A blocklist of these phrases.
+    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> Blocklist {
+        Blocklist {
+            phrases: phrases
+                .into_iter()
+                .map(words)
+                .filter(|w| !w.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The first caption (counting from 1) holding a blocked phrase as whole words.
+    pub fn first_match(&self, captions: &[String]) -> Option<usize> {
+        captions
+            .iter()
+            .position(|c| {
+                let caption = words(c);
+                self.phrases
+                    .iter()
+                    .any(|p| caption.windows(p.len()).any(|w| w == p.as_slice()))
+            })
+            .map(|i| i + 1)
+    }
+}
+
+/// Every blocked phrase, as staff typed them (normalised).
+pub async fn blocked_phrases(db: &Db) -> Result<Vec<String>, StaffError> {
+    let rows = sqlx::query("SELECT phrase FROM blocklist ORDER BY phrase")
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Adds a phrase to the blocklist; the stored form is NFC and lowercase.
+pub async fn block_phrase(db: &Db, staff: &str, phrase: &str) -> Result<String, StaffError> {
+    let normal: String = phrase.trim().nfc().collect::<String>().to_lowercase();
+    if words(&normal).is_empty() || normal.chars().count() > 100 {
+        return Err(StaffError::Invalid(
+            "a blocked phrase needs 1 to 100 characters with at least one word".into(),
+        ));
+    }
+    sqlx::query("INSERT INTO blocklist (phrase, staff, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(&normal)
+        .bind(staff)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+    Ok(normal)
+}
+
+/// Removes a phrase; `false` if it was not there.
+pub async fn unblock_phrase(db: &Db, phrase: &str) -> Result<bool, StaffError> {
+    let normal: String = phrase.trim().nfc().collect::<String>().to_lowercase();
+    let done = sqlx::query("DELETE FROM blocklist WHERE phrase = $1")
+        .bind(normal)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a supporter's report on a remix.
+pub async fn report(db: &Db, remix: &str, reason: &str) -> Result<(), StaffError> {
+    let reason: String = reason.chars().take(500).collect();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE remixes SET reports = reports + 1 WHERE id = $1")
+        .bind(remix)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO reports (remix_id, reason, at) VALUES ($1, $2, $3)")
+        .bind(remix)
+        .bind(reason)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocklist_matches_whole_words_in_any_case_and_script() {
+        let list = Blocklist::new(["crook", "chor hai", "چور"]);
+        let m = |c: &str| list.first_match(&[String::from("fine"), c.to_owned()]);
+        assert_eq!(m("He is a CROOK!"), Some(2));
+        assert_eq!(m("crooked smile"), None, "not a whole word");
+        assert_eq!(m("ye CHOR hai yaar"), Some(2));
+        assert_eq!(
+            m("chor nahi hai"),
+            None,
+            "the phrase's words must be together"
+        );
+        assert_eq!(m("وہ چور ہے"), Some(2));
+        assert_eq!(m("چورن"), None);
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

@@ -1,0 +1,1092 @@
+//! The staff area: nobody else gets in, every form needs its CSRF token, tokens can be
+//! revoked, uploads are checked, and curation decides what the gallery shows.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::response::Response;
+use jalsa::catalog::Catalog;
+use jalsa::db::Db;
+use jalsa::remix::{BlockAction, Moderation, Policy, Remixer};
+use jalsa::store::Blobs;
+use jalsa::web::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Service {
+    router: Router,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn service(moderation: Moderation, block_action: BlockAction) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("jalsa.db").display()
+    ))
+    .await
+    .unwrap();
+    jalsa::staff::add_staff(&db, "amna", PASSWORD)
+        .await
+        .unwrap();
+    let remixer = Remixer::new(Blobs::memory(), db, 2, 64);
+    let templates = common::repo().join("templates");
+    remixer
+        .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+        .await
+        .unwrap();
+    remixer.set_policy(Policy {
+        moderation,
+        block_action,
+        blocklist: Default::default(),
+    });
+    let state = AppState::new(Arc::new(remixer), "https://jalsa.example.org", 0);
+    Service {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+async fn body(r: Response) -> bytes::Bytes {
+    axum::body::to_bytes(r.into_body(), 64 << 20).await.unwrap()
+}
+
+async fn text(r: Response) -> String {
+    String::from_utf8_lossy(&body(r).await).into_owned()
+}
+
+async fn json_of(r: Response) -> Value {
+    serde_json::from_slice(&body(r).await).unwrap()
+}
+
+fn header_of(r: &Response, name: header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of `name="csrf"` on a page.
+fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// A signed-in browser: its session cookie and its CSRF token.
+struct Staff {
+    cookie: String,
+    csrf: String,
+}
+
+impl Service {
+    async fn send(&self, r: Request<Body>) -> Response {
+        self.router.clone().oneshot(r).await.unwrap()
+    }
+
+    async fn get(&self, uri: &str, cookie: Option<&str>) -> Response {
+        let mut r = Request::get(uri);
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, uri: &str, cookie: Option<&str>, pairs: &[(&str, &str)]) -> Response {
+        let mut r =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::from(form_body(pairs))).unwrap())
+            .await
+    }
+
+    async fn api(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        json: Option<Value>,
+    ) -> Response {
+        let mut r = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match json {
+            Some(v) => {
+                r = r.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(r.body(body).unwrap()).await
+    }
+
+    async fn login(&self) -> Staff {
+        let page = self.get("/staff/login", None).await;
+        let login_cookie = header_of(&page, header::SET_COOKIE);
+        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
+        let csrf = csrf_in(&text(page).await);
+        let r = self
+            .post_form(
+                "/staff/login",
+                Some(&login_cookie),
+                &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
+        let set = r
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with("jalsa_session="))
+            .expect("a session cookie");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"),
+            "{set}"
+        );
+        let cookie = set.split(';').next().unwrap().to_owned();
+        let csrf = csrf_in(&text(self.get("/staff", Some(&cookie)).await).await);
+        Staff { cookie, csrf }
+    }
+
+    async fn token(&self) -> String {
+        jalsa::staff::create_token(self.state.remixer.db(), "amna")
+            .await
+            .unwrap()
+            .0
+    }
+
+    async fn supporter_remix(&self, template: &str, captions: &[&str]) -> Response {
+        self.api(
+            "POST",
+            "/api/remixes",
+            None,
+            Some(json!({"template": template, "captions": captions})),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn outsiders_never_get_in() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    for page in [
+        "/staff",
+        "/staff/templates",
+        "/staff/templates/astronaut",
+        "/staff/blocklist",
+        "/staff/audit",
+        "/staff/tokens",
+        "/staff/templates/astronaut/preview.jpg",
+    ] {
+        let r = s.get(page, None).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{page}");
+        assert!(
+            header_of(&r, header::LOCATION).starts_with("/staff/login?next="),
+            "{page}"
+        );
+    }
+    for (uri, form) in [
+        ("/staff/remixes", vec![("status", "approved")]),
+        ("/staff/blocklist", vec![("phrase", "x")]),
+        ("/staff/logout", vec![]),
+    ] {
+        let r = s.post_form(uri, None, &form).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{uri}");
+    }
+    let r = s.get("/staff", Some("jalsa_session=forged")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for (method, uri) in [
+        ("GET", "/api/staff/queue"),
+        ("POST", "/api/staff/remixes/0123456789abcdef/status"),
+        ("POST", "/api/staff/remixes/status"),
+        ("POST", "/api/staff/templates"),
+        ("POST", "/api/staff/templates/astronaut/retire"),
+        ("GET", "/api/staff/audit"),
+        ("GET", "/api/staff/blocklist"),
+        ("POST", "/api/staff/tokens"),
+    ] {
+        for token in [None, Some("jst_nope")] {
+            let r = s.api(method, uri, token, None).await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {uri}");
+            assert_eq!(header_of(&r, header::WWW_AUTHENTICATE), "Bearer");
+            assert_eq!(json_of(r).await["error"]["code"], "unauthorized");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_right_password_and_is_rate_limited() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let page = s.get("/staff/login", None).await;
+    let cookie = header_of(&page, header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_in(&text(page).await);
+    let r = s
+        .post_form(
+            "/staff/login",
+            Some(&cookie),
+            &[
+                ("name", "amna"),
+                ("password", "wrong one!!"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(text(r).await.contains("do not match"));
+    // Without the login form's cookie the post is refused: no CSRF on sign-in either.
+    let r = s
+        .post_form(
+            "/staff/login",
+            None,
+            &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let mut limited = false;
+    for _ in 0..12 {
+        let r = s
+            .post_form(
+                "/staff/login",
+                Some(&cookie),
+                &[
+                    ("name", "amna"),
+                    ("password", "guess guess"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(header_of(&r, header::RETRY_AFTER), "60");
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "unlimited password guessing");
+}
+
+#[tokio::test]
+async fn every_staff_form_needs_its_csrf_token() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let staff = s.login().await;
+    let id = json_of(s.supporter_remix("astronaut", &["csrf"]).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (uri, form) in [
+        (
+            "/staff/remixes",
+            vec![("id", id.as_str()), ("status", "approved")],
+        ),
+        ("/staff/blocklist", vec![("phrase", "crook")]),
+        ("/staff/blocklist/remove", vec![("phrase", "crook")]),
+        (
+            "/staff/templates/astronaut/status",
+            vec![("status", "retired")],
+        ),
+        (
+            "/staff/templates/astronaut",
+            vec![("title", "x"), ("alt", "y")],
+        ),
+        ("/staff/tokens", vec![]),
+        ("/staff/logout", vec![]),
+    ] {
+        let mut with_bad = form.clone();
+        with_bad.push(("csrf", "0000"));
+        for pairs in [form.clone(), with_bad] {
+            let r = s.post_form(uri, Some(&staff.cookie), &pairs).await;
+            assert!(
+                matches!(r.status(), StatusCode::FORBIDDEN | StatusCode::BAD_REQUEST),
+                "{uri}: {}",
+                r.status()
+            );
+        }
+    }
+    // Nothing happened.
+    assert_eq!(
+        s.state.remixer.remix(&id).await.unwrap().unwrap().status,
+        jalsa::db::Status::New
+    );
+    assert_eq!(
+        s.state.remixer.template_status("astronaut").as_deref(),
+        Some("published")
+    );
+    // With the token it works.
+    let r = s
+        .post_form(
+            "/staff/remixes",
+            Some(&staff.cookie),
+            &[("id", &id), ("status", "approved"), ("csrf", &staff.csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        s.state.remixer.remix(&id).await.unwrap().unwrap().status,
+        jalsa::db::Status::Approved
+    );
+    // Signing out ends the session.
+    s.post_form(
+        "/staff/logout",
+        Some(&staff.cookie),
+        &[("csrf", &staff.csrf)],
+    )
+    .await;
+    assert_eq!(
+        s.get("/staff", Some(&staff.cookie)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let token = s.token().await;
+    assert_eq!(
+        s.api("GET", "/api/staff/queue", Some(&token), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let r = s.api("POST", "/api/staff/tokens", Some(&token), None).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let second = json_of(r).await;
+    let id = token.split('_').nth(1).unwrap();
+    let r = s
+        .api(
+            "POST",
+            &format!("/api/staff/tokens/{id}/revoke"),
+            second["token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        s.api("GET", "/api/staff/queue", Some(&token), None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.api("GET", "/api/staff/queue", second["token"].as_str(), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // Tokens are stored hashed: the secret is nowhere in the database.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_all(s.state.remixer.db().pool())
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|h| !h.contains(&token[4..])));
+}
+
+fn multipart(fields: &[(&str, &str)], photo: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "jalsa-test-boundary";
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = photo {
+        out.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), out)
+}
+
+async fn upload(
+    s: &Service,
+    token: &str,
+    fields: &[(&str, &str)],
+    photo: Option<(&str, &[u8])>,
+) -> Response {
+    let (content_type, body) = multipart(fields, photo);
+    s.send(
+        Request::post("/api/staff/templates")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 255) as u8, (y % 255) as u8, 90])
+    });
+    jalsa::render::encode::jpeg(&img, 90)
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG whose header claims 100000x100000 pixels: a decompression bomb.
+fn png_bomb() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    // A few bytes of image data: a decoder reads the header up to here and no further.
+    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01";
+    png.extend_from_slice(&8u32.to_be_bytes());
+    png.extend_from_slice(idat);
+    png.extend_from_slice(&crc32(idat).to_be_bytes());
+    png.extend_from_slice(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
+    png
+}
+
+#[tokio::test]
+async fn refused_uploads_name_the_reason() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let token = s.token().await;
+    let fields = [("title", "Rally"), ("alt", "A crowd")];
+    let truncated = {
+        let full = jpeg(400, 300);
+        full[..full.len() / 2].to_vec()
+    };
+    let huge = vec![0xFFu8; 25 * 1024 * 1024];
+    let cases: [(&str, Vec<u8>, StatusCode, &str); 5] = [
+        (
+            "bomb.png",
+            png_bomb(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "100000x100000",
+        ),
+        ("big.jpg", huge, StatusCode::PAYLOAD_TOO_LARGE, "20 MB"),
+        (
+            "notes.jpg",
+            b"this is just text, not a photo".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not a JPEG, PNG or WebP",
+        ),
+        (
+            "cut.jpg",
+            truncated,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cut short",
+        ),
+        (
+            "anim.gif",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "gif images are not accepted",
+        ),
+    ];
+    for (name, bytes, status, reason) in cases {
+        let r = upload(&s, &token, &fields, Some((name, &bytes))).await;
+        assert_eq!(r.status(), status, "{name}");
+        let v = json_of(r).await;
+        let message = v["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(reason), "{name}: {message}");
+    }
+    assert_eq!(
+        s.state.remixer.templates().len(),
+        5,
+        "a refused upload left a template"
+    );
+}
+
+#[tokio::test]
+async fn upload_place_publish_remix_curate() {
+    let s = &service(Moderation::Pre, BlockAction::Hold).await;
+    let staff = s.login().await;
+
+    // Upload through the page: a 2000x1500 photo with EXIF rotation and GPS-like metadata.
+    let mut bytes = Vec::new();
+    let img = image::RgbImage::from_fn(2000, 1500, |x, _| image::Rgb([(x / 8) as u8, 120, 60]));
+    let exif: &[u8] = &[
+        b'M', b'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0,
+    ];
+    let mut enc = jpeg_encoder::Encoder::new(&mut bytes, 90);
+    enc.add_exif_metadata(exif).unwrap();
+    enc.add_app_segment(13, b"GPSLatitude 33.6844".to_vec())
+        .unwrap();
+    enc.encode(img.as_raw(), 2000, 1500, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let (content_type, body) = multipart(
+        &[
+            ("csrf", &staff.csrf),
+            ("title", "Minar-e-Pakistan Rally"),
+            ("alt", "A crowd at Minar-e-Pakistan"),
+            ("hashtags", "#Jalsa, Lahore"),
+        ],
+        Some(("rally.jpg", &bytes)),
+    );
+    let r = s
+        .send(
+            Request::post("/staff/templates")
+                .header(header::COOKIE, &staff.cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
+    let edit = header_of(&r, header::LOCATION);
+    let id = edit.trim_start_matches("/staff/templates/").to_owned();
+    assert_eq!(id, "minar-e-pakistan-rally");
+    let t = s.state.remixer.template(&id).unwrap();
+    assert_eq!(
+        t.size(),
+        (1200, 1600),
+        "not upright and scaled to 1600 on the long side"
+    );
+    let stored = s.state.remixer.template_photo(&t).await.unwrap().unwrap();
+    assert!(
+        !stored.windows(11).any(|w| w == b"GPSLatitude"),
+        "metadata kept"
+    );
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "EXIF kept");
+
+    // A draft: supporters cannot see or remix it yet.
+    assert!(
+        !text(s.get("/", None).await)
+            .await
+            .contains(&format!("/t/{id}"))
+    );
+    assert_eq!(
+        s.supporter_remix(&id, &["too early"]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Place the boxes with numbers, preview, publish.
+    let page = text(s.get(&edit, Some(&staff.cookie)).await).await;
+    assert!(page.contains("preview.jpg?text=Sample"));
+    let r = s
+        .post_form(
+            &edit,
+            Some(&staff.cookie),
+            &[
+                ("csrf", &staff.csrf),
+                ("title", "Minar-e-Pakistan Rally"),
+                ("alt", "A crowd at Minar-e-Pakistan"),
+                ("hashtags", "Jalsa Lahore"),
+                ("x", "0.05"),
+                ("y", "0.70"),
+                ("width", "0.9"),
+                ("height", "0.25"),
+                ("x", ""),
+                ("y", ""),
+                ("width", ""),
+                ("height", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let t = s.state.remixer.template(&id).unwrap();
+    assert_eq!(t.spec.boxes.len(), 1);
+    assert!((t.spec.boxes[0].y - 0.70).abs() < 1e-9);
+    let preview = s
+        .get(
+            &format!("/staff/templates/{id}/preview.jpg?text=hello"),
+            Some(&staff.cookie),
+        )
+        .await;
+    assert_eq!(header_of(&preview, header::CONTENT_TYPE), "image/jpeg");
+    let bad = s
+        .post_form(
+            &edit,
+            Some(&staff.cookie),
+            &[
+                ("csrf", &staff.csrf),
+                ("title", "T"),
+                ("alt", "A"),
+                ("x", "0.5"),
+                ("y", "0.1"),
+                ("width", "0.9"),
+                ("height", "0.2"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(bad).await.contains("x + width"));
+    let r = s
+        .post_form(
+            &format!("{edit}/status"),
+            Some(&staff.cookie),
+            &[("csrf", &staff.csrf), ("status", "published")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        text(s.get("/", None).await)
+            .await
+            .contains(&format!("/t/{id}"))
+    );
+
+    // A supporter remixes it; pre-moderation keeps it out of the gallery until approved.
+    let r = s.supporter_remix(&id, &["Lahore zindabad"]).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let remix = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let gallery = || async { text(s.get("/gallery", None).await).await };
+    assert!(!gallery().await.contains(&remix));
+    assert!(
+        text(s.get("/staff", Some(&staff.cookie)).await)
+            .await
+            .contains(&remix),
+        "not in the queue"
+    );
+
+    let set = |status: &'static str| {
+        let remix = remix.clone();
+        let staff_cookie = staff.cookie.clone();
+        let csrf = staff.csrf.clone();
+        async move {
+            s.post_form(
+                "/staff/remixes",
+                Some(&staff_cookie),
+                &[("csrf", &csrf), ("id", &remix), ("status", status)],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(set("approved").await, StatusCode::SEE_OTHER);
+    assert!(
+        gallery().await.contains(&remix),
+        "approved but not in the gallery"
+    );
+    assert!(
+        !text(s.get("/staff", Some(&staff.cookie)).await)
+            .await
+            .contains(&format!("value=\"{remix}\"")),
+        "still queued"
+    );
+    assert_eq!(set("featured").await, StatusCode::SEE_OTHER);
+    assert!(
+        text(s.get("/", None).await)
+            .await
+            .contains(&format!("/m/{remix}")),
+        "featured not on the home page"
+    );
+    assert_eq!(set("hidden").await, StatusCode::SEE_OTHER);
+    assert!(!gallery().await.contains(&remix));
+    assert_eq!(
+        s.get(&format!("/m/{remix}"), None).await.status(),
+        StatusCode::OK,
+        "hidden breaks the link"
+    );
+    assert_eq!(set("removed").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        s.get(&format!("/m/{remix}"), None).await.status(),
+        StatusCode::GONE
+    );
+    assert_eq!(
+        s.get(&format!("/i/{remix}.jpg"), None).await.status(),
+        StatusCode::GONE
+    );
+
+    // Retire: no new remixes, old links keep working.
+    let keep = json_of(s.supporter_remix("coffee", &["chai"]).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = s
+        .post_form(
+            "/staff/templates/coffee/status",
+            Some(&staff.cookie),
+            &[("csrf", &staff.csrf), ("status", "retired")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = s.supporter_remix("coffee", &["more chai"]).await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    assert_eq!(json_of(r).await["error"]["code"], "template_retired");
+    assert_eq!(
+        s.get(&format!("/m/{keep}"), None).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.get(&format!("/i/{keep}/card.jpg"), None).await.status(),
+        StatusCode::OK
+    );
+    assert!(
+        !text(s.get("/", None).await)
+            .await
+            .contains("href=\"/t/coffee\"")
+    );
+
+    // Everything is in the audit log, with who, what and on which item.
+    let audit = text(s.get("/staff/audit", Some(&staff.cookie)).await).await;
+    for needle in [
+        "staff.login",
+        "template.upload",
+        "template.edit",
+        "template.status",
+        "remix.status",
+        "approved",
+        "featured",
+        "hidden",
+        "removed",
+        "retired",
+        &remix,
+        "amna",
+    ] {
+        assert!(
+            audit.contains(needle),
+            "{needle} missing from the audit log"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_twins_of_the_staff_actions() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let token = s.token().await;
+    let photo = jpeg(800, 600);
+    let boxes = r#"[{"x":0.05,"y":0.05,"width":0.9,"height":0.2}]"#;
+    let r = upload(
+        &s,
+        &token,
+        &[
+            ("title", "Api Photo"),
+            ("alt", "An API photo"),
+            ("hashtags", "Jalsa"),
+            ("boxes", boxes),
+        ],
+        Some(("p.jpg", &photo)),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let t = json_of(r).await;
+    assert_eq!(t["id"], "api-photo");
+    assert_eq!(t["status"], "published");
+    assert_eq!(t["boxes"].as_array().unwrap().len(), 1);
+
+    let a = json_of(s.supporter_remix("api-photo", &["one"]).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = json_of(s.supporter_remix("api-photo", &["two"]).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 2);
+    let r = s
+        .api(
+            "POST",
+            &format!("/api/staff/remixes/{a}/status"),
+            Some(&token),
+            Some(json!({"status": "featured"})),
+        )
+        .await;
+    assert_eq!(json_of(r).await["status"], "featured");
+    let r = s
+        .api(
+            "POST",
+            "/api/staff/remixes/status",
+            Some(&token),
+            Some(json!({"ids": [b.clone()], "status": "approved"})),
+        )
+        .await;
+    assert_eq!(json_of(r).await["changed"], 1);
+    let gallery = json_of(s.api("GET", "/api/gallery", None, None).await).await;
+    let ids: Vec<&str> = gallery["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![a.as_str(), b.as_str()]);
+    let r = s
+        .api(
+            "POST",
+            "/api/staff/remixes/0123456789abcdef/status",
+            Some(&token),
+            Some(json!({"status": "approved"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = s
+        .api(
+            "POST",
+            &format!("/api/staff/remixes/{a}/status"),
+            Some(&token),
+            Some(json!({"status": "burned"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = s
+        .api(
+            "POST",
+            "/api/staff/templates/api-photo/retire",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        s.supporter_remix("api-photo", &["three"]).await.status(),
+        StatusCode::GONE
+    );
+    assert_eq!(
+        s.api(
+            "POST",
+            "/api/staff/templates/nope/retire",
+            Some(&token),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let audit = json_of(s.api("GET", "/api/staff/audit", Some(&token), None).await).await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions.first(),
+        Some(&"template.status"),
+        "newest first: {actions:?}"
+    );
+    assert!(actions.contains(&"template.upload") && actions.contains(&"remix.status"));
+    assert!(audit["items"][0]["staff"] == "amna" && audit["items"][0]["item"] == "api-photo");
+}
+
+#[tokio::test]
+async fn the_blocklist_holds_in_english_and_urdu() {
+    let s = service(Moderation::Post, BlockAction::Hold).await;
+    let token = s.token().await;
+    for phrase in ["crook", "چور", "chor hai"] {
+        let r = s
+            .api(
+                "POST",
+                "/api/staff/blocklist",
+                Some(&token),
+                Some(json!({"phrase": phrase})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    // Post-moderation: clean remixes go straight to the gallery...
+    let clean = json_of(s.supporter_remix("rocket", &["lift off"]).await).await;
+    assert_eq!(clean["status"], "approved");
+    // ...but blocked words are held for review, whatever their case or script.
+    for caption in ["what a CROOK", "وہ چور ہے", "ye to CHOR HAI"] {
+        let held = json_of(s.supporter_remix("rocket", &["fine", caption]).await).await;
+        assert_eq!(held["status"], "new", "{caption} was not held");
+    }
+    assert_eq!(
+        json_of(s.supporter_remix("rocket", &["crooked smile"]).await).await["status"],
+        "approved",
+        "not a whole word"
+    );
+    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 3);
+    // Removing a phrase lets it through again.
+    let r = s
+        .api(
+            "POST",
+            "/api/staff/blocklist/remove",
+            Some(&token),
+            Some(json!({"phrase": "CROOK"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        json_of(s.supporter_remix("rocket", &["another crook"]).await).await["status"],
+        "approved"
+    );
+}
+
+#[tokio::test]
+async fn the_blocklist_refuses_when_configured() {
+    let s = service(Moderation::Pre, BlockAction::Refuse).await;
+    let staff = s.login().await;
+    let r = s
+        .post_form(
+            "/staff/blocklist",
+            Some(&staff.cookie),
+            &[("csrf", &staff.csrf), ("phrase", "چور")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        text(s.get("/staff/blocklist", Some(&staff.cookie)).await)
+            .await
+            .contains("چور")
+    );
+    let r = s.supporter_remix("rocket", &["top", "وہ چور ہے"]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v = json_of(r).await;
+    assert_eq!(v["error"]["code"], "caption_blocked");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("caption 2")
+    );
+    assert!(
+        s.state
+            .remixer
+            .blobs()
+            .list("remixes")
+            .await
+            .unwrap()
+            .is_empty(),
+        "rendered anyway"
+    );
+}
+
+#[tokio::test]
+async fn supporters_can_report_a_remix() {
+    let s = service(Moderation::Post, BlockAction::Hold).await;
+    let token = s.token().await;
+    let id = json_of(s.supporter_remix("hubble", &["space"]).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text(s.get(&format!("/m/{id}"), None).await)
+            .await
+            .contains(&format!("action=\"/m/{id}/report\""))
+    );
+    let r = s
+        .post_form(&format!("/m/{id}/report"), None, &[("reason", "offensive")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        text(s.get(&header_of(&r, header::LOCATION), None).await)
+            .await
+            .contains("Thank you")
+    );
+    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let item = &queue["items"][0];
+    assert_eq!(item["id"], json!(id));
+    assert_eq!(item["reported"], true);
+    assert_eq!(
+        s.post_form("/m/0123456789abcdef/report", None, &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut limited = false;
+    for _ in 0..25 {
+        if s.post_form(&format!("/m/{id}/report"), None, &[("reason", "x")])
+            .await
+            .status()
+            == StatusCode::TOO_MANY_REQUESTS
+        {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "reports are not rate-limited");
+}
+
+#[test]
+fn the_command_line_adds_staff_and_prints_tokens() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jalsa"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&["staff", "add", "bilal"], "a long enough password\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["staff", "add", "bilal"], "a long enough password\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already"));
+    let out = run(&["staff", "add", "short"], "short\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
+    let out = run(&["staff", "token", "bilal"], "");
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert!(token.trim().starts_with("jst_"), "{token}");
+    let out = run(&["staff", "token", "nobody"], "");
+    assert!(!out.status.success());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt
+        .block_on(Db::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("jalsa.db").display()
+        )))
+        .unwrap();
+    assert_eq!(
+        rt.block_on(jalsa::staff::token_staff(&db, token.trim()))
+            .unwrap()
+            .as_deref(),
+        Some("bilal")
+    );
+    assert!(
+        rt.block_on(jalsa::staff::check_password(
+            &db,
+            "bilal",
+            "a long enough password"
+        ))
+        .unwrap()
+    );
+    assert!(
+        !rt.block_on(jalsa::staff::check_password(&db, "bilal", "wrong password"))
+            .unwrap()
+    );
+}
