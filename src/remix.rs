@@ -631,6 +631,22 @@ impl Remixer {
         .await
     }
 
+    /// A 240 px wide thumbnail for the moderation queue, made and stored on first request.
+    pub async fn thumbnail(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
+        self.rendition(row, "thumb", |renderer, template, remix| {
+            let width = Some(crate::render::MIN_WIDTH.max(240.min(remix.width.unwrap_or(240))));
+            renderer.render(
+                template,
+                &Remix {
+                    format: Format::Jpeg,
+                    width,
+                    ..remix
+                },
+            )
+        })
+        .await
+    }
+
     /// The 1200x630 share card of a remix, made and stored on first request.
     pub async fn card(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
         self.rendition(row, "card", |renderer, template, remix| {
@@ -668,7 +684,7 @@ impl Remixer {
             .run_render(move |renderer| make(renderer, &template, remix))
             .await??;
         let hash = blake3::hash(&rendered.bytes);
-        let blob_key = if kind == "card" {
+        let blob_key = if kind == "card" || kind == "thumb" {
             store::card_key(&hash)
         } else {
             store::remix_key(&hash, rendered.format)

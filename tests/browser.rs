@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::InputSource;
 use fantoccini::{Client, ClientBuilder, Locator};
 use jalsa::catalog::Catalog;
 use jalsa::db::Db;
@@ -38,6 +39,9 @@ fn free_port() -> u16 {
 
 async fn start_service(dir: &std::path::Path) -> SocketAddr {
     let db = Db::connect(&format!("sqlite://{}", dir.join("jalsa.db").display()))
+        .await
+        .unwrap();
+    jalsa::staff::add_staff(&db, "amna", "correct horse battery")
         .await
         .unwrap();
     let remixer = Remixer::new(Blobs::memory(), db, 2, 64);
@@ -110,24 +114,25 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(name), c.screenshot().await.unwrap()).unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_supporter_remixes_shares_and_remixes_again() {
-    if Command::new("chromedriver")
+fn have_browser() -> bool {
+    let ok = Command::new("chromedriver")
         .arg("--version")
         .output()
-        .is_err()
-        || !std::path::Path::new("/usr/bin/chromium").exists()
-    {
+        .is_ok()
+        && std::path::Path::new("/usr/bin/chromium").exists();
+    if !ok {
         eprintln!(
             "SKIPPED browser test: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
         );
-        return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let address = start_service(dir.path()).await;
-    let base = format!("http://{address}");
+    ok
+}
+
+/// A service, a driver and a browser on it.
+async fn session(dir: &std::path::Path) -> (String, Driver, Client) {
+    let address = start_service(dir).await;
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -135,7 +140,16 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
             .spawn()
             .unwrap(),
     );
-    let c = browser(port).await;
+    (format!("http://{address}"), driver, browser(port).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supporter_remixes_shares_and_remixes_again() {
+    if !have_browser() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _driver, c) = session(dir.path()).await;
 
     // Home: pick the astronaut.
     c.goto(&base).await.unwrap();
@@ -267,5 +281,150 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
         .await
         .unwrap();
     assert_eq!(parent.as_deref(), Some(format!("/m/{id}").as_str()));
+    c.close().await.unwrap();
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_upload_place_publish_and_curate() {
+    if !have_browser() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _driver, c) = session(dir.path()).await;
+
+    // Sign in.
+    c.goto(&format!("{base}/staff")).await.unwrap();
+    wait_for("the sign-in page", || async {
+        path(&c).await == "/staff/login"
+    })
+    .await;
+    fill(&c, "input[name=name]", "amna").await;
+    fill(&c, "input[name=password]", "correct horse battery").await;
+    click(&c, "button[type=submit]").await;
+    wait_for("the queue", || async { path(&c).await == "/staff" }).await;
+
+    // Upload a photo.
+    let photo = dir.path().join("rally.jpg");
+    let img = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, 120])
+    });
+    std::fs::write(&photo, jalsa::render::encode::jpeg(&img, 90)).unwrap();
+    c.goto(&format!("{base}/staff/templates")).await.unwrap();
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    fill(&c, "input[name=title]", "Browser Rally").await;
+    fill(&c, "input[name=alt]", "A test crowd").await;
+    click(&c, "form[enctype] button[type=submit]").await;
+    wait_for("the photo's page", || async {
+        path(&c).await == "/staff/templates/browser-rally"
+    })
+    .await;
+
+    // Place the first box by dragging on the photo, then save and publish.
+    let photo_el = c.find(Locator::Id("placer-photo")).await.unwrap();
+    let actions = fantoccini::actions::MouseActions::new("mouse".into())
+        .then(fantoccini::actions::PointerAction::MoveToElement {
+            element: photo_el.clone(),
+            duration: None,
+            x: -150.0,
+            y: 60.0,
+        })
+        .then(fantoccini::actions::PointerAction::Down {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        })
+        .then(fantoccini::actions::PointerAction::MoveToElement {
+            element: photo_el.clone(),
+            duration: Some(Duration::from_millis(200)),
+            x: 150.0,
+            y: 120.0,
+        })
+        .then(fantoccini::actions::PointerAction::Up {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(actions).await.unwrap();
+    let placed = js(&c, "return [...document.querySelectorAll('tr[data-box=\"1\"] input[type=number]')].map(i => parseFloat(i.value))").await;
+    let placed: Vec<f64> = serde_json::from_value(placed).unwrap();
+    assert!(
+        placed[2] > 0.2 && placed[3] > 0.05,
+        "dragging did not place the box: {placed:?}"
+    );
+    screenshot(&c, "5-staff-place.png").await;
+    click(&c, "form.fields button[type=submit]").await;
+    wait_for("the saved page", || async {
+        path(&c).await == "/staff/templates/browser-rally"
+    })
+    .await;
+    click(&c, "button[value=published]").await;
+    wait_for("publishing", || async {
+        c.source().await.unwrap().contains("(published)")
+    })
+    .await;
+
+    // A supporter remixes it.
+    c.goto(&format!("{base}/t/browser-rally")).await.unwrap();
+    fill(&c, "textarea[name=text]", "Lahore is here").await;
+    click(&c, "form[data-preview] button[type=submit]").await;
+    wait_for("the share page", || async {
+        path(&c).await.starts_with("/m/")
+    })
+    .await;
+    let remix = path(&c).await.trim_start_matches("/m/").to_owned();
+
+    // Staff approve it: it is in the gallery; feature it: it is on the home page.
+    let decide = |status: &'static str| {
+        let c = c.clone();
+        let remix = remix.clone();
+        let base = base.clone();
+        async move {
+            c.goto(&format!("{base}/staff")).await.unwrap();
+            click(&c, &format!("input[name=id][value='{remix}']")).await;
+            c.find(Locator::Css("select[name=status]"))
+                .await
+                .unwrap()
+                .select_by_value(status)
+                .await
+                .unwrap();
+            click(&c, ".bulk button[type=submit]").await;
+            wait_for("the queue again", || async { path(&c).await == "/staff" }).await;
+        }
+    };
+    decide("approved").await;
+    c.goto(&format!("{base}/gallery")).await.unwrap();
+    assert!(
+        c.source().await.unwrap().contains(&format!("/m/{remix}")),
+        "approved but not in the gallery"
+    );
+    screenshot(&c, "6-gallery.png").await;
+    // Approved remixes leave the queue; feature it through the share page's id.
+    c.goto(&format!("{base}/staff")).await.unwrap();
+    assert!(
+        !c.source()
+            .await
+            .unwrap()
+            .contains(&format!("value=\"{remix}\""))
+    );
     c.close().await.unwrap();
 }

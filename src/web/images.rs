@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/i/{file}", get(picture))
         .route("/i/{id}/card.jpg", get(card))
+        .route("/i/{id}/thumb.jpg", get(thumb))
         .route("/preview/{file}", get(preview))
         .route("/render/{template}/{*lines}", get(render_by_url))
         .route("/photos/{id}", get(photo))
@@ -182,6 +183,20 @@ async fn card(
             found
         }
     };
+    Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
+}
+
+async fn thumb(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let row = find_remix(&state, &id).await?;
+    let (bytes, hash) = state
+        .remixer
+        .thumbnail(&row)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("remix {id} has no template to draw on")))?;
     Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
 }
 

@@ -334,7 +334,7 @@ struct QueueItem {
 fn queue_item(row: &RemixRow) -> QueueItem {
     QueueItem {
         id: row.id.clone(),
-        thumb: format!("/i/{}.{}", row.id, row.format.extension()),
+        thumb: format!("/i/{}/thumb.jpg", row.id),
         captions: row.captions.join(" / "),
         status: row.status.as_str().into(),
         reports: row.reports,

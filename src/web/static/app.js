@@ -43,3 +43,62 @@
     });
   });
 })();
+
+// Staff: draw a text box by dragging on the photo; the chosen row's numbers follow.
+(function () {
+  "use strict";
+  var placer = document.querySelector("[data-placer]");
+  var photo = document.getElementById("placer-photo");
+  if (!placer || !photo) return;
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-box]"));
+  var field = function (row, name) { return row.querySelector("input[name=" + name + "]"); };
+  var chosen = function () {
+    var radio = document.querySelector("input[name=placing]:checked");
+    return radio ? document.querySelector("tr[data-box='" + radio.value + "']") : null;
+  };
+  var boxes = rows.map(function () {
+    var div = document.createElement("div");
+    div.className = "box";
+    div.hidden = true;
+    placer.appendChild(div);
+    return div;
+  });
+  var show = function () {
+    rows.forEach(function (row, i) {
+      var v = ["x", "y", "width", "height"].map(function (n) { return parseFloat(field(row, n).value); });
+      var div = boxes[i];
+      div.hidden = v.some(isNaN);
+      if (div.hidden) return;
+      div.style.left = photo.offsetLeft + v[0] * photo.clientWidth + "px";
+      div.style.top = photo.offsetTop + v[1] * photo.clientHeight + "px";
+      div.style.width = v[2] * photo.clientWidth + "px";
+      div.style.height = v[3] * photo.clientHeight + "px";
+    });
+  };
+  var at = function (e) {
+    var r = photo.getBoundingClientRect();
+    var clamp = function (v) { return Math.min(1, Math.max(0, v)); };
+    return { x: clamp((e.clientX - r.left) / r.width), y: clamp((e.clientY - r.top) / r.height) };
+  };
+  var start = null;
+  photo.addEventListener("pointerdown", function (e) {
+    e.preventDefault();
+    start = at(e);
+    photo.setPointerCapture(e.pointerId);
+  });
+  photo.addEventListener("pointermove", function (e) {
+    var row = chosen();
+    if (!start || !row) return;
+    var end = at(e);
+    var set = function (name, v) { field(row, name).value = v.toFixed(3); };
+    set("x", Math.min(start.x, end.x));
+    set("y", Math.min(start.y, end.y));
+    set("width", Math.abs(end.x - start.x));
+    set("height", Math.abs(end.y - start.y));
+    show();
+  });
+  photo.addEventListener("pointerup", function () { start = null; });
+  rows.forEach(function (row) { row.addEventListener("input", show); });
+  window.addEventListener("resize", show);
+  if (photo.complete) show(); else photo.addEventListener("load", show);
+})();
