@@ -218,8 +218,11 @@ async fn login_page(
 
 #[derive(Debug, Deserialize)]
 struct LoginForm {
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }
@@ -297,6 +300,7 @@ async fn login(
 
 #[derive(Debug, Deserialize)]
 struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -397,9 +401,11 @@ async fn change_status(
 
 #[derive(Debug, Deserialize)]
 struct BulkForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     id: Vec<String>,
+    #[serde(default)]
     status: String,
 }
 
@@ -693,7 +699,14 @@ async fn create_template(
         boxes,
     };
     let id = new_template_id(state, &title);
-    let template = Template::new(id.parse().map_err(invalid)?, spec, &photo).map_err(invalid)?;
+    let template_id = id.parse().map_err(invalid)?;
+    // Decoding the accepted photo is CPU work: keep it off the async executor.
+    let (template, photo) = tokio::task::spawn_blocking(move || {
+        Template::new(template_id, spec, &photo).map(|t| (t, photo))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(invalid)?;
     let template = Arc::new(template);
     let status = if upload.publish { "published" } else { "draft" };
     state
@@ -867,8 +880,11 @@ async fn template_page(
 
 #[derive(Debug, Deserialize)]
 struct TemplateForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     title: String,
+    #[serde(default)]
     alt: String,
     #[serde(default)]
     hashtags: String,
@@ -958,7 +974,9 @@ async fn save_template_form(
 
 #[derive(Debug, Deserialize)]
 struct TemplateStatusForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     status: String,
 }
 
@@ -1082,6 +1100,7 @@ async fn blocklist_page(
 struct PhraseForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     phrase: String,
 }
 
