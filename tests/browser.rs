@@ -153,6 +153,15 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
 
     // Home: pick the astronaut.
     c.goto(&base).await.unwrap();
+    wait_for("the photos on the home page", || async {
+        js(
+            &c,
+            "return [...document.images].every(i => i.complete && i.naturalWidth > 0)",
+        )
+        .await
+            == json!(true)
+    })
+    .await;
     screenshot(&c, "1-home.png").await;
     c.find(Locator::Css("a[href='/t/astronaut']"))
         .await
