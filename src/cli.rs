@@ -42,6 +42,19 @@ pub enum Command {
     Gc(GcArgs),
     /// Staff accounts and API tokens.
     Staff(StaffArgs),
+    /// Copy this install's metadata and blobs to other backends (e.g. PostgreSQL and S3).
+    Migrate(MigrateArgs),
+}
+
+/// `jalsa migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to copy to, e.g. postgres://user@host/db.
+    #[arg(long)]
+    to_database: String,
+    /// The blob store to copy to, e.g. s3://bucket/prefix.
+    #[arg(long)]
+    to_storage: String,
 }
 
 /// `jalsa staff`.
@@ -149,6 +162,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Bench(args) => bench(&templates, args),
         Command::Gc(args) => runtime()?.block_on(gc(&cli.settings, args)),
         Command::Staff(args) => runtime()?.block_on(staff(&cli.settings, args)),
+        Command::Migrate(args) => runtime()?.block_on(migrate(&cli.settings, args)),
     }
 }
 
@@ -238,6 +252,26 @@ async fn staff(settings: &Settings, args: StaffArgs) -> Result<(), String> {
             println!("{secret}");
         }
     }
+    Ok(())
+}
+
+async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
+    let from_blobs = Blobs::open(&settings.storage_url()).map_err(|e| e.to_string())?;
+    let from_db = Db::connect(&settings.database_url())
+        .await
+        .map_err(|e| e.to_string())?;
+    let to_blobs = Blobs::open(&args.to_storage).map_err(|e| e.to_string())?;
+    let to_db = Db::connect(&args.to_database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = crate::migrate::migrate(&from_db, &from_blobs, &to_db, &to_blobs).await?;
+    for (table, source, target) in &report.tables {
+        println!("{table}: {source} rows in the source, {target} in the target");
+    }
+    println!(
+        "blobs: {} in the source, {} copied now, every one checked by its hash in the target",
+        report.blobs, report.blobs_copied
+    );
     Ok(())
 }
 

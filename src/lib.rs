@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod migrate;
 pub mod remix;
 pub mod render;
 pub mod staff;

@@ -75,7 +75,18 @@ async fn backends() -> Vec<Backend> {
             "SKIPPED PostgreSQL storage tests: set JALSA_TEST_DATABASE_URL=postgres://... to run them (CI does)"
         );
     }
-    for blobs in ["memory", "file"] {
+    let s3 = std::env::var("JALSA_TEST_S3_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if s3.is_none() {
+        eprintln!(
+            "SKIPPED S3 storage tests: set JALSA_TEST_S3_URL=s3://bucket and the AWS_* variables to run them (CI does)"
+        );
+    }
+    for blobs in ["memory", "file", "s3"] {
+        if blobs == "s3" && s3.is_none() {
+            continue;
+        }
         for db in ["sqlite", "postgres"] {
             let dir = tempfile::tempdir().unwrap();
             let database = match db {
@@ -87,6 +98,12 @@ async fn backends() -> Vec<Backend> {
             };
             let store = match blobs {
                 "memory" => Blobs::memory(),
+                "s3" => Blobs::open(&format!(
+                    "{}/{}",
+                    s3.as_deref().unwrap_or_default(),
+                    nonce()
+                ))
+                .unwrap(),
                 _ => {
                     Blobs::open(&format!("file://{}", dir.path().join("blobs").display())).unwrap()
                 }
@@ -430,4 +447,21 @@ fn bad_storage_and_database_urls_are_named() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("use sqlite://FILE or postgres://"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_blobs_go_up_in_parts_and_come_back_whole() {
+    for b in backends().await {
+        // Over the multipart threshold, and not a multiple of any part size.
+        let big: Vec<u8> = (0..9 * 1024 * 1024 + 17).map(|i| (i % 251) as u8).collect();
+        b.blobs
+            .put("templates/big.bin", Bytes::from(big.clone()))
+            .await
+            .unwrap();
+        let back = b.blobs.get("templates/big.bin").await.unwrap().unwrap();
+        assert_eq!(back.len(), big.len(), "{}", b.name);
+        assert!(back == big, "{}: bytes differ", b.name);
+        b.blobs.delete("templates/big.bin").await.unwrap();
+        assert!(!b.blobs.exists("templates/big.bin").await.unwrap());
+    }
 }

@@ -270,9 +270,12 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
             if let Err(e) = remixer.flush_counters().await {
                 tracing::warn!(error = %e, "could not write request counters");
             }
-            // Staff may edit the blocklist on another node.
+            // Staff may edit the blocklist or the photos on another node.
             if let Err(e) = remixer.reload_blocklist().await {
                 tracing::warn!(error = %e, "could not reload the blocklist");
+            }
+            if let Err(e) = remixer.load_stored_templates().await {
+                tracing::warn!(error = %e, "could not reload the templates");
             }
         }
     });
