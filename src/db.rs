@@ -416,17 +416,7 @@ impl Db {
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await?;
-        let mut items = rows
-            .iter()
-            .map(remix_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|r| format!("{}.{}", r.created_at, r.id))
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        remix_page(&rows, limit)
     }
 
     /// Changes a remix's status and clears its reports (staff have looked at it); `false` if
@@ -462,17 +452,7 @@ impl Db {
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await?;
-        let mut items = rows
-            .iter()
-            .map(remix_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|r| format!("{}.{}", r.created_at, r.id))
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        remix_page(&rows, limit)
     }
 
     /// Changes a template's status (`draft`, `published`, `retired`); `false` if unknown.
@@ -606,6 +586,21 @@ impl Db {
         }
         Ok(keys)
     }
+}
+
+/// A page of remixes from `limit + 1` rows: the extra row only says there is a next page.
+fn remix_page(rows: &[AnyRow], limit: u32) -> Result<Page<RemixRow>, DbError> {
+    let mut items = rows
+        .iter()
+        .map(remix_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|r| format!("{}.{}", r.created_at, r.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
 }
 
 fn parse_cursor(cursor: &str) -> Option<(i64, String)> {

@@ -362,20 +362,50 @@ impl Remixer {
     /// database and the blob store.
     pub async fn load_stored_templates(&self) -> Result<(), RemixError> {
         for row in self.db.list_templates().await? {
-            if self.template(&row.id).is_none() {
-                let Some(photo) = self.blobs.get(&row.photo_key).await? else {
-                    tracing::warn!(template = %row.id, key = %row.photo_key, "template photo missing from storage");
-                    continue;
-                };
-                let spec = crate::render::TemplateSpec {
-                    title: row.title.clone(),
-                    alt: row.alt.clone(),
-                    hashtags: row.hashtags.clone(),
-                    photo: row.photo_key.clone(),
-                    boxes: serde_json::from_value(row.boxes.clone()).map_err(DbError::from)?,
-                };
-                let id = row.id.parse().map_err(RemixError::Crashed)?;
-                let template = Template::new(id, spec, &photo).map_err(RemixError::Crashed)?;
+            let boxes: Vec<crate::render::TextBox> =
+                serde_json::from_value(row.boxes.clone()).map_err(DbError::from)?;
+            let current = self.template(&row.id);
+            let updated = match current {
+                // The same photo: only the words and boxes may have changed.
+                Some(t) if t.photo_hash.to_hex().as_str() == row.photo_hash => {
+                    let changed = t.spec.title != row.title
+                        || t.spec.alt != row.alt
+                        || t.spec.hashtags != row.hashtags
+                        || t.spec.boxes != boxes;
+                    changed.then(|| Template {
+                        spec: crate::render::TemplateSpec {
+                            title: row.title.clone(),
+                            alt: row.alt.clone(),
+                            hashtags: row.hashtags.clone(),
+                            photo: t.spec.photo.clone(),
+                            boxes,
+                        },
+                        ..(*t).clone()
+                    })
+                }
+                // New here, or a new photo: fetch and decode it (off the executor).
+                _ => {
+                    let Some(photo) = self.blobs.get(&row.photo_key).await? else {
+                        tracing::warn!(template = %row.id, key = %row.photo_key, "template photo missing from storage");
+                        continue;
+                    };
+                    let spec = crate::render::TemplateSpec {
+                        title: row.title.clone(),
+                        alt: row.alt.clone(),
+                        hashtags: row.hashtags.clone(),
+                        photo: row.photo_key.clone(),
+                        boxes,
+                    };
+                    let id = row.id.parse().map_err(RemixError::Crashed)?;
+                    let template =
+                        tokio::task::spawn_blocking(move || Template::new(id, spec, &photo))
+                            .await
+                            .map_err(|e| RemixError::Crashed(e.to_string()))?
+                            .map_err(RemixError::Crashed)?;
+                    Some(template)
+                }
+            };
+            if let Some(template) = updated {
                 self.templates
                     .write()
                     .expect("templates lock")
@@ -411,36 +441,9 @@ impl Remixer {
         all
     }
 
-    /// The remix this request already made, if any, without rendering.
-    pub async fn find_existing(
-        &self,
-        request: &RemixRequest,
-    ) -> Result<Option<Arc<RemixRow>>, RemixError> {
-        let template = self
-            .template(&request.template)
-            .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
-        let remix = Remix {
-            captions: request.captions.clone(),
-            style: request.style.clone(),
-            format: request.format,
-            width: request.width,
-        };
-        let key = request_key(&template, &remix)?;
-        let id = match self.keys.get(&key) {
-            Some(id) => Some(id),
-            None => self.db.find_request(&key).await?,
-        };
-        match id {
-            Some(id) => self.remix(&id).await,
-            None => Ok(None),
-        }
-    }
-
-    /// Finds the remix this request already made, or makes it. `true` if it is new.
-    pub async fn create_or_find(
-        &self,
-        request: RemixRequest,
-    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+    /// The template, the remix and the request key a request stands for; refuses templates
+    /// that take no remixes.
+    fn keyed(&self, request: &RemixRequest) -> Result<(Arc<Template>, Remix, String), RemixError> {
         let template = self
             .template(&request.template)
             .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
@@ -456,6 +459,31 @@ impl Remixer {
             width: request.width,
         };
         let key = request_key(&template, &remix)?;
+        Ok((template, remix, key))
+    }
+
+    /// The remix this request already made, if any, without rendering.
+    pub async fn find_existing(
+        &self,
+        request: &RemixRequest,
+    ) -> Result<Option<Arc<RemixRow>>, RemixError> {
+        let (_, _, key) = self.keyed(request)?;
+        let id = match self.keys.get(&key) {
+            Some(id) => Some(id),
+            None => self.db.find_request(&key).await?,
+        };
+        match id {
+            Some(id) => self.remix(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Finds the remix this request already made, or makes it. `true` if it is new.
+    pub async fn create_or_find(
+        &self,
+        request: RemixRequest,
+    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+        let (template, remix, key) = self.keyed(&request)?;
         if let Some(id) = self.keys.get(&key)
             && let Some(row) = self.remix(&id).await?
         {

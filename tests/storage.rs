@@ -465,3 +465,35 @@ async fn large_blobs_go_up_in_parts_and_come_back_whole() {
         assert!(!b.blobs.exists("templates/big.bin").await.unwrap());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn template_changes_on_one_node_reach_another() {
+    for b in backends().await {
+        let one = b.open().await;
+        let two = b.open().await;
+        // One node edits the boxes and retires the photo; the other picks both up on its poll.
+        let t = one.template("rally").unwrap();
+        let mut spec = t.spec.clone();
+        spec.title = "Rally, edited".into();
+        spec.boxes.truncate(1);
+        spec.boxes[0].y = 0.5;
+        let edited = jalsa::render::Template {
+            spec,
+            ..(*t).clone()
+        };
+        let photo = one.template_photo(&t).await.unwrap().unwrap();
+        one.add_template_as(Arc::new(edited), photo, "png", true, "published")
+            .await
+            .unwrap();
+        one.set_template_status("rally", "retired").await.unwrap();
+        two.load_stored_templates().await.unwrap();
+        let seen = two.template("rally").unwrap();
+        assert_eq!(seen.spec.title, "Rally, edited", "{}", b.name);
+        assert_eq!(seen.spec.boxes.len(), 1);
+        assert!((seen.spec.boxes[0].y - 0.5).abs() < 1e-12);
+        assert!(matches!(
+            two.create_or_find(request(&["too late"])).await,
+            Err(RemixError::RetiredTemplate(_))
+        ));
+    }
+}
