@@ -121,8 +121,8 @@ fn have_browser() -> bool {
         .is_ok()
         && std::path::Path::new("/usr/bin/chromium").exists();
     if !ok {
-        eprintln!(
-            "SKIPPED browser test: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        common::skipped(
+            "SKIPPED browser test: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
         );
     }
     ok

@@ -38,8 +38,8 @@ async fn target_database(dir: &std::path::Path) -> String {
             format!("{url}{sep}options=-c%20search_path%3D{schema}")
         }
         None => {
-            eprintln!(
-                "SKIPPED migrating to PostgreSQL: JALSA_TEST_DATABASE_URL is not set; migrating to SQLite instead"
+            common::skipped(
+                "SKIPPED migrating to PostgreSQL: JALSA_TEST_DATABASE_URL is not set; migrating to SQLite instead",
             );
             format!("sqlite://{}", dir.join("target.db").display())
         }
@@ -53,8 +53,8 @@ fn target_storage(dir: &std::path::Path) -> String {
     {
         Some(url) => format!("{url}/migrate-{}", nonce()),
         None => {
-            eprintln!(
-                "SKIPPED migrating to S3: JALSA_TEST_S3_URL is not set; migrating to local files instead"
+            common::skipped(
+                "SKIPPED migrating to S3: JALSA_TEST_S3_URL is not set; migrating to local files instead",
             );
             format!("file://{}", dir.join("target-blobs").display())
         }

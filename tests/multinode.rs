@@ -4,6 +4,8 @@
 //! that was acknowledged. Needs `JALSA_TEST_DATABASE_URL` and `JALSA_TEST_S3_URL` (CI sets
 //! both); says SKIPPED without them.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -149,8 +151,8 @@ async fn two_nodes_share_one_database_and_one_store() {
             .ok()
             .filter(|v| !v.is_empty()),
     ) else {
-        eprintln!(
-            "SKIPPED multi-node test: it needs JALSA_TEST_DATABASE_URL (PostgreSQL) and JALSA_TEST_S3_URL (S3); CI sets both"
+        common::skipped(
+            "SKIPPED multi-node test: it needs JALSA_TEST_DATABASE_URL (PostgreSQL) and JALSA_TEST_S3_URL (S3); CI sets both",
         );
         return;
     };

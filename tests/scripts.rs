@@ -105,8 +105,8 @@ fn hb_view(font: &str, text: &str, size: u32, language: Option<&str>) -> Option<
 #[test]
 fn urdu_and_arabic_match_harfbuzz() {
     if Command::new("hb-view").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED urdu_and_arabic_match_harfbuzz: hb-view not installed (apt-get install libharfbuzz-bin)"
+        common::skipped(
+            "SKIPPED urdu_and_arabic_match_harfbuzz: hb-view not installed (apt-get install libharfbuzz-bin)",
         );
         return;
     }

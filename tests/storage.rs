@@ -70,18 +70,25 @@ async fn backends() -> Vec<Backend> {
     let postgres = std::env::var("JALSA_TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty());
+    // Said once per run, not once per test.
+    static POSTGRES_SKIPPED: std::sync::Once = std::sync::Once::new();
+    static S3_SKIPPED: std::sync::Once = std::sync::Once::new();
     if postgres.is_none() {
-        eprintln!(
-            "SKIPPED PostgreSQL storage tests: set JALSA_TEST_DATABASE_URL=postgres://... to run them (CI does)"
-        );
+        POSTGRES_SKIPPED.call_once(|| {
+            common::skipped(
+                "SKIPPED PostgreSQL storage tests: set JALSA_TEST_DATABASE_URL=postgres://... to run them (CI does)",
+            )
+        });
     }
     let s3 = std::env::var("JALSA_TEST_S3_URL")
         .ok()
         .filter(|u| !u.is_empty());
     if s3.is_none() {
-        eprintln!(
-            "SKIPPED S3 storage tests: set JALSA_TEST_S3_URL=s3://bucket and the AWS_* variables to run them (CI does)"
-        );
+        S3_SKIPPED.call_once(|| {
+            common::skipped(
+                "SKIPPED S3 storage tests: set JALSA_TEST_S3_URL=s3://bucket and the AWS_* variables to run them (CI does)",
+            )
+        });
     }
     for blobs in ["memory", "file", "s3"] {
         if blobs == "s3" && s3.is_none() {

@@ -64,3 +64,10 @@ pub fn decode(bytes: &[u8]) -> RgbImage {
         .expect("output decodes")
         .into_rgb8()
 }
+
+/// Says loudly that a test did not run, on the real stderr: the test harness captures
+/// `eprintln!` of passing tests, and a skip must not pass unnoticed.
+pub fn skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n*** {message} ***");
+}
