@@ -34,6 +34,9 @@ pub enum DbError {
     /// Migrations failed.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A listing cursor this server did not give out.
+    #[error("the cursor is not one this server gave out")]
+    BadCursor,
     /// A stored JSON column did not parse.
     #[error("database holds bad JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -376,9 +379,7 @@ impl Db {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<RemixRow>, DbError> {
-        let (before_ms, before_id) = cursor
-            .and_then(parse_cursor)
-            .unwrap_or((i64::MAX, String::new()));
+        let (before_ms, before_id) = cursor_bounds(cursor)?;
         let mut sql = concat!(
             "SELECT ",
             remix_columns!(),
@@ -436,9 +437,7 @@ impl Db {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<RemixRow>, DbError> {
-        let (before_ms, before_id) = cursor
-            .and_then(parse_cursor)
-            .unwrap_or((i64::MAX, String::new()));
+        let (before_ms, before_id) = cursor_bounds(cursor)?;
         let sql = concat!(
             "SELECT ",
             remix_columns!(),
@@ -601,6 +600,14 @@ fn remix_page(rows: &[AnyRow], limit: u32) -> Result<Page<RemixRow>, DbError> {
         None
     };
     Ok(Page { items, next })
+}
+
+/// Where a page starts: strictly before this time and id; the top when there is no cursor.
+fn cursor_bounds(cursor: Option<&str>) -> Result<(i64, String), DbError> {
+    match cursor.filter(|c| !c.is_empty()) {
+        None => Ok((i64::MAX, String::new())),
+        Some(c) => parse_cursor(c).ok_or(DbError::BadCursor),
+    }
 }
 
 fn parse_cursor(cursor: &str) -> Option<(i64, String)> {

@@ -82,6 +82,16 @@ impl IntoResponse for AppError {
     }
 }
 
+impl From<crate::db::DbError> for AppError {
+    /// A bad cursor is the client's; anything else is ours.
+    fn from(e: crate::db::DbError) -> AppError {
+        match e {
+            crate::db::DbError::BadCursor => AppError::bad_request("bad_cursor", e.to_string()),
+            e => AppError::internal(e),
+        }
+    }
+}
+
 impl From<RenderError> for AppError {
     fn from(e: RenderError) -> AppError {
         let status = match e {

@@ -29,14 +29,6 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start_service(dir: &std::path::Path) -> SocketAddr {
     let db = Db::connect(&format!("sqlite://{}", dir.join("jalsa.db").display()))
         .await
@@ -131,7 +123,7 @@ fn have_browser() -> bool {
 /// A service, a driver and a browser on it.
 async fn session(dir: &std::path::Path) -> (String, Driver, Client) {
     let address = start_service(dir).await;
-    let port = free_port();
+    let port = common::free_port();
     let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))

@@ -14,29 +14,12 @@ use jalsa::remix::{RemixRequest, Remixer};
 use jalsa::render::{Format, Style};
 use jalsa::store::Blobs;
 
-fn nonce() -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    blake3::hash(format!("{t:?}{}", std::process::id()).as_bytes()).to_hex()[..12].to_owned()
-}
-
 async fn target_database(dir: &std::path::Path) -> String {
     match std::env::var("JALSA_TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
     {
-        Some(url) => {
-            let schema = format!("jalsa_test_{}", nonce());
-            sqlx::any::install_default_drivers();
-            let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                .execute(&pool)
-                .await
-                .unwrap();
-            let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}options=-c%20search_path%3D{schema}")
-        }
+        Some(url) => common::postgres_schema(&url).await,
         None => {
             common::skipped(
                 "SKIPPED migrating to PostgreSQL: JALSA_TEST_DATABASE_URL is not set; migrating to SQLite instead",
@@ -51,7 +34,7 @@ fn target_storage(dir: &std::path::Path) -> String {
         .ok()
         .filter(|u| !u.is_empty())
     {
-        Some(url) => format!("{url}/migrate-{}", nonce()),
+        Some(url) => format!("{url}/migrate-{}", common::nonce()),
         None => {
             common::skipped(
                 "SKIPPED migrating to S3: JALSA_TEST_S3_URL is not set; migrating to local files instead",

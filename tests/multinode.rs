@@ -26,16 +26,8 @@ impl Drop for Node {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start(database: &str, storage: &str, data: &std::path::Path) -> Node {
-    let port = free_port();
+    let port = common::free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_jalsa"))
         .args([
             "serve",
@@ -156,16 +148,8 @@ async fn two_nodes_share_one_database_and_one_store() {
         );
         return;
     };
-    let nonce = blake3::hash(format!("{:?}", Instant::now()).as_bytes()).to_hex()[..12].to_owned();
-    let schema = format!("jalsa_test_{nonce}");
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&pg).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let sep = if pg.contains('?') { '&' } else { '?' };
-    let database = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
+    let nonce = common::nonce();
+    let database = common::postgres_schema(&pg).await;
     let storage = format!("{s3}/multinode-{nonce}");
     let dir = tempfile::tempdir().unwrap();
 

@@ -361,6 +361,19 @@ async fn every_staff_form_needs_its_csrf_token() {
 async fn a_revoked_token_stops_working() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let token = s.token().await;
+    let r = s
+        .api(
+            "GET",
+            "/api/staff/queue?cursor=not-ours",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a bad cursor is the client's error"
+    );
     assert_eq!(
         s.api("GET", "/api/staff/queue", Some(&token), None)
             .await

@@ -38,33 +38,6 @@ impl Backend {
     }
 }
 
-/// A unique name for this run, so PostgreSQL schemas and captions never clash.
-fn nonce() -> String {
-    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let n = COUNT.fetch_add(1, Ordering::Relaxed);
-    let h = blake3::hash(format!("{t:?}{}{n}", std::process::id()).as_bytes());
-    h.to_hex()[..12].to_owned()
-}
-
-async fn postgres_schema(url: &str) -> String {
-    // A fresh schema per test: the tests run at once and the database outlives them.
-    let schema = format!("jalsa_test_{}", nonce());
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(url)
-        .await
-        .expect("PostgreSQL answers");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
-}
-
 async fn backends() -> Vec<Backend> {
     let mut out = Vec::new();
     let postgres = std::env::var("JALSA_TEST_DATABASE_URL")
@@ -99,7 +72,7 @@ async fn backends() -> Vec<Backend> {
             let database = match db {
                 "sqlite" => format!("sqlite://{}", dir.path().join("jalsa.db").display()),
                 _ => match &postgres {
-                    Some(url) => postgres_schema(url).await,
+                    Some(url) => common::postgres_schema(url).await,
                     None => continue,
                 },
             };
@@ -108,7 +81,7 @@ async fn backends() -> Vec<Backend> {
                 "s3" => Blobs::open(&format!(
                     "{}/{}",
                     s3.as_deref().unwrap_or_default(),
-                    nonce()
+                    common::nonce()
                 ))
                 .unwrap(),
                 _ => {

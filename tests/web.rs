@@ -594,6 +594,14 @@ async fn api_errors_are_json_with_the_right_status() {
         .await,
         "bad_cursor"
     );
+    assert_eq!(
+        error_code(
+            s.get("/api/gallery?cursor=f:1234.not-an-id!").await,
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "bad_cursor"
+    );
 }
 
 #[tokio::test]

@@ -215,7 +215,7 @@ pub async fn gallery_page(
         let featured = db
             .list_remixes(&[Status::Featured], template, inner, limit)
             .await
-            .map_err(AppError::internal)?;
+            .map_err(AppError::from)?;
         if let Some(next) = featured.next {
             return Ok(Page {
                 items: featured.items,
@@ -233,7 +233,7 @@ pub async fn gallery_page(
         let approved = db
             .list_remixes(&[Status::Approved], template, None, room)
             .await
-            .map_err(AppError::internal)?;
+            .map_err(AppError::from)?;
         items.extend(approved.items);
         return Ok(Page {
             items,
@@ -243,7 +243,7 @@ pub async fn gallery_page(
     let approved = db
         .list_remixes(&[Status::Approved], template, inner, limit)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(AppError::from)?;
     Ok(Page {
         items: approved.items,
         next: approved.next.map(|n| format!("a:{n}")),

@@ -144,6 +144,23 @@ fn cached(
         .into_response()
 }
 
+/// A picture from the node's memory, or from `fetch` (and then kept there): a viral
+/// image is read from the store once per node.
+async fn hot<F, Fut>(state: &AppState, key: String, fetch: F) -> Result<(Bytes, String), AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<(Bytes, String)>, crate::remix::RemixError>>,
+{
+    if let Some(hit) = state.pictures.get(&key) {
+        return Ok(hit);
+    }
+    let found = fetch().await?.ok_or_else(|| {
+        AppError::internal(format!("{key}: nothing stored and nothing to draw on"))
+    })?;
+    state.pictures.insert(key, found.clone());
+    Ok(found)
+}
+
 async fn picture(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -151,18 +168,10 @@ async fn picture(
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let row = find_remix(&state, id).await?;
-    let cache_key = format!("{id}.{}", format.extension());
-    let (bytes, hash) = match state.pictures.get(&cache_key) {
-        Some(hit) => hit,
-        None => {
-            let found =
-                state.remixer.picture(&row, format).await?.ok_or_else(|| {
-                    AppError::internal(format!("remix {id} has no stored picture"))
-                })?;
-            state.pictures.insert(cache_key, found.clone());
-            found
-        }
-    };
+    let (bytes, hash) = hot(&state, format!("{id}.{}", format.extension()), || {
+        state.remixer.picture(&row, format)
+    })
+    .await?;
     Ok(immutable(bytes, &hash, format, &headers))
 }
 
@@ -172,17 +181,7 @@ async fn card(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let row = find_remix(&state, &id).await?;
-    let cache_key = format!("{id}/card");
-    let (bytes, hash) = match state.pictures.get(&cache_key) {
-        Some(hit) => hit,
-        None => {
-            let found = state.remixer.card(&row).await?.ok_or_else(|| {
-                AppError::internal(format!("remix {id} has no template to draw a card on"))
-            })?;
-            state.pictures.insert(cache_key, found.clone());
-            found
-        }
-    };
+    let (bytes, hash) = hot(&state, format!("{id}/card"), || state.remixer.card(&row)).await?;
     Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
 }
 
@@ -192,11 +191,10 @@ async fn thumb(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let row = find_remix(&state, &id).await?;
-    let (bytes, hash) = state
-        .remixer
-        .thumbnail(&row)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("remix {id} has no template to draw on")))?;
+    let (bytes, hash) = hot(&state, format!("{id}/thumb"), || {
+        state.remixer.thumbnail(&row)
+    })
+    .await?;
     Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
 }
 
@@ -316,11 +314,8 @@ async fn render_by_url(
         parent: None,
     };
     let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
-    let (bytes, hash) = state
-        .remixer
-        .picture(&row, format)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("remix {} has no stored picture", row.id)))?;
+    let key = format!("{}.{}", row.id, format.extension());
+    let (bytes, hash) = hot(&state, key, || state.remixer.picture(&row, format)).await?;
     Ok(immutable(bytes, &hash, format, &headers))
 }
 
@@ -336,32 +331,24 @@ async fn photo(
             format!("no template {id:?}"),
         )
     })?;
-    let cache_key = format!("photo/{id}");
-    let (bytes, hash) = match state.pictures.get(&cache_key) {
-        Some(hit) => hit,
-        None => {
-            // The photo as it is drawn on (upright, no metadata), as a JPEG.
-            let t = template.clone();
-            let rendered = state
-                .remixer
-                .run_render(move |renderer| {
-                    renderer.render(
-                        &t,
-                        &Remix {
-                            captions: vec![],
-                            style: Style::default(),
-                            format: Format::Jpeg,
-                            width: None,
-                        },
-                    )
-                })
-                .await??;
-            let hash = blake3::hash(&rendered.bytes).to_hex().to_string();
-            let found = (Bytes::from(rendered.bytes), hash);
-            state.pictures.insert(cache_key, found.clone());
-            found
-        }
-    };
+    // Keyed by the photo's hash, so a replaced photo is never served stale.
+    let key = format!("photo/{}", template.photo_hash.to_hex());
+    let (bytes, hash) = hot(&state, key, || async {
+        // The photo as it is drawn on (upright, no metadata), as a JPEG.
+        let empty = Remix {
+            captions: vec![],
+            style: Style::default(),
+            format: Format::Jpeg,
+            width: None,
+        };
+        let rendered = state
+            .remixer
+            .run_render(move |renderer| renderer.render(&template, &empty))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes).to_hex().to_string();
+        Ok(Some((Bytes::from(rendered.bytes), hash)))
+    })
+    .await?;
     // A template's photo may be replaced under the same id, so it is not immutable.
     Ok(cached(
         bytes,

@@ -100,14 +100,18 @@ fn tile(state: &AppState, row: &RemixRow) -> Tile {
     }
 }
 
-/// Alt text made from the captions and the photo's own description.
-fn alt_text(state: &AppState, row: &RemixRow) -> String {
-    let captions: Vec<&str> = row
-        .captions
+/// The captions a remix shows: trimmed, empty boxes left out.
+fn shown_captions(row: &RemixRow) -> Vec<&str> {
+    row.captions
         .iter()
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
-        .collect();
+        .collect()
+}
+
+/// Alt text made from the captions and the photo's own description.
+fn alt_text(state: &AppState, row: &RemixRow) -> String {
+    let captions = shown_captions(row);
     let photo = state
         .remixer
         .template(&row.template)
@@ -377,12 +381,7 @@ async fn share(
         .as_ref()
         .map(|t| t.spec.hashtags.join(","))
         .unwrap_or_default();
-    let captions: Vec<&str> = row
-        .captions
-        .iter()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let captions = shown_captions(&row);
     let title = if captions.is_empty() {
         photo_title.clone()
     } else {

@@ -370,7 +370,7 @@ async fn queue_page(
         .db()
         .list_queue(query.cursor.as_deref(), 50)
         .await
-        .map_err(internal)?;
+        .map_err(AppError::from)?;
     html(QueuePage {
         staff: session.staff,
         csrf: session.csrf,
@@ -433,7 +433,7 @@ async fn api_queue(
         .db()
         .list_queue(query.cursor.as_deref(), 50)
         .await
-        .map_err(internal)?;
+        .map_err(AppError::from)?;
     let items: Vec<Value> = page
         .items
         .iter()

@@ -71,3 +71,40 @@ pub fn skipped(message: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "\n*** {message} ***");
 }
+
+/// A unique name for this run, so PostgreSQL schemas, S3 prefixes and captions never clash.
+pub fn nonce() -> String {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let h = blake3::hash(format!("{t:?}{}{n}", std::process::id()).as_bytes());
+    h.to_hex()[..12].to_owned()
+}
+
+/// A fresh PostgreSQL schema in the database `url` names, and a URL that uses it: the tests
+/// run at once and the database outlives them.
+pub async fn postgres_schema(url: &str) -> String {
+    let schema = format!("jalsa_test_{}", nonce());
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .expect("PostgreSQL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// A TCP port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
