@@ -40,6 +40,9 @@ pub enum Command {
     Bench(BenchArgs),
     /// Remove blobs no remix or template refers to.
     Gc(GcArgs),
+    /// Check every remix, rendition, template photo and blob: present, matching its hash,
+    /// referred to; with --repair, draw lost pictures again and remove orphans.
+    Verify(VerifyArgs),
     /// Staff accounts and API tokens.
     Staff(StaffArgs),
     /// Copy this install's metadata and blobs to other backends (e.g. PostgreSQL and S3).
@@ -77,6 +80,18 @@ enum StaffAction {
         /// The account's name.
         name: String,
     },
+}
+
+/// `jalsa verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Draw lost or damaged pictures again (checked against their hashes) and remove
+    /// orphan blobs older than the grace period.
+    #[arg(long)]
+    repair: bool,
+    /// Orphan blobs younger than this many minutes are left alone (a write may be in flight).
+    #[arg(long, default_value_t = 60)]
+    grace_minutes: u64,
 }
 
 /// `jalsa gc`.
@@ -161,6 +176,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Templates => list(&templates),
         Command::Bench(args) => bench(&templates, args),
         Command::Gc(args) => runtime()?.block_on(gc(&cli.settings, args)),
+        Command::Verify(args) => runtime()?.block_on(verify(&cli.settings, args)),
         Command::Staff(args) => runtime()?.block_on(staff(&cli.settings, args)),
         Command::Migrate(args) => runtime()?.block_on(migrate(&cli.settings, args)),
     }
@@ -179,12 +195,10 @@ pub async fn open_stores(settings: &Settings) -> Result<Remixer, String> {
     let db = Db::connect(&settings.database_url())
         .await
         .map_err(|e| e.to_string())?;
-    Ok(Remixer::new(
-        blobs,
-        db,
-        default_render_slots(),
-        64 * default_render_slots(),
-    ))
+    let slots = settings.render_slots.unwrap_or_else(default_render_slots);
+    let mut remixer = Remixer::new(blobs, db, slots, 64 * slots);
+    remixer.set_max_wait(settings.max_queue_wait);
+    Ok(remixer)
 }
 
 async fn serve(settings: &Settings) -> Result<(), String> {
@@ -213,12 +227,27 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         .reload_blocklist()
         .await
         .map_err(|e| e.to_string())?;
+    let limits = crate::web::Limits {
+        remix: crate::limits::Limit::per_minute(settings.rate_limit),
+        login: crate::limits::Limit::per_minute(settings.login_limit),
+        report: crate::limits::Limit::per_hour(settings.report_limit),
+        ..crate::web::Limits::default()
+    };
     let state = crate::web::AppState::new(
         std::sync::Arc::new(remixer),
         &settings.public_url(),
         settings.rate_limit,
-    );
-    crate::web::serve(state, settings.listen)
+    )
+    .with_limits(limits)
+    .with_trusted_proxies(settings.trusted_proxies.clone())
+    .with_request_timeout(settings.request_timeout);
+    let server = crate::web::server::ServerLimits {
+        header_timeout: settings.header_timeout,
+        idle_timeout: settings.idle_timeout,
+        max_connections: settings.max_connections,
+        shutdown_timeout: settings.shutdown_timeout,
+    };
+    crate::web::serve(state, settings.listen, server)
         .await
         .map_err(|e| format!("{}: {e}", settings.listen))
 }
@@ -272,6 +301,47 @@ async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
         "blobs: {} in the source, {} copied now, every one checked by its hash in the target",
         report.blobs, report.blobs_copied
     );
+    Ok(())
+}
+
+async fn verify(settings: &Settings, args: VerifyArgs) -> Result<(), String> {
+    let catalog = load_catalog(&settings.templates)?;
+    let remixer = open_stores(settings).await?;
+    // Bundled photos are stored again if missing, as at every start; then every template
+    // is loaded, so lost pictures can be drawn again.
+    remixer
+        .register_catalog(&settings.templates, &catalog)
+        .await
+        .map_err(|e| e.to_string())?;
+    remixer
+        .load_stored_templates()
+        .await
+        .map_err(|e| e.to_string())?;
+    let grace = std::time::Duration::from_secs(args.grace_minutes * 60);
+    let report = crate::verify::verify(&remixer, args.repair, grace)
+        .await
+        .map_err(|e| e.to_string())?;
+    for line in &report.problems {
+        println!("{line}");
+    }
+    println!(
+        "checked {} remixes, {} renditions, {} templates, {} blobs: {} problems, {} repaired, {} left",
+        report.remixes,
+        report.renditions,
+        report.templates,
+        report.blobs,
+        report.problems.len(),
+        report.repaired,
+        report.unrepaired
+    );
+    if report.unrepaired > 0 {
+        let hint = if args.repair {
+            ""
+        } else {
+            "; run jalsa verify --repair"
+        };
+        return Err(format!("{} problems left{hint}", report.unrepaired));
+    }
     Ok(())
 }
 

@@ -2,6 +2,27 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::web::TrustedProxies;
+
+/// A duration on the command line: `500ms`, `10s`, `2m`, or whole seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((s, "s"), |i| s.split_at(i));
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 500ms, 10s or 2m"))?;
+    let seconds = match unit.trim() {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        other => return Err(format!("unknown unit {other:?} in {s:?}; use ms, s or m")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{s:?}: {e}"))
+}
 
 /// Settings shared by `serve`, `gc` and the other commands that touch storage.
 #[derive(Debug, Clone, clap::Args)]
@@ -38,6 +59,45 @@ pub struct Settings {
     /// New remixes per minute per client; 0 turns the limit off.
     #[arg(long, env = "JALSA_RATE_LIMIT", default_value_t = 30, global = true)]
     pub rate_limit: u32,
+    /// Staff sign-in attempts per minute per client, and per account from one client.
+    #[arg(long, env = "JALSA_LOGIN_LIMIT", default_value_t = 10, global = true)]
+    pub login_limit: u32,
+    /// Reports per hour per client.
+    #[arg(long, env = "JALSA_REPORT_LIMIT", default_value_t = 20, global = true)]
+    pub report_limit: u32,
+    /// Proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma-separated
+    /// (e.g. 127.0.0.1,10.0.0.0/8). Default none: the client is the connection's peer.
+    #[arg(long, env = "JALSA_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: TrustedProxies,
+    /// Renders running at once (default: one per core).
+    #[arg(long, env = "JALSA_RENDER_SLOTS", global = true)]
+    pub render_slots: Option<usize>,
+    /// The longest a render may wait for a slot; beyond it requests get 503 + Retry-After.
+    #[arg(long, env = "JALSA_MAX_QUEUE_WAIT", default_value = "2s", value_parser = parse_duration, global = true)]
+    pub max_queue_wait: Duration,
+    /// Time a client has to send a request's headers, from connecting or from the end of
+    /// its previous request (so also how long an idle keep-alive connection stays open).
+    #[arg(long, env = "JALSA_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
+    pub header_timeout: Duration,
+    /// A connection that sends and receives nothing for this long, with no request being
+    /// answered, is closed (a stalled upload, an idle HTTP/2 connection).
+    #[arg(long, env = "JALSA_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub idle_timeout: Duration,
+    /// The longest a request may take, body upload included; then 408.
+    #[arg(long, env = "JALSA_REQUEST_TIMEOUT", default_value = "60s", value_parser = parse_duration, global = true)]
+    pub request_timeout: Duration,
+    /// Open connections at most (lowered to fit the open-file limit); a few more are kept
+    /// for /healthz, and the rest of a flood is turned away.
+    #[arg(
+        long,
+        env = "JALSA_MAX_CONNECTIONS",
+        default_value_t = 4096,
+        global = true
+    )]
+    pub max_connections: usize,
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take before connections are cut.
+    #[arg(long, env = "JALSA_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
+    pub shutdown_timeout: Duration,
     /// pre: nothing reaches the gallery until staff approve it; post: approved at once.
     #[arg(
         long,

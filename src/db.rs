@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, Connection, Row};
 
 use crate::render::{Format, Style};
 
@@ -199,6 +199,14 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// SQLite settings for every connection. WAL lets readers go on while one writer writes; a
+/// writer waits for another rather than failing.
+const SQLITE_PRAGMAS: [&str; 3] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+];
+
 /// The columns `remix_from_row` reads, in its order, as a literal for `concat!`.
 macro_rules! remix_columns {
     () => {
@@ -231,30 +239,51 @@ impl Db {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| bad(format!("cannot create {}: {e}", dir.display())))?;
             }
+            // One connection first, outside the pool: a pool whose connections fail their
+            // set-up retries until it times out, and the real cause (not a database, disk
+            // I/O error, read-only) would be lost behind "pool timed out".
+            let file_url = format!("sqlite://{path}?mode=rwc");
+            let unusable = |e: sqlx::Error| bad(format!("{path}: {e}"));
+            let mut probe = sqlx::AnyConnection::connect(&file_url)
+                .await
+                .map_err(unusable)?;
+            for pragma in SQLITE_PRAGMAS {
+                sqlx::query(pragma)
+                    .execute(&mut probe)
+                    .await
+                    .map_err(unusable)?;
+            }
+            sqlx::query("SELECT count(*) FROM sqlite_master")
+                .fetch_one(&mut probe)
+                .await
+                .map_err(unusable)?;
+            let _ = probe.close().await;
             options
                 .max_connections(8)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        // WAL lets readers go on while one writer writes; a writer waits for
-                        // another rather than failing.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA busy_timeout = 10000",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA foreign_keys = ON",
-                        ] {
+                        for pragma in SQLITE_PRAGMAS {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
                         Ok(())
                     })
                 })
-                .connect(&format!("sqlite://{path}?mode=rwc"))
+                .connect(&file_url)
                 .await?
         } else {
             return Err(bad("use sqlite://FILE or postgres://...".into()));
         };
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Db { pool, postgres })
+        let db = Db { pool, postgres };
+        // A database that opens but takes no writes (a read-only file or mount) would
+        // start and then fail every remix: refuse to start instead, saying why.
+        db.write_health("startup")
+            .await
+            .map_err(|e| DbError::BadUrl {
+                url: redact(url),
+                reason: format!("it does not take writes: {e}"),
+            })?;
+        Ok(db)
     }
 
     /// The connection pool, for the staff queries beside this module.
@@ -355,6 +384,66 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok((stored, inserted))
+    }
+
+    /// Counts one hit on a rate-limit key in the window starting at `window_start`, and
+    /// returns the hits of the previous window and of this one (this hit included).
+    pub async fn hit_limit(
+        &self,
+        key: &str,
+        window_start: i64,
+        window_ms: i64,
+    ) -> Result<(i64, i64), DbError> {
+        let current: i64 = sqlx::query_scalar(
+            "INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+             RETURNING hits",
+        )
+        .bind(key)
+        .bind(window_start)
+        .bind(window_start + 2 * window_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let previous: Option<i64> =
+            sqlx::query_scalar("SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2")
+                .bind(key)
+                .bind(window_start - window_ms)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok((previous.unwrap_or(0), current))
+    }
+
+    /// Takes back a hit that was refused, so refusals do not push the limit further out.
+    pub async fn unhit_limit(&self, key: &str, window_start: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0",
+        )
+        .bind(key)
+        .bind(window_start)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets rate-limit windows that no longer count.
+    pub async fn prune_limits(&self, now: i64) -> Result<u64, DbError> {
+        let done = sqlx::query("DELETE FROM rate_limits WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Writes this node's health row: proof that the database takes writes.
+    pub async fn write_health(&self, node: &str) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO health (node, at) VALUES ($1, $2) ON CONFLICT (node) DO UPDATE SET at = $2",
+        )
+        .bind(node)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Adds to the request counters (batched by the caller, so repeats cost no write each).
@@ -503,7 +592,8 @@ impl Db {
     pub async fn put_rendition(&self, remix: &str, r: &Rendition) -> Result<(), DbError> {
         sqlx::query(
             "INSERT INTO renditions (remix_id, kind, hash, blob_key, bytes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (remix_id, kind) DO UPDATE \
+             SET hash = $3, blob_key = $4, bytes = $5",
         )
         .bind(remix)
         .bind(&r.kind)
@@ -569,6 +659,53 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// Up to `limit` remixes with ids after `after`, in id order: a walk over every row.
+    pub async fn remixes_after(&self, after: &str, limit: u32) -> Result<Vec<RemixRow>, DbError> {
+        let sql = concat!(
+            "SELECT ",
+            remix_columns!(),
+            " FROM remixes WHERE id > $1 ORDER BY id LIMIT $2"
+        );
+        let rows = sqlx::query(sql)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(remix_from_row).collect()
+    }
+
+    /// Every rendition, with the remix it belongs to.
+    pub async fn all_renditions(&self) -> Result<Vec<(String, Rendition)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT remix_id, kind, hash, blob_key, bytes FROM renditions ORDER BY remix_id, kind",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    Rendition {
+                        kind: r.try_get(1)?,
+                        hash: r.try_get(2)?,
+                        blob_key: r.try_get(3)?,
+                        bytes: r.try_get::<i64, _>(4)? as u64,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Forgets a rendition, so it is drawn again on its next request.
+    pub async fn delete_rendition(&self, remix: &str, kind: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM renditions WHERE remix_id = $1 AND kind = $2")
+            .bind(remix)
+            .bind(kind)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Every blob key a row refers to: what `gc` must keep.

@@ -122,24 +122,44 @@ impl From<RemixError> for AppError {
                 e.to_string(),
             ),
             RemixError::Render(r) => r.into(),
-            RemixError::Busy => {
-                AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()).retry_after(2)
+            RemixError::Busy { retry_after } => {
+                AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
+                    .retry_after(retry_after)
             }
-            RemixError::Store(_) | RemixError::Db(_) | RemixError::Crashed(_) => {
-                AppError::internal(e)
-            }
+            RemixError::Store(_)
+            | RemixError::Db(_)
+            | RemixError::Crashed(_)
+            | RemixError::Lost { .. } => AppError::internal(e),
         }
     }
 }
 
+/// The code for a body the server will not read at all, whatever the route.
+const TOO_LARGE: &str = "too_large";
+
+/// 413 naming the limit.
+pub fn too_large() -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        TOO_LARGE,
+        "the request body is larger than the 64 KB this accepts",
+    )
+}
+
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(e: axum::extract::rejection::JsonRejection) -> AppError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return too_large();
+        }
         AppError::new(e.status(), "bad_json", e.body_text())
     }
 }
 
 impl From<axum_extra::extract::FormRejection> for AppError {
     fn from(e: axum_extra::extract::FormRejection) -> AppError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return too_large();
+        }
         AppError::bad_request("bad_form", e.to_string())
     }
 }

@@ -39,9 +39,12 @@ pub enum RemixError {
     /// The captions or options cannot be rendered.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// Every render slot is taken and the queue is full.
-    #[error("too many remixes are being made right now; try again in a moment")]
-    Busy,
+    /// Every render slot is taken and the wait for one would be too long.
+    #[error("too many pictures are being made right now; try again in {retry_after} s")]
+    Busy {
+        /// Seconds after which a render is expected to be admitted again.
+        retry_after: u64,
+    },
     /// The blob store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -51,6 +54,14 @@ pub enum RemixError {
     /// A render task died.
     #[error("rendering failed: {0}")]
     Crashed(String),
+    /// A stored picture is gone and cannot be drawn again to the same bytes.
+    #[error("the picture of remix {id} is lost: {why}")]
+    Lost {
+        /// The remix.
+        id: String,
+        /// Why it cannot be drawn again.
+        why: String,
+    },
 }
 
 /// Counters for `/metrics`.
@@ -62,10 +73,12 @@ pub struct Stats {
     pub dedup_hits: AtomicU64,
     /// Renders waiting for a slot.
     pub queued: AtomicUsize,
-    /// Total render time in microseconds.
-    pub render_micros: AtomicU64,
+    /// Renders refused because the wait for a slot would be too long.
+    pub overloaded: AtomicU64,
     /// Render times, for the Prometheus histogram.
     pub render_seconds: prometheus_client::metrics::histogram::Histogram,
+    /// Time admitted renders waited for a slot.
+    pub wait_seconds: prometheus_client::metrics::histogram::Histogram,
 }
 
 impl Default for Stats {
@@ -74,10 +87,14 @@ impl Default for Stats {
             renders: AtomicU64::new(0),
             dedup_hits: AtomicU64::new(0),
             queued: AtomicUsize::new(0),
-            render_micros: AtomicU64::new(0),
+            overloaded: AtomicU64::new(0),
             // 1 ms to about 1 s.
             render_seconds: prometheus_client::metrics::histogram::Histogram::new(
                 prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 11),
+            ),
+            // 1 ms to about 4 s: the admission rule keeps waits under 2 s.
+            wait_seconds: prometheus_client::metrics::histogram::Histogram::new(
+                prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 13),
             ),
         }
     }
@@ -117,8 +134,18 @@ pub struct Remixer {
     rows: moka::sync::Cache<String, Arc<RemixRow>>,
     inflight: Mutex<HashMap<String, Flight>>,
     slots: Arc<Semaphore>,
+    slot_count: usize,
     queue_limit: usize,
+    /// The longest an admitted render may wait for a slot.
+    max_wait: Duration,
+    /// A moving average of render times in microseconds, to predict waits.
+    mean_render_micros: AtomicU64,
+    /// When overload was last logged (ms since the Unix epoch), so a flood of refusals
+    /// writes one line a second, not one per request.
+    overload_logged_at: AtomicU64,
     pending_requests: Mutex<HashMap<String, i64>>,
+    /// This process's name among the nodes, for its health row and blob.
+    node: String,
     /// Counters.
     pub stats: Stats,
 }
@@ -154,6 +181,33 @@ pub struct Policy {
     pub blocklist: crate::staff::Blocklist,
 }
 
+/// The longest an admitted render waits for a slot by default.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// What a render is assumed to cost before any has been timed.
+const INITIAL_RENDER_GUESS: Duration = Duration::from_millis(50);
+
+/// A place in the render queue, given back when dropped: whether the render got a slot,
+/// was refused, or its caller went away.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Waiting<'a> {
+        let ahead = count.fetch_add(1, Ordering::SeqCst);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// How many renders run at once by default: one per core, leaving none idle.
 pub fn default_render_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -177,10 +231,20 @@ impl Remixer {
                 .build(),
             inflight: Mutex::new(HashMap::new()),
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            slot_count: slots.max(1),
             queue_limit,
+            max_wait: DEFAULT_MAX_WAIT,
+            mean_render_micros: AtomicU64::new(INITIAL_RENDER_GUESS.as_micros() as u64),
+            overload_logged_at: AtomicU64::new(0),
             pending_requests: Mutex::new(HashMap::new()),
+            node: crate::staff::random_hex(6),
             stats: Stats::default(),
         }
+    }
+
+    /// Sets the longest an admitted render may wait for a slot (default 2 s).
+    pub fn set_max_wait(&mut self, max_wait: Duration) {
+        self.max_wait = max_wait;
     }
 
     /// Forgets one cached remix row (after a change made outside `set_status`).
@@ -208,6 +272,11 @@ impl Remixer {
     pub fn forget_cached(&self) {
         self.keys.invalidate_all();
         self.rows.invalidate_all();
+    }
+
+    /// This process's name among the nodes (random, new at each start).
+    pub fn node(&self) -> &str {
+        &self.node
     }
 
     /// The database.
@@ -315,6 +384,13 @@ impl Remixer {
     /// Replaces the blocklist, keeping the rest of the policy.
     pub fn set_blocklist(&self, blocklist: crate::staff::Blocklist) {
         self.policy.write().expect("policy lock").blocklist = blocklist;
+    }
+
+    /// Whether the campaign refuses this text (a report reason, an alt text): it holds a
+    /// blocked phrase, matched after folding, and blocked phrases are refused, not held.
+    pub fn refuses(&self, text: &str) -> bool {
+        let policy = self.policy.read().expect("policy lock");
+        policy.block_action == BlockAction::Refuse && policy.blocklist.matches(text)
     }
 
     /// Reloads the blocklist from the database (after an edit here or on another node).
@@ -586,22 +662,42 @@ impl Remixer {
         Ok((stored, inserted))
     }
 
-    /// Runs a render on the blocking pool, behind the render slots. `Busy` at once when the
-    /// queue is full, rather than letting requests pile up.
+    /// Runs a render on the blocking pool, behind the render slots.
+    ///
+    /// Admission is by expected waiting time: a render is admitted only when the renders
+    /// ahead of it should finish within `max_wait`, and an admitted one that still has no
+    /// slot after `max_wait` gives up. Either way the caller gets `Busy` with the time the
+    /// backlog should take to clear, rounded up, so a client that obeys it is let in.
+    /// A caller that goes away while waiting (a dropped connection drops this future) gives
+    /// its place back at once; a render already running finishes and frees its slot.
     pub async fn run_render<T, F>(&self, work: F) -> Result<T, RemixError>
     where
         F: FnOnce(&Renderer) -> T + Send + 'static,
         T: Send + 'static,
     {
-        if self.stats.queued.fetch_add(1, Ordering::SeqCst)
-            >= self.queue_limit + self.slots.available_permits()
-        {
-            self.stats.queued.fetch_sub(1, Ordering::SeqCst);
-            return Err(RemixError::Busy);
+        let waiting = Waiting::enter(&self.stats.queued);
+        let ahead = waiting.ahead;
+        let free = self.slots.available_permits();
+        if ahead >= free {
+            let expected = self.expected_wait(ahead + 1 - free);
+            if ahead >= self.queue_limit + free || expected > self.max_wait {
+                drop(waiting);
+                return Err(self.overloaded());
+            }
         }
-        let permit = self.slots.clone().acquire_owned().await;
-        self.stats.queued.fetch_sub(1, Ordering::SeqCst);
-        let permit = permit.map_err(|e| RemixError::Crashed(e.to_string()))?;
+        let queued_at = std::time::Instant::now();
+        let permit =
+            match tokio::time::timeout(self.max_wait, self.slots.clone().acquire_owned()).await {
+                Ok(permit) => permit.map_err(|e| RemixError::Crashed(e.to_string()))?,
+                Err(_) => {
+                    drop(waiting);
+                    return Err(self.overloaded());
+                }
+            };
+        drop(waiting);
+        self.stats
+            .wait_seconds
+            .observe(queued_at.elapsed().as_secs_f64());
         let renderer = self.renderer.clone();
         let started = std::time::Instant::now();
         let out = tokio::task::spawn_blocking(move || {
@@ -612,11 +708,53 @@ impl Remixer {
         .map_err(|e| RemixError::Crashed(e.to_string()))?;
         self.stats.renders.fetch_add(1, Ordering::Relaxed);
         let elapsed = started.elapsed();
-        self.stats
-            .render_micros
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        self.learn_render_time(elapsed);
         self.stats.render_seconds.observe(elapsed.as_secs_f64());
         Ok(out)
+    }
+
+    /// How long `renders` more renders should take on all slots, from recent render times.
+    fn expected_wait(&self, renders: usize) -> Duration {
+        let mean = self.mean_render_micros.load(Ordering::Relaxed);
+        let rounds = renders.div_ceil(self.slot_count) as u64;
+        Duration::from_micros(mean.saturating_mul(rounds))
+    }
+
+    /// Folds one render time into the moving average (weight 1/8: quick to follow a
+    /// change of load, steady against one odd render).
+    fn learn_render_time(&self, elapsed: Duration) {
+        let sample = elapsed.as_micros().min(u128::from(u64::MAX)) as u64;
+        let _ =
+            self.mean_render_micros
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |mean| {
+                    Some(mean - mean / 8 + sample / 8)
+                });
+    }
+
+    /// Counts a refusal, logs overload at most once a second, and says when to come back:
+    /// when the renders running and waiting now should be done, rounded up.
+    fn overloaded(&self) -> RemixError {
+        self.stats.overloaded.fetch_add(1, Ordering::Relaxed);
+        let now = now_ms() as u64;
+        let last = self.overload_logged_at.load(Ordering::Relaxed);
+        if now.saturating_sub(last) >= 1000
+            && self
+                .overload_logged_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                waiting = self.stats.queued.load(Ordering::Relaxed),
+                refused_so_far = self.stats.overloaded.load(Ordering::Relaxed),
+                "render queue full: refusing new renders with 503"
+            );
+        }
+        let running = self.slot_count - self.slots.available_permits().min(self.slot_count);
+        let backlog = self.stats.queued.load(Ordering::Relaxed) + running;
+        let clear = self.expected_wait(backlog.max(1));
+        RemixError::Busy {
+            retry_after: clear.as_secs() + 1,
+        }
     }
 
     /// A remix by id, from the short-lived cache or the database.
@@ -647,16 +785,64 @@ impl Remixer {
         format: Format,
     ) -> Result<Option<(Bytes, String)>, RemixError> {
         if format == row.format {
-            return Ok(self
-                .blobs
-                .get(&row.blob_key)
-                .await?
-                .map(|b| (b, row.hash.clone())));
+            return self.stored_picture(row).await;
         }
         self.rendition(row, format.extension(), move |renderer, template, remix| {
             renderer.render(template, &Remix { format, ..remix })
         })
         .await
+    }
+
+    /// A remix's own picture, checked against its hash. A picture lost from the store or
+    /// damaged in it is drawn again from the row (rendering is deterministic), checked
+    /// against the hash, and stored again; one that cannot be drawn to the same bytes is
+    /// an error, never a different picture under the same id.
+    pub async fn stored_picture(
+        &self,
+        row: &RemixRow,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        if let Some(bytes) = self.blobs.get(&row.blob_key).await? {
+            if blake3::hash(&bytes).to_hex().as_str() == row.hash {
+                return Ok(Some((bytes, row.hash.clone())));
+            }
+            tracing::warn!(remix = %row.id, key = %row.blob_key, "stored picture is damaged; drawing it again");
+        } else {
+            tracing::warn!(remix = %row.id, key = %row.blob_key, "stored picture is missing; drawing it again");
+        }
+        let bytes = self.redraw(row).await?;
+        self.blobs.put(&row.blob_key, bytes.clone()).await?;
+        Ok(Some((bytes, row.hash.clone())))
+    }
+
+    /// Draws a remix again from its row and checks the bytes against its hash.
+    pub async fn redraw(&self, row: &RemixRow) -> Result<Bytes, RemixError> {
+        let template = self
+            .template(&row.template)
+            .ok_or_else(|| RemixError::Lost {
+                id: row.id.clone(),
+                why: format!("its template {:?} is not loaded", row.template),
+            })?;
+        let remix = Remix {
+            captions: row.captions.clone(),
+            style: row.style.clone(),
+            format: row.format,
+            width: Some(row.width),
+        };
+        let rendered = self
+            .run_render(move |renderer| renderer.render(&template, &remix))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes);
+        if hash.to_hex().as_str() != row.hash {
+            return Err(RemixError::Lost {
+                id: row.id.clone(),
+                why: format!(
+                    "drawn again it hashes to {}, not {} (the photo or the renderer changed)",
+                    &hash.to_hex()[..16],
+                    &row.hash[..row.hash.len().min(16)]
+                ),
+            });
+        }
+        Ok(Bytes::from(rendered.bytes))
     }
 
     /// A 240 px wide thumbnail for the moderation queue, made and stored on first request.
@@ -694,10 +880,16 @@ impl Remixer {
             + Send
             + 'static,
     {
-        if let Some(found) = self.db.get_rendition(&row.id, kind).await?
-            && let Some(bytes) = self.blobs.get(&found.blob_key).await?
-        {
-            return Ok(Some((bytes, found.hash)));
+        if let Some(found) = self.db.get_rendition(&row.id, kind).await? {
+            match self.blobs.get(&found.blob_key).await? {
+                Some(bytes) if blake3::hash(&bytes).to_hex().as_str() == found.hash => {
+                    return Ok(Some((bytes, found.hash)));
+                }
+                // Lost or damaged: renditions are derived, so draw it again below.
+                _ => {
+                    tracing::warn!(remix = %row.id, kind, key = %found.blob_key, "rendition lost or damaged; drawing it again")
+                }
+            }
         }
         let Some(template) = self.template(&row.template) else {
             return Ok(None);

@@ -689,19 +689,335 @@ async fn new_remixes_are_rate_limited_per_client_but_repeats_are_not() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    // Another client is not held back by the first.
-    let r = s
-        .send(
+    // A client that writes its own X-Forwarded-For is still the same client: with no
+    // trusted proxy the header means nothing.
+    for forged in ["203.0.113.9", "203.0.113.10, 127.0.0.1"] {
+        let r = s
+            .send(
+                Request::post("/api/remixes")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("x-forwarded-for", forged)
+                    .body(Body::from(
+                        json!({"template": "astronaut", "captions": ["three"]}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{forged}");
+    }
+}
+
+fn json_from(client: &str, captions: &[&str]) -> Request<Body> {
+    Request::post("/api/remixes")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", client)
+        .body(Body::from(
+            json!({"template": "astronaut", "captions": captions}).to_string(),
+        ))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_and_limits_hold_across_nodes() {
+    // Two nodes over one database, each behind the same proxy on loopback.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("jalsa.db").display());
+    let templates = common::repo().join("templates");
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let remixer = Remixer::new(Blobs::memory(), Db::connect(&url).await.unwrap(), 2, 64);
+        remixer
+            .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+            .await
+            .unwrap();
+        let state = AppState::new(Arc::new(remixer), "https://jalsa.example.org/", 3)
+            .with_trusted_proxies("127.0.0.1".parse().unwrap());
+        nodes.push(app(state));
+    }
+    let mut created = 0;
+    let mut refused = 0;
+    for i in 0..8 {
+        let node = nodes[i % 2].clone();
+        let r = node
+            .oneshot(json_from("198.51.100.4", &[&format!("spread {i}")]))
+            .await
+            .unwrap();
+        match r.status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("request {i}: {other}"),
+        }
+    }
+    assert_eq!(
+        (created, refused),
+        (3, 5),
+        "the limit is 3 a minute over both nodes"
+    );
+    // The proxy's other clients are not held back, and a forged first hop changes nothing.
+    let r = nodes[0]
+        .clone()
+        .oneshot(json_from("198.51.100.5", &["someone else"]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = nodes[1]
+        .clone()
+        .oneshot(json_from("203.0.113.1, 198.51.100.4", &["forged"]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn callers_that_go_away_give_their_place_in_the_queue_back() {
+    let s = service_with(0, 1, 64).await;
+    let remixer = s.state.remixer.clone();
+    let (hold, wait) = std::sync::mpsc::channel::<()>();
+    let busy = {
+        let remixer = remixer.clone();
+        tokio::spawn(async move { remixer.run_render(move |_| wait.recv().ok()).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // Forty callers queue behind it, then hang up.
+    let waiting: Vec<_> = (0..40)
+        .map(|_| {
+            let remixer = remixer.clone();
+            tokio::spawn(async move { remixer.run_render(|_| ()).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let queued = || {
+        remixer
+            .stats
+            .queued
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    assert!(queued() > 0, "they were waiting");
+    for w in &waiting {
+        w.abort();
+    }
+    for w in waiting {
+        let _ = w.await;
+    }
+    assert_eq!(queued(), 0, "every dropped caller gave its place back");
+    hold.send(()).unwrap();
+    busy.await.unwrap().unwrap();
+    let metrics = text(s.get("/metrics").await).await;
+    assert!(metrics.contains("jalsa_render_queue_depth 0"), "{metrics}");
+}
+
+#[tokio::test]
+async fn no_admitted_render_waits_longer_than_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&format!("sqlite://{}", dir.path().join("j.db").display()))
+        .await
+        .unwrap();
+    let mut remixer = Remixer::new(Blobs::memory(), db, 1, 1000);
+    remixer.set_max_wait(std::time::Duration::from_millis(300));
+    let remixer = Arc::new(remixer);
+    let (hold, wait) = std::sync::mpsc::channel::<()>();
+    let busy = {
+        let remixer = remixer.clone();
+        tokio::spawn(async move { remixer.run_render(move |_| wait.recv().ok()).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    let refused = remixer.run_render(|_| ()).await;
+    let waited = started.elapsed();
+    match refused {
+        Err(jalsa::remix::RemixError::Busy { retry_after }) => assert!(retry_after >= 1),
+        other => panic!("expected Busy, got {:?}", other.map(|_| ())),
+    }
+    assert!(
+        waited < std::time::Duration::from_secs(2),
+        "refused after {waited:?}"
+    );
+    assert_eq!(
+        remixer
+            .stats
+            .queued
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+    assert_eq!(
+        remixer
+            .stats
+            .overloaded
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    hold.send(()).unwrap();
+    busy.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
+    let s = service().await;
+    let made = s.remix(&["lost and found"]).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let first = s.get(&format!("/i/{id}.jpg")).await;
+    let etag = header_of(&first, header::ETAG);
+    let original = body(first).await;
+    let row = s.state.remixer.remix(&id).await.unwrap().unwrap();
+    for damage in ["deleted", "overwritten"] {
+        match damage {
+            "deleted" => s.state.remixer.blobs().delete(&row.blob_key).await.unwrap(),
+            _ => s
+                .state
+                .remixer
+                .blobs()
+                .put(&row.blob_key, bytes::Bytes::from_static(b"junk"))
+                .await
+                .unwrap(),
+        }
+        s.state.pictures.invalidate_all();
+        let r = s.get(&format!("/i/{id}.jpg")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{damage}");
+        assert_eq!(header_of(&r, header::ETAG), etag, "{damage}");
+        assert_eq!(body(r).await, original, "{damage}: the same bytes");
+        let stored = s.state.remixer.blobs().get(&row.blob_key).await.unwrap();
+        assert_eq!(
+            stored.as_deref(),
+            Some(&original[..]),
+            "{damage}: stored again"
+        );
+    }
+    // A share card lost from the store is drawn again too.
+    let card = body(s.get(&format!("/i/{id}/card.jpg")).await).await;
+    let key = s
+        .state
+        .remixer
+        .db()
+        .get_rendition(&id, "card")
+        .await
+        .unwrap()
+        .unwrap()
+        .blob_key;
+    s.state.remixer.blobs().delete(&key).await.unwrap();
+    s.state.pictures.invalidate_all();
+    let r = s.get(&format!("/i/{id}/card.jpg")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(body(r).await, card);
+}
+
+#[tokio::test]
+async fn every_error_keeps_the_documented_format() {
+    let s = service().await;
+    for (case, request, status) in [
+        (
+            "bad UTF-8 in an API path",
+            Request::get("/api/remixes/%FF")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "wrong method on an API path",
+            Request::delete("/api/templates")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            "API body over the limit",
             Request::post("/api/remixes")
                 .header(header::CONTENT_TYPE, "application/json")
-                .header("x-forwarded-for", "203.0.113.9")
-                .body(Body::from(
-                    json!({"template": "astronaut", "captions": ["three"]}).to_string(),
-                ))
+                .body(Body::from(format!(
+                    "{{\"template\":\"coffee\",\"captions\":[\"{}\"]}}",
+                    "x".repeat(100_000)
+                )))
                 .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let r = s.send(request).await;
+        assert_eq!(r.status(), status, "{case}");
+        assert!(
+            header_of(&r, header::CONTENT_TYPE).starts_with("application/json"),
+            "{case}: {:?}",
+            header_of(&r, header::CONTENT_TYPE)
+        );
+        let v: Value = serde_json::from_slice(&body(r).await).unwrap();
+        assert!(v["error"]["code"].is_string(), "{case}: {v}");
+        assert!(
+            !v["error"]["message"].as_str().unwrap().is_empty(),
+            "{case}: {v}"
+        );
+    }
+    for (case, request, status) in [
+        (
+            "bad UTF-8 in a page path",
+            Request::get("/m/%FF").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "form over the limit",
+            Request::post("/remix")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "template=coffee&text={}",
+                    "x".repeat(100_000)
+                )))
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "wrong method on a page",
+            Request::delete("/gallery").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ] {
+        let r = s.send(request).await;
+        let got = r.status();
+        let kind = header_of(&r, header::CONTENT_TYPE);
+        let page = text(r).await;
+        assert!(
+            got == status || (got.is_client_error() && status == StatusCode::NOT_FOUND),
+            "{case}: {got}"
+        );
+        assert!(kind.starts_with("text/html"), "{case}: {kind}");
+        assert!(page.contains("<html"), "{case}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn titles_and_tags_carry_no_control_or_bidi_override_characters() {
+    let s = service().await;
+    let made = s.remix(&["hello\u{0}world\u{202e}dlrow\u{2066}x"]).await;
+    let page = text(s.get(&format!("/m/{}", made["id"].as_str().unwrap())).await).await;
+    for bad in ['\u{0}', '\u{202e}', '\u{2066}'] {
+        assert!(!page.contains(bad), "{:?} reached the page", bad);
+    }
+    assert!(page.contains("<title>helloworlddlrowx"), "{page}");
+}
+
+#[tokio::test]
+async fn health_says_ok_or_unavailable_and_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs_dir = dir.path().join("blobs");
+    std::fs::create_dir_all(&blobs_dir).unwrap();
+    let db = Db::connect(&format!("sqlite://{}", dir.path().join("j.db").display()))
+        .await
+        .unwrap();
+    let blobs = Blobs::open(&format!("file://{}", blobs_dir.display())).unwrap();
+    let state = AppState::new(Arc::new(Remixer::new(blobs, db, 1, 8)), "http://x", 0);
+    let router = app(state);
+    let get = |router: Router| async move {
+        let r = router
+            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        (r.status(), text(r).await)
+    };
+    assert_eq!(get(router.clone()).await, (StatusCode::OK, "ok\n".into()));
+    // The blob store stops taking writes: its folder is replaced by a file.
+    std::fs::remove_dir_all(&blobs_dir).unwrap();
+    std::fs::write(&blobs_dir, b"not a folder").unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        get(router.clone()).await,
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable\n".into())
+    );
 }
 
 #[tokio::test]
@@ -733,7 +1049,8 @@ async fn a_full_render_queue_answers_503_at_once() {
         started.elapsed() < std::time::Duration::from_secs(1),
         "it waited"
     );
-    assert_eq!(header_of(&r, header::RETRY_AFTER), "2");
+    let wait: u64 = header_of(&r, header::RETRY_AFTER).parse().unwrap();
+    assert!(wait >= 1, "Retry-After {wait}");
     assert_eq!(error_code(r, StatusCode::SERVICE_UNAVAILABLE).await, "busy");
     hold.send(()).unwrap();
     busy.await.unwrap().unwrap();

@@ -1,12 +1,13 @@
 //! The service: axum on tokio, one router per area.
 
 pub mod api;
+pub mod client;
 pub mod images;
 pub mod pages;
+pub mod server;
 pub mod staff;
 
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Router, extract::DefaultBodyLimit};
 use bytes::Bytes;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -25,10 +25,37 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
+use crate::limits::{self, Limit, Verdict};
 use crate::remix::Remixer;
+pub use client::TrustedProxies;
+
+/// The per-client and per-account limits, counted across nodes in the database.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// New remixes per client.
+    pub remix: Limit,
+    /// Sign-in attempts per client, and per account from one client.
+    pub login: Limit,
+    /// Reports per client.
+    pub report: Limit,
+    /// Password checks running at once (each holds about 19 MiB for its moment).
+    pub password_checks: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            remix: Limit::per_minute(30),
+            login: Limit::per_minute(10),
+            report: Limit::per_hour(20),
+            password_checks: 2,
+        }
+    }
+}
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -37,16 +64,116 @@ pub struct AppState {
     pub remixer: Arc<Remixer>,
     /// Base of absolute links (share tags), without a trailing slash.
     pub public_url: Arc<str>,
-    /// New remixes per minute per client; `None` when off.
-    pub limiter: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    /// Per-client and per-account limits.
+    pub limits: Limits,
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
     /// Hot pictures, so a viral image is served from memory.
     pub pictures: moka::sync::Cache<String, (Bytes, String)>,
-    /// Staff sign-in attempts, per account and per client.
-    pub login_limiter: Arc<DefaultKeyedRateLimiter<String>>,
-    /// Supporters' reports, per client.
-    pub report_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Password checks running now, and how many wait for one.
+    pub password_checks: Arc<PasswordChecks>,
+    /// The longest a request may take, body included.
+    pub request_timeout: Duration,
+    /// The last health check.
+    pub health: Arc<Health>,
+}
+
+/// The health check: a write to the database and one to the blob store, at most once a
+/// second whatever the number of callers.
+pub struct Health {
+    last: tokio::sync::Mutex<Option<(std::time::Instant, bool)>>,
+    /// 1 when the component took its write at the last check, by component.
+    components: Family<HealthLabels, Gauge>,
+}
+
+/// Labels of the health gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HealthLabels {
+    /// `database` or `storage`.
+    pub component: &'static str,
+}
+
+impl Health {
+    fn new(registry_family: Family<HealthLabels, Gauge>) -> Health {
+        Health {
+            last: tokio::sync::Mutex::new(None),
+            components: registry_family,
+        }
+    }
+
+    /// Whether the database and the blob store take writes now (or did less than a second
+    /// ago).
+    pub async fn check(&self, remixer: &Remixer) -> bool {
+        let mut last = self.last.lock().await;
+        if let Some((at, healthy)) = *last
+            && at.elapsed() < Duration::from_secs(1)
+        {
+            return healthy;
+        }
+        let db = remixer.db().write_health(remixer.node()).await;
+        let blobs = remixer
+            .blobs()
+            .put(
+                &format!("healthz/{}", remixer.node()),
+                Bytes::from(crate::db::now_ms().to_string()),
+            )
+            .await;
+        for (component, ok) in [("database", db.is_ok()), ("storage", blobs.is_ok())] {
+            self.components
+                .get_or_create(&HealthLabels { component })
+                .set(i64::from(ok));
+        }
+        if let Err(e) = &db {
+            tracing::error!(error = %e, "health check: the database refuses writes");
+        }
+        if let Err(e) = &blobs {
+            tracing::error!(error = %e, "health check: the blob store refuses writes");
+        }
+        let healthy = db.is_ok() && blobs.is_ok();
+        *last = Some((std::time::Instant::now(), healthy));
+        healthy
+    }
+}
+
+/// A bound on password checks: argon2id takes about 19 MiB and tens of milliseconds each,
+/// so a flood of sign-ins must queue for a few checks at a time, and beyond a short queue
+/// be turned away, rather than take the server's memory.
+pub struct PasswordChecks {
+    running: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+}
+
+impl PasswordChecks {
+    /// At most `at_once` checks at a time and `16 * at_once` waiting.
+    pub fn new(at_once: usize) -> PasswordChecks {
+        PasswordChecks {
+            running: tokio::sync::Semaphore::new(at_once.max(1)),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            max_waiting: 16 * at_once.max(1),
+        }
+    }
+
+    /// Runs `check` when a place is free; `None` when too many are waiting already.
+    pub async fn run<T>(&self, check: impl Future<Output = T>) -> Option<T> {
+        use std::sync::atomic::Ordering::SeqCst;
+        struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, SeqCst);
+            }
+        }
+        if self.waiting.fetch_add(1, SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, SeqCst);
+            return None;
+        }
+        let leave = Leave(&self.waiting);
+        let _permit = self.running.acquire().await.ok()?;
+        drop(leave);
+        Some(check.await)
+    }
 }
 
 /// Labels of the request counter.
@@ -65,6 +192,8 @@ pub struct Metrics {
     queue_depth: Gauge,
     dedup_hits: Counter,
     renders: Counter,
+    overloaded: Counter,
+    health: Family<HealthLabels, Gauge>,
 }
 
 impl Metrics {
@@ -95,12 +224,31 @@ impl Metrics {
         );
         let renders = Counter::default();
         registry.register("renders", "Pictures rendered", renders.clone());
+        registry.register(
+            "render_wait_seconds",
+            "Time admitted renders waited for a slot",
+            remixer.stats.wait_seconds.clone(),
+        );
+        let health = Family::<HealthLabels, Gauge>::default();
+        registry.register(
+            "health",
+            "1 when the component took a write at the last health check",
+            health.clone(),
+        );
+        let overloaded = Counter::default();
+        registry.register(
+            "overload_refusals",
+            "Renders refused with 503 because the wait for a slot would be too long",
+            overloaded.clone(),
+        );
         Metrics {
             registry,
             requests,
             queue_depth,
             dedup_hits,
             renders,
+            overloaded,
+            health,
         }
     }
 
@@ -117,6 +265,7 @@ impl Metrics {
         };
         catch_up(&self.dedup_hits, remixer.stats.dedup_hits.load(Relaxed));
         catch_up(&self.renders, remixer.stats.renders.load(Relaxed));
+        catch_up(&self.overloaded, remixer.stats.overloaded.load(Relaxed));
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .expect("writing metrics to a String");
@@ -126,20 +275,22 @@ impl Metrics {
 
 impl AppState {
     /// State over a remixer; `rate_limit` is new remixes per minute per client (0: off).
+    /// Other limits take their defaults, and no proxy is trusted.
     pub fn new(remixer: Arc<Remixer>, public_url: &str, rate_limit: u32) -> AppState {
-        let limiter =
-            NonZeroU32::new(rate_limit).map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n))));
+        let limits = Limits {
+            remix: Limit::per_minute(rate_limit),
+            ..Limits::default()
+        };
+        let metrics = Arc::new(Metrics::new(&remixer));
         AppState {
-            metrics: Arc::new(Metrics::new(&remixer)),
+            health: Arc::new(Health::new(metrics.health.clone())),
+            metrics,
             remixer,
             public_url: public_url.trim_end_matches('/').into(),
-            limiter,
-            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(10).expect("non-zero"),
-            ))),
-            report_limiter: Arc::new(RateLimiter::keyed(Quota::per_hour(
-                NonZeroU32::new(20).expect("non-zero"),
-            ))),
+            limits,
+            trusted_proxies: Arc::new(TrustedProxies::default()),
+            password_checks: Arc::new(PasswordChecks::new(limits.password_checks)),
+            request_timeout: Duration::from_secs(60),
             pictures: moka::sync::Cache::builder()
                 .weigher(|_: &String, v: &(Bytes, String)| v.0.len().try_into().unwrap_or(u32::MAX))
                 .max_capacity(128 * 1024 * 1024)
@@ -147,41 +298,57 @@ impl AppState {
         }
     }
 
-    /// Refuses a client that has made too many new remixes this minute.
-    pub fn check_rate(&self, client: IpAddr) -> Result<(), AppError> {
-        let Some(limiter) = &self.limiter else {
-            return Ok(());
-        };
-        limiter.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            AppError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "too many new remixes from here; wait a moment and try again",
-            )
-            .retry_after(wait.as_secs().max(1))
-        })
+    /// The same state with these limits.
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.limits = limits;
+        self.password_checks = Arc::new(PasswordChecks::new(limits.password_checks));
+        self
     }
-}
 
-/// The client's address: the connection's peer, or, when the peer is a proxy on this
-/// machine or a private network, the first address it forwarded.
-pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> IpAddr {
-    let peer_ip = peer.map(|p| p.ip());
-    let proxied = peer_ip.is_none_or(|ip| match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
-        IpAddr::V6(v6) => v6.is_loopback(),
-    });
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.trim().parse().ok());
-    match (proxied, forwarded) {
-        (true, Some(ip)) => ip,
-        _ => peer_ip.unwrap_or(IpAddr::from([127, 0, 0, 1])),
+    /// The same state, answering 408 to requests that take longer than `timeout`.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> AppState {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The same state, believing `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The client a request comes from (see [`TrustedProxies::client_ip`]).
+    pub fn client_ip(&self, headers: &HeaderMap, extensions: &axum::http::Extensions) -> IpAddr {
+        self.trusted_proxies.client_ip(headers, peer(extensions))
+    }
+
+    /// Counts a hit on `key` under `limit`; a 429 with `Retry-After` and `message` when
+    /// over it.
+    pub async fn check_limit(
+        &self,
+        key: &str,
+        limit: Limit,
+        message: &'static str,
+    ) -> Result<(), AppError> {
+        match limits::hit(self.remixer.db(), key, limit).await? {
+            Verdict::Allowed => Ok(()),
+            Verdict::Refused { retry_after } => {
+                Err(
+                    AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+                        .retry_after(retry_after),
+                )
+            }
+        }
+    }
+
+    /// Refuses a client that has made too many new remixes lately.
+    pub async fn check_rate(&self, client: IpAddr) -> Result<(), AppError> {
+        self.check_limit(
+            &format!("remix:{}", limits::client_key(client)),
+            self.limits.remix,
+            "too many new remixes from here; wait a moment and try again",
+        )
+        .await
     }
 }
 
@@ -211,6 +378,11 @@ pub fn app(state: AppState) -> Router {
             count_requests,
         ))
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout,
+        ))
+        .layer(middleware::from_fn(uniform_errors))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -228,7 +400,11 @@ pub fn app(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // 500s are logged where they happen, with their cause; a 503 under overload is
+            // counted in /metrics and logged once a second, not once per request.
+            TraceLayer::new_for_http().on_failure(()),
+        )
         .with_state(state)
 }
 
@@ -250,6 +426,82 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
     response
 }
 
+/// Keeps every error in the documented format, whoever made it: axum's own rejections
+/// (a path segment that is not UTF-8, a method the route does not take, a body over the
+/// limit, a request that timed out) answer in plain text or with no body at all. On `/api`
+/// they become the JSON error; elsewhere, the readable page.
+async fn uniform_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") || path == "/api";
+    // Probes read the health answer as it is: one word.
+    if path == "/healthz" {
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let ours = if api {
+        kind.starts_with("application/json")
+    } else {
+        kind.starts_with("text/html") || kind.starts_with("application/json")
+    };
+    if ours {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 2048)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        StatusCode::SERVICE_UNAVAILABLE => "busy",
+        s if s.is_client_error() => "bad_request",
+        _ => "internal",
+    };
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("another method");
+            format!("this path does not take that method; it takes {allowed}")
+        }
+        StatusCode::REQUEST_TIMEOUT => "the request took too long to arrive".to_owned(),
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than this accepts".into(),
+        s if s.is_server_error() => "something went wrong on our side; please try again".into(),
+        s => text.unwrap_or_else(|| s.canonical_reason().unwrap_or("bad request").to_owned()),
+    };
+    let error = AppError::new(status, code, message);
+    let mut fresh = if api {
+        error.into_response()
+    } else {
+        pages::error_page(&error)
+    };
+    for name in [header::ALLOW, header::RETRY_AFTER, header::CONNECTION] {
+        if let Some(v) = parts.headers.get(&name) {
+            fresh.headers_mut().insert(name, v.clone());
+        }
+    }
+    fresh
+}
+
 async fn fallback(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         AppError::not_found(format!("no API route {}", uri.path())).into_response()
@@ -258,15 +510,22 @@ async fn fallback(uri: axum::http::Uri) -> Response {
     }
 }
 
-/// Runs the service until SIGINT or SIGTERM, letting requests in flight finish.
-pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
+/// Runs the service until SIGINT or SIGTERM, letting requests in flight finish for at most
+/// `limits.shutdown_timeout`.
+pub async fn serve(
+    state: AppState,
+    listen: SocketAddr,
+    limits: server::ServerLimits,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(address = %listener.local_addr()?, "jalsa is listening");
     let remixer = state.remixer.clone();
-    let flusher = tokio::spawn(async move {
+    let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut rounds = 0u64;
         loop {
             tick.tick().await;
+            rounds += 1;
             if let Err(e) = remixer.flush_counters().await {
                 tracing::warn!(error = %e, "could not write request counters");
             }
@@ -277,16 +536,16 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
             if let Err(e) = remixer.load_stored_templates().await {
                 tracing::warn!(error = %e, "could not reload the templates");
             }
+            if rounds.is_multiple_of(12)
+                && let Err(e) = remixer.db().prune_limits(crate::db::now_ms()).await
+            {
+                tracing::warn!(error = %e, "could not prune old rate-limit windows");
+            }
         }
     });
     let remixer = state.remixer.clone();
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    flusher.abort();
+    server::serve(listener, app(state), limits, shutdown_signal()).await?;
+    housekeeping.abort();
     if let Err(e) = remixer.flush_counters().await {
         tracing::warn!(error = %e, "could not write request counters at shutdown");
     }

@@ -100,13 +100,34 @@ fn tile(state: &AppState, row: &RemixRow) -> Tile {
     }
 }
 
-/// The captions a remix shows: trimmed, empty boxes left out.
-fn shown_captions(row: &RemixRow) -> Vec<&str> {
+/// The captions a remix shows in text (titles, share tags, alt text): as plain text,
+/// empty boxes left out.
+fn shown_captions(row: &RemixRow) -> Vec<String> {
     row.captions
         .iter()
-        .map(|c| c.trim())
+        .map(|c| plain_text(c))
         .filter(|c| !c.is_empty())
         .collect()
+}
+
+/// A caption made safe to put in a title or a tag: control characters (NUL, line breaks)
+/// and the bidi embedding, override and isolate controls removed, since a crawler or a
+/// browser tab would show them raw or let them reorder the text around them; runs of space
+/// made one. Joiners stay: emoji and Urdu need them.
+pub fn plain_text(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|&c| {
+            !c.is_control()
+                && !matches!(
+                    c,
+                    '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}'
+                        | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+                )
+        })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Alt text made from the captions and the photo's own description.
@@ -282,7 +303,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
 async fn form(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    WithRejection(Query(query), _): WithRejection<Query<FormQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<FormQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let template = find_template(&state, &id)?;
     let mut form = RemixForm::default();
@@ -303,7 +324,7 @@ async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<RemixForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<RemixForm>, PageError>,
 ) -> Result<Response, PageError> {
     let template = find_template(&state, &form.template)?;
     // Trailing empty fields are boxes left empty, not captions.
@@ -368,7 +389,7 @@ fn encode(s: &str) -> String {
 async fn share(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    WithRejection(Query(query), _): WithRejection<Query<ShareQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<ShareQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let row = find_remix(&state, &id).await?;
     let base = &state.public_url;
@@ -427,7 +448,7 @@ struct GalleryPage {
 
 async fn gallery(
     State(state): State<AppState>,
-    WithRejection(Query(query), _): WithRejection<Query<GalleryQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<GalleryQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let page = gallery_page(&state, &query, 24).await?;
     let template = query.template.clone().unwrap_or_default();

@@ -18,11 +18,12 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::AppState;
 use super::api::{remix_json, template_json};
 use super::pages::{PageError, error_page};
-use super::{AppState, client_ip, peer};
 use crate::db::{RemixRow, Status};
 use crate::error::AppError;
+use crate::limits::client_key;
 use crate::render::template::{MAX_PHOTO_PIXELS, TextBox};
 use crate::render::{Template, TemplateSpec};
 use crate::staff::{self, Session, same_secret};
@@ -31,6 +32,9 @@ const SESSION_COOKIE: &str = "jalsa_session";
 const LOGIN_CSRF_COOKIE: &str = "jalsa_login_csrf";
 /// The largest photo upload, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// The smallest side an uploaded photo may have: smaller ones cannot carry a caption (and
+/// every remix of them would fail).
+pub const MIN_PHOTO_SIDE: u32 = 64;
 /// Uploaded photos are scaled to at most this many pixels on the long side.
 pub const MAX_PHOTO_SIDE: u32 = 1600;
 
@@ -200,7 +204,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn login_page(
     jar: CookieJar,
-    WithRejection(Query(query), _): WithRejection<Query<NextQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<NextQuery>, PageError>,
 ) -> Result<Response, PageError> {
     let csrf = staff::random_hex(16);
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
@@ -232,7 +236,7 @@ async fn login(
     jar: CookieJar,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<LoginForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<LoginForm>, PageError>,
 ) -> Result<Response, PageError> {
     let cookie_csrf = jar
         .get(LOGIN_CSRF_COOKIE)
@@ -245,32 +249,60 @@ async fn login(
             "This sign-in form has expired. Reload it and try again.",
         )));
     }
-    let client = client_ip(&headers, peer(&extensions));
-    let too_many = state
-        .login_limiter
-        .check_key(&format!("ip:{client}"))
-        .is_err()
-        || state
-            .login_limiter
-            .check_key(&format!("name:{}", form.name.to_lowercase()))
-            .is_err();
+    // Attempts count per client, and per account from that client: a flood of wrong
+    // passwords from many addresses slows each of them, but cannot lock a staff member out
+    // of their own account from their own address.
+    let client = client_key(state.client_ip(&headers, &extensions));
+    let name = form.name.to_lowercase();
+    let limit = state.limits.login;
+    let message = "Too many attempts; wait a minute and try again.";
+    let mut refused = state
+        .check_limit(&format!("login:{client}"), limit, message)
+        .await
+        .err();
+    if refused.is_none() {
+        refused = state
+            .check_limit(&format!("login:{name}@{client}"), limit, message)
+            .await
+            .err();
+    }
     let next = safe_next(form.next.as_deref());
-    if too_many {
+    if let Some(refused) = refused {
+        if refused.status != StatusCode::TOO_MANY_REQUESTS {
+            return Err(PageError(refused));
+        }
         let page = html(LoginPage {
             csrf: form.csrf,
             next,
-            error: "Too many attempts; wait a minute and try again.".into(),
+            error: message.into(),
         })?;
+        let wait = refused.retry_after.unwrap_or(60).to_string();
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "60")],
+            [(header::RETRY_AFTER, wait)],
             page,
         )
             .into_response());
     }
-    let ok = staff::check_password(state.remixer.db(), &form.name, &form.password)
-        .await
-        .map_err(staff_error)?;
+    let checked = state
+        .password_checks
+        .run(staff::check_password(
+            state.remixer.db(),
+            &form.name,
+            &form.password,
+        ))
+        .await;
+    let Some(checked) = checked else {
+        return Err(PageError(
+            AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Many people are signing in right now; try again in a few seconds.",
+            )
+            .retry_after(2),
+        ));
+    };
+    let ok = checked.map_err(staff_error)?;
     if !ok {
         let page = html(LoginPage {
             csrf: form.csrf,
@@ -308,7 +340,7 @@ async fn logout(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     jar: CookieJar,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
@@ -363,7 +395,7 @@ struct CursorQuery {
 async fn queue_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let page = state
         .remixer
@@ -412,7 +444,7 @@ struct BulkForm {
 async fn bulk_status_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<BulkForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<BulkForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     let status: Status = form
@@ -504,19 +536,24 @@ async fn report(
     Path(id): Path<String>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<ReportForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<ReportForm>, PageError>,
 ) -> Result<Response, PageError> {
     let row = super::api::find_remix(&state, &id).await?;
-    let client = client_ip(&headers, peer(&extensions));
-    if state.report_limiter.check_key(&client).is_err() {
-        return Err(PageError(
-            AppError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "You have sent many reports; thank you. Try again later.",
-            )
-            .retry_after(600),
-        ));
+    let client = client_key(state.client_ip(&headers, &extensions));
+    state
+        .check_limit(
+            &format!("report:{client}"),
+            state.limits.report,
+            "You have sent many reports; thank you. Try again later.",
+        )
+        .await?;
+    let reason = form.reason.as_deref().unwrap_or("");
+    if state.remixer.refuses(reason) {
+        return Err(PageError(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason_blocked",
+            "Your reason contains a phrase this campaign does not allow; please say it in other words.",
+        )));
     }
     staff::report(
         state.remixer.db(),
@@ -564,6 +601,11 @@ pub fn accept_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
         }
     })?;
     let (w, h) = photo.dimensions();
+    if w.min(h) < MIN_PHOTO_SIDE {
+        return Err(refuse(format!(
+            "the photo is {w}x{h} pixels; each side needs at least {MIN_PHOTO_SIDE}"
+        )));
+    }
     debug_assert!(u64::from(w) * u64::from(h) <= MAX_PHOTO_PIXELS);
     let scale = (MAX_PHOTO_SIDE as f32 / w.max(h) as f32).min(1.0);
     let photo = if scale < 1.0 {
@@ -691,6 +733,11 @@ async fn create_template(
     } else {
         upload.alt.clone()
     };
+    if state.remixer.refuses(&title) || state.remixer.refuses(&alt) {
+        return Err(invalid(
+            "the title or alt text contains a phrase on the blocklist".into(),
+        ));
+    }
     let spec = TemplateSpec {
         title: title.clone(),
         alt,
@@ -902,7 +949,7 @@ async fn save_template_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<TemplateForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<TemplateForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     let t = find_template(&state, &id)?;
@@ -933,6 +980,11 @@ async fn save_template_form(
                 )
             }
         }
+    }
+    if problem.is_empty()
+        && (state.remixer.refuses(&form.title) || state.remixer.refuses(&form.alt))
+    {
+        problem = "the title or alt text contains a phrase on the blocklist".into();
     }
     let spec = TemplateSpec {
         title: form.title.trim().to_owned(),
@@ -1001,7 +1053,7 @@ async fn template_status_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<TemplateStatusForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<TemplateStatusForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     set_template_status(&state, &session.staff, &id, &form.status).await?;
@@ -1127,7 +1179,7 @@ async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, Ap
 async fn block_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if let Err(e) = block(&state, &session.staff, &form.phrase).await {
@@ -1148,7 +1200,7 @@ async fn block_form(
 async fn unblock_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     unblock(&state, &session.staff, &form.phrase).await?;
@@ -1223,7 +1275,7 @@ async fn tokens_page(
 async fn create_token_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
 ) -> Result<Html<String>, PageError> {
     check_csrf(&session, &form.csrf)?;
     let (secret, info) = staff::create_token(state.remixer.db(), &session.staff)
@@ -1245,7 +1297,7 @@ async fn revoke_token_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, AppError>,
+    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if staff::revoke_token(state.remixer.db(), &id)
@@ -1324,7 +1376,7 @@ fn when(ms: i64) -> String {
 async fn audit_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, AppError>,
+    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let page = staff::audit_log(state.remixer.db(), query.cursor.as_deref(), 100)
         .await
