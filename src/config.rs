@@ -79,8 +79,8 @@ pub struct Settings {
     /// its previous request (so also how long an idle keep-alive connection stays open).
     #[arg(long, env = "JALSA_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
     pub header_timeout: Duration,
-    /// A connection that sends and receives nothing for this long, with no request being
-    /// answered, is closed (a stalled upload, an idle HTTP/2 connection).
+    /// A request whose connection moves no bytes either way for this long is cut (a
+    /// stalled upload, a client that stopped reading its answer).
     #[arg(long, env = "JALSA_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration, global = true)]
     pub idle_timeout: Duration,
     /// The longest a request may take, body upload included; then 408.

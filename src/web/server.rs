@@ -4,9 +4,11 @@
 //! shutdown deadline, and phones, scanners and attackers find each gap: a connection that
 //! never finishes its headers, or thousands of silent ones until the process runs out of
 //! file descriptors. This loop drives hyper directly so that:
-//! - a client has `header_timeout` to send each request's headers (hyper's own timer);
-//! - a connection with no bytes either way for `idle_timeout`, and no request being
-//!   answered, is closed;
+//! - a client has `header_timeout` to send each request's headers, counted from the
+//!   connection's start or the end of its previous response (so also the keep-alive idle
+//!   time);
+//! - a request being answered whose connection moves no bytes either way for
+//!   `idle_timeout` (a stalled upload, a client that stopped reading) is cut;
 //! - at most `max_connections` are served (lowered to fit the open-file limit); a few more
 //!   are let in to answer `/healthz` and turn everything else away with 503, and beyond
 //!   those a connection is closed at once, so the process never hits its file limit;
@@ -39,7 +41,7 @@ use tower::ServiceExt;
 pub struct ServerLimits {
     /// Time to send a request's headers (also the keep-alive idle time between requests).
     pub header_timeout: Duration,
-    /// Silence, with no request in flight, after which a connection is closed.
+    /// Silence during a request after which its connection is cut.
     pub idle_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
@@ -331,7 +333,7 @@ async fn connection(
     builder.http2().timer(TokioTimer::new());
     let conn = builder.serve_connection(io, hyper_util::service::TowerToHyperService::new(service));
     tokio::pin!(conn);
-    let check = (limits.idle_timeout / 4).max(Duration::from_millis(50));
+    let check = (header_timeout.min(limits.idle_timeout) / 4).max(Duration::from_millis(50));
     let mut tick = tokio::time::interval(check);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut shutting_down = false;
@@ -350,10 +352,16 @@ async fn connection(
                 }
             }
             _ = tick.tick() => {
-                if activity.in_flight.load(Ordering::Relaxed) == 0
-                    && activity.idle_for() >= limits.idle_timeout
-                {
-                    tracing::debug!(%peer, "closing an idle connection");
+                // Between requests a connection has `header_timeout` to start the next one
+                // (hyper's own timer starts only once the first bytes arrive); during one,
+                // `idle_timeout` for the next bytes either way.
+                let limit = if activity.in_flight.load(Ordering::Relaxed) == 0 {
+                    header_timeout
+                } else {
+                    limits.idle_timeout
+                };
+                if activity.idle_for() >= limit {
+                    tracing::debug!(%peer, "closing a silent connection");
                     return;
                 }
             }

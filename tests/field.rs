@@ -1,0 +1,229 @@
+//! The service as the field meets it, through a real process and real sockets: connections
+//! that never finish their headers, a flood of silent connections, a shutdown with a
+//! connection hanging, a corrupt database, a lost picture repaired by `jalsa verify`.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::node::{http, start_with};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn sqlite_and_files(dir: &std::path::Path) -> (String, String) {
+    (
+        format!("sqlite://{}", dir.join("jalsa.db").display()),
+        format!("file://{}", dir.join("blobs").display()),
+    )
+}
+
+/// Reads until the server closes the connection; how long that took.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(
+            limit.saturating_sub(started.elapsed()),
+            stream.read(&mut buf),
+        )
+        .await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn half_sent_headers_and_silent_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, blobs) = sqlite_and_files(dir.path());
+    let node = start_with(&db, &blobs, dir.path(), &["--header-timeout", "1s"]).await;
+    let mut partial = TcpStream::connect(node.address).await.unwrap();
+    partial
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = TcpStream::connect(node.address).await.unwrap();
+    for (case, stream) in [("partial headers", &mut partial), ("silent", &mut silent)] {
+        let took = closed_within(stream, Duration::from_secs(5)).await;
+        assert!(took.is_some(), "{case}: still open after 5 s");
+    }
+    let (status, _) = http(node.address, "GET", "/healthz", None, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_hanging_connection_cannot_hold_shutdown_past_its_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, blobs) = sqlite_and_files(dir.path());
+    let mut node = start_with(
+        &db,
+        &blobs,
+        dir.path(),
+        &["--header-timeout", "60s", "--shutdown-timeout", "2s"],
+    )
+    .await;
+    let mut hanging = TcpStream::connect(node.address).await.unwrap();
+    hanging
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let pid = node.child.id() as libc::pid_t;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let started = Instant::now();
+    loop {
+        if let Some(status) = node.child.try_wait().unwrap() {
+            assert!(status.success(), "exit {status}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "still running 8 s after SIGTERM with a 2 s deadline"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_silent_connections_leaves_room_for_health_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, blobs) = sqlite_and_files(dir.path());
+    let node = start_with(
+        &db,
+        &blobs,
+        dir.path(),
+        &["--max-connections", "20", "--header-timeout", "30s"],
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..60 {
+        if let Ok(s) = TcpStream::connect(node.address).await {
+            held.push(s);
+        }
+    }
+    // Connections let in beyond the cap wait at most a second for their headers.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, body) = http(node.address, "GET", "/healthz", None, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).trim()),
+        (200, "ok"),
+        "with 60 silent connections against a cap of 20"
+    );
+    let (status, _) = http(node.address, "GET", "/", None, None)
+        .await
+        .unwrap_or((0, vec![]));
+    assert!(
+        status == 503 || status == 0,
+        "a page past the cap is turned away, got {status}"
+    );
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = http(node.address, "GET", "/", None, None).await.unwrap();
+    assert_eq!(status, 200, "served again once the flood is gone");
+}
+
+#[test]
+fn a_corrupt_database_stops_the_start_at_once_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jalsa.db"),
+        b"this is not a database, not at all, and it is long enough to have a header".repeat(20),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .arg("--templates")
+        .arg(common::repo().join("templates"))
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(stderr.contains("not a database"), "{stderr}");
+}
+
+#[tokio::test]
+async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
+    use jalsa::catalog::Catalog;
+    use jalsa::db::Db;
+    use jalsa::remix::{RemixRequest, Remixer};
+    use jalsa::render::{Format, Style};
+    use jalsa::store::Blobs;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, blobs_url) = sqlite_and_files(dir.path());
+    let templates = common::repo().join("templates");
+    let remixer = Remixer::new(
+        Blobs::open(&blobs_url).unwrap(),
+        Db::connect(&db_url).await.unwrap(),
+        1,
+        8,
+    );
+    remixer
+        .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+        .await
+        .unwrap();
+    let (row, _) = remixer
+        .create_or_find(RemixRequest {
+            template: "coffee".into(),
+            captions: vec!["verify me".into()],
+            style: Style::default(),
+            format: Format::Jpeg,
+            width: None,
+            parent: None,
+        })
+        .await
+        .unwrap();
+    let original = remixer.blobs().get(&row.blob_key).await.unwrap().unwrap();
+    remixer.blobs().delete(&row.blob_key).await.unwrap();
+    drop(remixer);
+
+    let verify = |repair: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jalsa"));
+        command
+            .arg("verify")
+            .args(["--database", &db_url, "--storage", &blobs_url])
+            .arg("--templates")
+            .arg(&templates);
+        if repair {
+            command.arg("--repair");
+        }
+        let out = command.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stdout, stderr) = verify(false);
+    assert!(!ok, "a missing picture is a problem: {stdout}");
+    assert!(
+        stdout.contains(&format!("remix {}: picture", row.id)) && stdout.contains("missing"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("--repair"), "{stderr}");
+    let (ok, stdout, stderr) = verify(true);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(stdout.contains("repaired"), "{stdout}");
+    let (ok, stdout, _) = verify(false);
+    assert!(ok, "{stdout}");
+    assert!(stdout.contains(": 0 problems"), "{stdout}");
+    let blobs = Blobs::open(&blobs_url).unwrap();
+    assert_eq!(blobs.get(&row.blob_key).await.unwrap().unwrap(), original);
+}
