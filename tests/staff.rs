@@ -1011,6 +1011,50 @@ async fn the_blocklist_holds_in_english_and_urdu() {
 }
 
 #[tokio::test]
+async fn invisible_and_look_alike_spellings_do_not_walk_past_the_blocklist() {
+    let s = service(Moderation::Pre, BlockAction::Refuse).await;
+    let staff = s.login().await;
+    for phrase in ["chor", "کرپٹ"] {
+        let r = s
+            .post_form(
+                "/staff/blocklist",
+                Some(&staff.cookie),
+                &[("csrf", &staff.csrf), ("phrase", phrase)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    for caption in [
+        "ch\u{200b}or",
+        "c\u{00ad}hor hai",
+        "ｃｈｏｒ",
+        "\u{0441}hor",
+        "CH0R",
+        "وہ كرپٹ ہے",
+    ] {
+        let r = s.supporter_remix("rocket", &["top", caption]).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{caption:?} was let through"
+        );
+    }
+    let r = s.supporter_remix("rocket", &["top", "anchor chorus"]).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "an innocent caption");
+    // A report reason is held to the same list.
+    let id = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let r = s
+        .post_form(
+            &format!("/m/{id}/report"),
+            None,
+            &[("reason", "c\u{200d}hor")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("<html"));
+}
+
+#[tokio::test]
 async fn the_blocklist_refuses_when_configured() {
     let s = service(Moderation::Pre, BlockAction::Refuse).await;
     let staff = s.login().await;
