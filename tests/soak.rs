@@ -274,7 +274,7 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
     // Let hung-up renders finish.
     tokio::time::sleep(Duration::from_secs(2)).await;
 
-    let tally = tally.lock().unwrap();
+    let tally = std::mem::take(&mut *tally.lock().unwrap());
     let nodes = nodes.lock().await;
     for (i, node) in nodes.iter().enumerate() {
         let answer = send(node.address, &request("GET", "/metrics", &[], ""), None)
