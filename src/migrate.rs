@@ -92,6 +92,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "staff_devices",
+        &[("name", Text), ("device", Text), ("seen_at", Int)],
+    ),
+    (
         "api_tokens",
         &[
             ("id", Text),

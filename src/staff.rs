@@ -19,6 +19,9 @@ pub enum StaffError {
     /// Bad input, with the reason.
     #[error("{0}")]
     Invalid(String),
+    /// Too many password checks are waiting; try again in a few seconds.
+    #[error("many people are signing in right now; try again in a few seconds")]
+    Busy,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -102,8 +105,78 @@ pub async fn staff_exists(db: &Db, name: &str) -> Result<bool, StaffError> {
         .is_some())
 }
 
+/// Password checks on a few threads of their own. An argon2id check holds 19 MiB while it
+/// runs; on the runtime's blocking pool a flood of sign-ins spread the checks over fresh
+/// threads, each keeping its own 19 MiB in its malloc arena afterwards, so memory grew by
+/// hundreds of MB. Here memory is bounded by the number of threads, and a short queue turns
+/// the rest of a flood away at once.
+pub struct PasswordChecker {
+    jobs: std::sync::mpsc::SyncSender<PasswordJob>,
+}
+
+struct PasswordJob {
+    hash: String,
+    password: String,
+    answer: tokio::sync::oneshot::Sender<bool>,
+}
+
+impl PasswordChecker {
+    /// `threads` checks at a time, `queue` more waiting. The threads end when the checker
+    /// is dropped.
+    pub fn new(threads: usize, queue: usize) -> PasswordChecker {
+        let (jobs, waiting) = std::sync::mpsc::sync_channel::<PasswordJob>(queue);
+        let waiting = std::sync::Arc::new(std::sync::Mutex::new(waiting));
+        for i in 0..threads.max(1) {
+            let waiting = waiting.clone();
+            std::thread::Builder::new()
+                .name(format!("password-check-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = waiting
+                            .lock()
+                            .map_err(|_| ())
+                            .and_then(|w| w.recv().map_err(|_| ()));
+                        let Ok(job) = job else { break };
+                        // The one who asked has gone: skip the work.
+                        if job.answer.is_closed() {
+                            continue;
+                        }
+                        let verified = PasswordVerifier::<str>::verify_password(
+                            &Argon2::default(),
+                            job.password.as_bytes(),
+                            &job.hash,
+                        )
+                        .is_ok();
+                        let _ = job.answer.send(verified);
+                    }
+                })
+                .expect("the operating system starts a thread");
+        }
+        PasswordChecker { jobs }
+    }
+
+    /// Whether `password` matches the PHC-format `hash`; `None` when the queue is full.
+    pub async fn verify(&self, hash: String, password: String) -> Option<bool> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(PasswordJob {
+                hash,
+                password,
+                answer,
+            })
+            .ok()?;
+        Some(answered.await.unwrap_or(false))
+    }
+}
+
 /// Checks a name and password. Unknown names cost as much as wrong passwords.
-pub async fn check_password(db: &Db, name: &str, password: &str) -> Result<bool, StaffError> {
+/// [`StaffError::Busy`] when too many checks are waiting already.
+pub async fn check_password(
+    db: &Db,
+    checker: &PasswordChecker,
+    name: &str,
+    password: &str,
+) -> Result<bool, StaffError> {
     let row = sqlx::query("SELECT password_hash FROM staff WHERE name = $1")
         .bind(name)
         .fetch_optional(db.pool())
@@ -114,14 +187,61 @@ pub async fn check_password(db: &Db, name: &str, password: &str) -> Result<bool,
         Some(r) => (r.get::<String, _>(0), true),
         None => (DUMMY.to_owned(), false),
     };
-    let password = password.to_owned();
-    let verified = tokio::task::spawn_blocking(move || {
-        PasswordVerifier::<str>::verify_password(&Argon2::default(), password.as_bytes(), &hash)
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false);
+    let verified = checker
+        .verify(hash, password.to_owned())
+        .await
+        .ok_or(StaffError::Busy)?;
     Ok(known && verified)
+}
+
+/// How long a place a staff member signed in from stays known: 90 days.
+pub const DEVICE_MS: i64 = 90 * 24 * 3600 * 1000;
+
+/// The device name of a sign-in cookie's value: only its hash is stored.
+pub fn cookie_device(cookie: &str) -> String {
+    format!("cookie:{}", hash_secret(cookie))
+}
+
+/// Whether `name` signed in from any of `devices` (see [`remember_devices`]) in the last
+/// 90 days.
+pub async fn known_device(db: &Db, name: &str, devices: &[String]) -> Result<bool, StaffError> {
+    let since = now_ms() - DEVICE_MS;
+    for device in devices {
+        let row = sqlx::query(
+            "SELECT 1 FROM staff_devices WHERE name = $1 AND device = $2 AND seen_at > $3",
+        )
+        .bind(name)
+        .bind(device)
+        .bind(since)
+        .fetch_optional(db.pool())
+        .await?;
+        if row.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Remembers that `name` signed in from `devices` (`client:<address>`, [`cookie_device`]),
+/// and forgets places not seen for 90 days.
+pub async fn remember_devices(db: &Db, name: &str, devices: &[String]) -> Result<(), StaffError> {
+    let now = now_ms();
+    for device in devices {
+        sqlx::query(
+            "INSERT INTO staff_devices (name, device, seen_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name, device) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(name)
+        .bind(device)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    }
+    sqlx::query("DELETE FROM staff_devices WHERE seen_at < $1")
+        .bind(now - DEVICE_MS)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// A signed-in staff member.
@@ -401,5 +521,41 @@ mod tests {
         assert!(same_secret("abc", "abc"));
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "abcd"));
+    }
+
+    fn hash(password: &str) -> String {
+        Argon2::default()
+            .hash_password_with_salt(password.as_bytes(), b"sixteen byte salt")
+            .unwrap()
+            .to_string()
+    }
+
+    #[tokio::test]
+    async fn password_checks_answer_right_and_turn_a_flood_away() {
+        let checker = PasswordChecker::new(1, 2);
+        let hash = hash("the right password");
+        assert_eq!(
+            checker
+                .verify(hash.clone(), "the right password".into())
+                .await,
+            Some(true)
+        );
+        assert_eq!(
+            checker
+                .verify(hash.clone(), "the wrong password".into())
+                .await,
+            Some(false)
+        );
+        assert_eq!(
+            checker.verify("not a hash".into(), "x".into()).await,
+            Some(false)
+        );
+
+        // One running, two waiting: of twelve at once, the rest are told "busy" at once.
+        let flood = (0..12).map(|_| checker.verify(hash.clone(), "the right password".into()));
+        let answers = futures::future::join_all(flood).await;
+        let busy = answers.iter().filter(|a| a.is_none()).count();
+        assert!(busy >= 8, "{answers:?}");
+        assert!(answers.iter().flatten().all(|&ok| ok), "{answers:?}");
     }
 }

@@ -197,9 +197,14 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         Some("retired")
     );
     assert!(
-        jalsa::staff::check_password(&target_db, "amna", "correct horse battery")
-            .await
-            .unwrap()
+        jalsa::staff::check_password(
+            &target_db,
+            &jalsa::staff::PasswordChecker::new(1, 1),
+            "amna",
+            "correct horse battery"
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(
         jalsa::staff::token_staff(&target_db, &token)

@@ -342,6 +342,92 @@ async fn a_wrong_password_flood_cannot_lock_a_staff_member_out() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_many_addresses_leaves_room_for_staff_where_they_signed_in_before() {
+    let s = Arc::new(service(Moderation::Pre, BlockAction::Hold).await);
+    // amna signed in from her office last week.
+    assert_eq!(
+        sign_in_from(&s, "198.51.100.7", "amna", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    // Now wrong passwords pour in from thousands of addresses, each under its own limit.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flood: Vec<_> = (0..96)
+        .map(|task| {
+            let (s, stop) = (s.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let client = format!("10.{}.{}.{}", task, n / 250, n % 250);
+                    sign_in_from(&s, &client, "amna", "guess guess").await;
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    // The flood fills the password checks: a sign-in from a new place is told to wait...
+    let mut busy = false;
+    for i in 0..200 {
+        let status = sign_in_from(&s, &format!("192.0.2.{i}"), "amna", PASSWORD).await;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            busy = true;
+            break;
+        }
+    }
+    // ...but amna, from her office, signs in at once, every time.
+    let mut from_office = Vec::new();
+    for _ in 0..3 {
+        from_office.push(sign_in_from(&s, "198.51.100.7", "amna", PASSWORD).await);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for f in flood {
+        f.await.unwrap();
+    }
+    assert!(busy, "the flood never filled the password checks");
+    assert_eq!(from_office, [StatusCode::SEE_OTHER; 3]);
+}
+
+#[tokio::test]
+async fn a_sign_in_leaves_a_device_cookie_that_is_known_from_anywhere() {
+    let s = service(Moderation::Pre, BlockAction::Hold).await;
+    let page = s.get("/staff/login", None).await;
+    let csrf_cookie = header_of(&page, header::SET_COOKIE)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = csrf_in(&text(page).await);
+    let r = s
+        .post_form(
+            "/staff/login",
+            Some(&csrf_cookie),
+            &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let device = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("jalsa_device="))
+        .expect("a device cookie");
+    assert!(
+        device.contains("HttpOnly") && device.contains("Path=/staff"),
+        "{device}"
+    );
+    let token = device["jalsa_device=".len()..].split(';').next().unwrap();
+    let db = s.state.remixer.db();
+    let known = |devices: Vec<String>| async move {
+        jalsa::staff::known_device(db, "amna", &devices)
+            .await
+            .unwrap()
+    };
+    assert!(known(vec![jalsa::staff::cookie_device(token)]).await);
+    assert!(!known(vec![jalsa::staff::cookie_device(&"0".repeat(64))]).await);
+    assert!(!known(vec!["client:203.0.113.250".into()]).await);
+}
+
 #[tokio::test]
 async fn every_staff_form_needs_its_csrf_token() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
@@ -1191,16 +1277,23 @@ fn the_command_line_adds_staff_and_prints_tokens() {
             .as_deref(),
         Some("bilal")
     );
+    let checker = jalsa::staff::PasswordChecker::new(1, 1);
     assert!(
         rt.block_on(jalsa::staff::check_password(
             &db,
+            &checker,
             "bilal",
             "a long enough password"
         ))
         .unwrap()
     );
     assert!(
-        !rt.block_on(jalsa::staff::check_password(&db, "bilal", "wrong password"))
-            .unwrap()
+        !rt.block_on(jalsa::staff::check_password(
+            &db,
+            &checker,
+            "bilal",
+            "wrong password"
+        ))
+        .unwrap()
     );
 }

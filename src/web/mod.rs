@@ -73,7 +73,9 @@ pub struct AppState {
     /// Hot pictures, so a viral image is served from memory.
     pub pictures: moka::sync::Cache<String, (Bytes, String)>,
     /// Password checks running now, and how many wait for one.
-    pub password_checks: Arc<PasswordChecks>,
+    pub password_checks: Arc<crate::staff::PasswordChecker>,
+    /// Password checks for sign-ins from where the account signed in before.
+    pub known_password_checks: Arc<crate::staff::PasswordChecker>,
     /// The longest a request may take, body included.
     pub request_timeout: Duration,
     /// The last health check.
@@ -137,43 +139,9 @@ impl Health {
     }
 }
 
-/// A bound on password checks: argon2id takes about 19 MiB and tens of milliseconds each,
-/// so a flood of sign-ins must queue for a few checks at a time, and beyond a short queue
-/// be turned away, rather than take the server's memory.
-pub struct PasswordChecks {
-    running: tokio::sync::Semaphore,
-    waiting: std::sync::atomic::AtomicUsize,
-    max_waiting: usize,
-}
-
-impl PasswordChecks {
-    /// At most `at_once` checks at a time and `16 * at_once` waiting.
-    pub fn new(at_once: usize) -> PasswordChecks {
-        PasswordChecks {
-            running: tokio::sync::Semaphore::new(at_once.max(1)),
-            waiting: std::sync::atomic::AtomicUsize::new(0),
-            max_waiting: 16 * at_once.max(1),
-        }
-    }
-
-    /// Runs `check` when a place is free; `None` when too many are waiting already.
-    pub async fn run<T>(&self, check: impl Future<Output = T>) -> Option<T> {
-        use std::sync::atomic::Ordering::SeqCst;
-        struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
-        impl Drop for Leave<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, SeqCst);
-            }
-        }
-        if self.waiting.fetch_add(1, SeqCst) >= self.max_waiting {
-            self.waiting.fetch_sub(1, SeqCst);
-            return None;
-        }
-        let leave = Leave(&self.waiting);
-        let _permit = self.running.acquire().await.ok()?;
-        drop(leave);
-        Some(check.await)
-    }
+/// Password checks on `threads` threads, with 16 waiting per thread.
+fn password_checker(threads: usize) -> crate::staff::PasswordChecker {
+    crate::staff::PasswordChecker::new(threads, 16 * threads.max(1))
 }
 
 /// Labels of the request counter.
@@ -289,7 +257,8 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').into(),
             limits,
             trusted_proxies: Arc::new(TrustedProxies::default()),
-            password_checks: Arc::new(PasswordChecks::new(limits.password_checks)),
+            password_checks: Arc::new(password_checker(limits.password_checks)),
+            known_password_checks: Arc::new(password_checker(1)),
             request_timeout: Duration::from_secs(60),
             pictures: moka::sync::Cache::builder()
                 .weigher(|_: &String, v: &(Bytes, String)| v.0.len().try_into().unwrap_or(u32::MAX))
@@ -301,7 +270,7 @@ impl AppState {
     /// The same state with these limits.
     pub fn with_limits(mut self, limits: Limits) -> AppState {
         self.limits = limits;
-        self.password_checks = Arc::new(PasswordChecks::new(limits.password_checks));
+        self.password_checks = Arc::new(password_checker(limits.password_checks));
         self
     }
 

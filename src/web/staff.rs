@@ -30,6 +30,9 @@ use crate::staff::{self, Session, same_secret};
 
 const SESSION_COOKIE: &str = "jalsa_session";
 const LOGIN_CSRF_COOKIE: &str = "jalsa_login_csrf";
+/// Set at a successful sign-in: later sign-ins with it get the known staff's lane of
+/// password checks.
+const DEVICE_COOKIE: &str = "jalsa_device";
 /// The largest photo upload, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 /// The smallest side an uploaded photo may have: smaller ones cannot carry a caption (and
@@ -84,6 +87,12 @@ fn staff_error(e: staff::StaffError) -> AppError {
         staff::StaffError::Invalid(m) => {
             AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
         }
+        staff::StaffError::Busy => AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Many people are signing in right now; try again in a few seconds.",
+        )
+        .retry_after(2),
         staff::StaffError::Db(e) => internal(e),
     }
 }
@@ -284,25 +293,22 @@ async fn login(
         )
             .into_response());
     }
-    let checked = state
-        .password_checks
-        .run(staff::check_password(
-            state.remixer.db(),
-            &form.name,
-            &form.password,
-        ))
-        .await;
-    let Some(checked) = checked else {
-        return Err(PageError(
-            AppError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "Many people are signing in right now; try again in a few seconds.",
-            )
-            .retry_after(2),
-        ));
+    // Sign-ins from where this account signed in before (its address, or the cookie left
+    // there) have password checks of their own, which a flood from elsewhere cannot fill.
+    let device_cookie = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let mut devices = vec![format!("client:{client}")];
+    devices.extend(device_cookie.as_deref().map(staff::cookie_device));
+    let known = staff::known_device(state.remixer.db(), &form.name, &devices)
+        .await
+        .map_err(staff_error)?;
+    let checks = if known {
+        &state.known_password_checks
+    } else {
+        &state.password_checks
     };
-    let ok = checked.map_err(staff_error)?;
+    let ok = staff::check_password(state.remixer.db(), checks, &form.name, &form.password)
+        .await
+        .map_err(|e| PageError(staff_error(e)))?;
     if !ok {
         let page = html(LoginPage {
             csrf: form.csrf,
@@ -315,7 +321,22 @@ async fn login(
         .await
         .map_err(staff_error)?;
     record(&state, &form.name, "staff.login", &form.name, "").await?;
+    let device_token = device_cookie
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(|| staff::random_hex(32));
+    devices.truncate(1);
+    devices.push(staff::cookie_device(&device_token));
+    staff::remember_devices(state.remixer.db(), &form.name, &devices)
+        .await
+        .map_err(staff_error)?;
     let secure = state.public_url.starts_with("https://");
+    let device = Cookie::build((DEVICE_COOKIE, device_token))
+        .path("/staff")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(time::Duration::milliseconds(staff::DEVICE_MS))
+        .build();
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
@@ -324,7 +345,9 @@ async fn login(
         .max_age(time::Duration::milliseconds(staff::SESSION_MS))
         .build();
     Ok((
-        jar.add(cookie).remove(Cookie::from(LOGIN_CSRF_COOKIE)),
+        jar.add(cookie)
+            .add(device)
+            .remove(Cookie::from(LOGIN_CSRF_COOKIE)),
         Redirect::to(&next),
     )
         .into_response())
