@@ -1,6 +1,7 @@
 //! The service as the field meets it, through a real process and real sockets: connections
 //! that never finish their headers, a flood of silent connections, a shutdown with a
-//! connection hanging, a corrupt database, a lost picture repaired by `jalsa verify`.
+//! connection hanging, a corrupt database, a lost picture repaired by `jalsa verify`, a
+//! thousand sign-ins at once.
 
 mod common;
 
@@ -226,4 +227,73 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
     assert!(stdout.contains(": 0 problems"), "{stdout}");
     let blobs = Blobs::open(&blobs_url).unwrap();
     assert_eq!(blobs.get(&row.blob_key).await.unwrap().unwrap(), original);
+}
+
+/// Resident and peak memory of a process, in MB.
+fn memory_mb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_sign_ins_at_once_keep_the_server_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, blobs) = sqlite_and_files(dir.path());
+    let mut add = Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["staff", "add", "amna", "--database", &database])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    writeln!(add.stdin.take().unwrap(), "the right password").unwrap();
+    assert!(add.wait().unwrap().success());
+    // No per-client limit, so every attempt reaches the password checks.
+    let node = start_with(&database, &blobs, dir.path(), &["--login-limit", "100000"]).await;
+    let address = node.address;
+    let sign_in = |password: String| async move {
+        let body = format!("name=amna&password={password}&csrf=abc");
+        let request = format!(
+            "POST /staff/login HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
+             Cookie: jalsa_login_csrf=abc\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut stream = TcpStream::connect(address).await.ok()?;
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.ok()?;
+        String::from_utf8_lossy(&answer)
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+    };
+    let flood: Vec<_> = (0..1000)
+        .map(|i| tokio::spawn(sign_in(format!("guess number {i}"))))
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for attempt in flood {
+        *statuses.entry(attempt.await.unwrap()).or_insert(0) += 1;
+    }
+    let (resident, peak) = memory_mb(node.child.id());
+    eprintln!("1,000 sign-ins: {statuses:?}; {resident} MB resident, {peak} MB at the peak");
+    assert!(
+        statuses.keys().all(|s| matches!(s, Some(401) | Some(503))),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.get(&Some(401)).copied().unwrap_or(0) >= 20,
+        "{statuses:?}"
+    );
+    assert!(peak < 256, "{peak} MB at the peak");
+    // The flood is over: the right password gets in.
+    assert_eq!(sign_in("the+right+password".into()).await, Some(303));
 }

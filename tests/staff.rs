@@ -646,7 +646,19 @@ async fn refused_uploads_name_the_reason() {
         full[..full.len() / 2].to_vec()
     };
     let huge = vec![0xFFu8; 25 * 1024 * 1024];
-    let cases: [(&str, Vec<u8>, StatusCode, &str); 5] = [
+    let cases: [(&str, Vec<u8>, StatusCode, &str); 7] = [
+        (
+            "dot.jpg",
+            jpeg(1, 1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "1x1 pixels; each side needs at least 64",
+        ),
+        (
+            "strip.jpg",
+            jpeg(800, 40),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "800x40",
+        ),
         (
             "bomb.png",
             png_bomb(),
