@@ -178,7 +178,6 @@ pub struct Page<T> {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
-    postgres: bool,
 }
 
 /// The current time in Unix milliseconds.
@@ -274,7 +273,7 @@ impl Db {
             return Err(bad("use sqlite://FILE or postgres://...".into()));
         };
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let db = Db { pool, postgres };
+        let db = Db { pool };
         // A database that opens but takes no writes (a read-only file or mount) would
         // start and then fail every remix: refuse to start instead, saying why.
         db.write_health("startup")
@@ -289,11 +288,6 @@ impl Db {
     /// The connection pool, for the staff queries beside this module.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// Whether this is PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.postgres
     }
 
     /// Answers if the database is reachable.
@@ -552,18 +546,6 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// Counts of remixes by status.
-    pub async fn count_by_status(&self) -> Result<Vec<(String, i64)>, DbError> {
-        let rows =
-            sqlx::query("SELECT status, COUNT(*) FROM remixes GROUP BY status ORDER BY status")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
-            .collect())
     }
 
     /// A rendition of a remix.

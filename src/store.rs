@@ -53,7 +53,6 @@ pub struct Blobs {
     prefix: Option<Path>,
     /// Whether the backend keeps attributes such as the content type.
     attributes: bool,
-    url: String,
 }
 
 impl Blobs {
@@ -75,7 +74,6 @@ impl Blobs {
                 store: Arc::new(store),
                 prefix: None,
                 attributes: false,
-                url: url.to_owned(),
             });
         }
         if url == "memory://" || url == "memory:" {
@@ -94,7 +92,6 @@ impl Blobs {
             store: Arc::from(store),
             prefix: (!prefix.as_ref().is_empty()).then_some(prefix),
             attributes: true,
-            url: url.to_owned(),
         })
     }
 
@@ -104,13 +101,7 @@ impl Blobs {
             store: Arc::new(InMemory::new()),
             prefix: None,
             attributes: true,
-            url: "memory://".into(),
         }
-    }
-
-    /// The URL this store was opened from.
-    pub fn url(&self) -> &str {
-        &self.url
     }
 
     fn path(&self, key: &str) -> Path {
