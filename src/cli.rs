@@ -208,16 +208,7 @@ async fn serve(settings: &Settings) -> Result<(), String> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .try_init();
-    let catalog = load_catalog(&settings.templates)?;
-    let remixer = open_stores(settings).await?;
-    remixer
-        .register_catalog(&settings.templates, &catalog)
-        .await
-        .map_err(|e| e.to_string())?;
-    remixer
-        .load_stored_templates()
-        .await
-        .map_err(|e| e.to_string())?;
+    let remixer = open_with_templates(settings).await?;
     remixer.set_policy(crate::remix::Policy {
         moderation: settings.moderation,
         block_action: settings.blocklist_action,
@@ -304,11 +295,10 @@ async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
     Ok(())
 }
 
-async fn verify(settings: &Settings, args: VerifyArgs) -> Result<(), String> {
+/// The stores, with the bundled templates registered and every stored one loaded.
+async fn open_with_templates(settings: &Settings) -> Result<Remixer, String> {
     let catalog = load_catalog(&settings.templates)?;
     let remixer = open_stores(settings).await?;
-    // Bundled photos are stored again if missing, as at every start; then every template
-    // is loaded, so lost pictures can be drawn again.
     remixer
         .register_catalog(&settings.templates, &catalog)
         .await
@@ -317,6 +307,13 @@ async fn verify(settings: &Settings, args: VerifyArgs) -> Result<(), String> {
         .load_stored_templates()
         .await
         .map_err(|e| e.to_string())?;
+    Ok(remixer)
+}
+
+async fn verify(settings: &Settings, args: VerifyArgs) -> Result<(), String> {
+    // Bundled photos are stored again if missing, as at every start; then every template
+    // is loaded, so lost pictures can be drawn again.
+    let remixer = open_with_templates(settings).await?;
     let grace = std::time::Duration::from_secs(args.grace_minutes * 60);
     let report = crate::verify::verify(&remixer, args.repair, grace)
         .await

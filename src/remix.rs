@@ -822,12 +822,7 @@ impl Remixer {
                 id: row.id.clone(),
                 why: format!("its template {:?} is not loaded", row.template),
             })?;
-        let remix = Remix {
-            captions: row.captions.clone(),
-            style: row.style.clone(),
-            format: row.format,
-            width: Some(row.width),
-        };
+        let remix = drawn_from(row);
         let rendered = self
             .run_render(move |renderer| renderer.render(&template, &remix))
             .await??;
@@ -894,12 +889,7 @@ impl Remixer {
         let Some(template) = self.template(&row.template) else {
             return Ok(None);
         };
-        let remix = Remix {
-            captions: row.captions.clone(),
-            style: row.style.clone(),
-            format: row.format,
-            width: Some(row.width),
-        };
+        let remix = drawn_from(row);
         let rendered = self
             .run_render(move |renderer| make(renderer, &template, remix))
             .await??;
@@ -1044,4 +1034,14 @@ pub fn request_key(template: &Template, remix: &Remix) -> Result<String, RenderE
     };
     let json = serde_json::to_vec(&canonical).expect("canonical request serialises");
     Ok(blake3::hash(&json).to_hex().to_string())
+}
+
+/// What a stored remix was drawn from: rows keep everything, so it can be drawn again.
+fn drawn_from(row: &RemixRow) -> Remix {
+    Remix {
+        captions: row.captions.clone(),
+        style: row.style.clone(),
+        format: row.format,
+        width: Some(row.width),
+    }
 }

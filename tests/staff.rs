@@ -236,13 +236,7 @@ async fn outsiders_never_get_in() {
 #[tokio::test]
 async fn sign_in_needs_the_right_password_and_is_rate_limited() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
-    let page = s.get("/staff/login", None).await;
-    let cookie = header_of(&page, header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let csrf = csrf_in(&text(page).await);
+    let (cookie, csrf) = login_form(&s).await;
     let r = s
         .post_form(
             "/staff/login",
@@ -289,14 +283,19 @@ async fn sign_in_needs_the_right_password_and_is_rate_limited() {
 }
 
 /// Signs in as `name` from `client` (through the trusted proxy); the status.
-async fn sign_in_from(s: &Service, client: &str, name: &str, password: &str) -> StatusCode {
+/// The sign-in form's CSRF cookie (`name=value`) and token, as a browser gets them.
+async fn login_form(s: &Service) -> (String, String) {
     let page = s.get("/staff/login", None).await;
     let cookie = header_of(&page, header::SET_COOKIE)
         .split(';')
         .next()
         .unwrap()
         .to_owned();
-    let csrf = csrf_in(&text(page).await);
+    (cookie, csrf_in(&text(page).await))
+}
+
+async fn sign_in_from(s: &Service, client: &str, name: &str, password: &str) -> StatusCode {
+    let (cookie, csrf) = login_form(s).await;
     let r = s
         .send(
             Request::post("/staff/login")
@@ -390,13 +389,7 @@ async fn a_flood_from_many_addresses_leaves_room_for_staff_where_they_signed_in_
 #[tokio::test]
 async fn a_sign_in_leaves_a_device_cookie_that_is_known_from_anywhere() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
-    let page = s.get("/staff/login", None).await;
-    let csrf_cookie = header_of(&page, header::SET_COOKIE)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let csrf = csrf_in(&text(page).await);
+    let (csrf_cookie, csrf) = login_form(&s).await;
     let r = s
         .post_form(
             "/staff/login",

@@ -321,9 +321,8 @@ async fn login(
         .await
         .map_err(staff_error)?;
     record(&state, &form.name, "staff.login", &form.name, "").await?;
-    let device_token = device_cookie
-        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(|| staff::random_hex(32));
+    // A fresh cookie at every sign-in: one the client brought is never adopted.
+    let device_token = staff::random_hex(32);
     devices.truncate(1);
     devices.push(staff::cookie_device(&device_token));
     staff::remember_devices(state.remixer.db(), &form.name, &devices)
