@@ -40,7 +40,7 @@ fn repeat(c: &mut Criterion) {
         let bytes = photo();
         let template = Template::new("rally".parse().unwrap(), spec, &bytes).unwrap();
         remixer
-            .add_template(Arc::new(template), Bytes::from(bytes), "png", true)
+            .add_template(Arc::new(template), Bytes::from(bytes), "png")
             .await
             .unwrap();
         remixer

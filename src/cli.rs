@@ -284,7 +284,7 @@ async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
     let to_db = Db::connect(&args.to_database)
         .await
         .map_err(|e| e.to_string())?;
-    let report = crate::migrate::migrate(&from_db, &from_blobs, &to_db, &to_blobs).await?;
+    let report = crate::db::migrate(&from_db, &from_blobs, &to_db, &to_blobs).await?;
     for (table, source, target) in &report.tables {
         println!("{table}: {source} rows in the source, {target} in the target");
     }

@@ -8,6 +8,72 @@ use serde_json::json;
 use crate::remix::RemixError;
 use crate::render::RenderError;
 
+/// The stable error codes clients match on (`{"error": {"code": ...}}`), in one place so a
+/// code is never misspelt at a call site. The renderer's own codes come from
+/// [`RenderError::code`].
+pub mod code {
+    /// A request this route cannot read, when no more precise code applies.
+    pub const BAD_REQUEST: &str = "bad_request";
+    /// The path exists but not for this method.
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    /// The request took too long to arrive.
+    pub const TIMEOUT: &str = "timeout";
+    /// A JSON body that cannot be read.
+    pub const BAD_JSON: &str = "bad_json";
+    /// A form that cannot be read.
+    pub const BAD_FORM: &str = "bad_form";
+    /// A query string that cannot be read.
+    pub const BAD_QUERY: &str = "bad_query";
+    /// A style option that does not exist.
+    pub const BAD_STYLE: &str = "bad_style";
+    /// A gallery or audit cursor that is not one this server made.
+    pub const BAD_CURSOR: &str = "bad_cursor";
+    /// A template status that does not exist.
+    pub const BAD_STATUS: &str = "bad_status";
+    /// A multipart upload that cannot be read.
+    pub const BAD_UPLOAD: &str = "bad_upload";
+    /// A photo that is not an image this accepts.
+    pub const BAD_PHOTO: &str = "bad_photo";
+    /// A photo over the size limits.
+    pub const PHOTO_TOO_LARGE: &str = "photo_too_large";
+    /// A template's words or boxes that cannot be used.
+    pub const INVALID_TEMPLATE: &str = "invalid_template";
+    /// A template id already taken.
+    pub const TEMPLATE_EXISTS: &str = "template_exists";
+    /// A form field that cannot be used.
+    pub const INVALID: &str = "invalid";
+    /// No such template.
+    pub const UNKNOWN_TEMPLATE: &str = "unknown_template";
+    /// The template takes no new remixes.
+    pub const TEMPLATE_RETIRED: &str = "template_retired";
+    /// No such parent remix.
+    pub const UNKNOWN_PARENT: &str = "unknown_parent";
+    /// A caption holds a phrase the campaign refuses.
+    pub const CAPTION_BLOCKED: &str = "caption_blocked";
+    /// A report reason holds a phrase the campaign refuses.
+    pub const REASON_BLOCKED: &str = "reason_blocked";
+    /// Nothing at this address.
+    pub const NOT_FOUND: &str = "not_found";
+    /// The campaign removed this remix.
+    pub const REMOVED: &str = "removed";
+    /// Too many pictures being made: come back after `Retry-After`.
+    pub const BUSY: &str = "busy";
+    /// Too many requests from this client: come back after `Retry-After`.
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// More of something than a request may carry.
+    pub const TOO_MANY: &str = "too_many";
+    /// A body larger than this route reads.
+    pub const TOO_LARGE: &str = "too_large";
+    /// A body in a format this route does not read.
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    /// No valid staff session or token.
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// A staff form without the session's anti-forgery token.
+    pub const CSRF: &str = "csrf";
+    /// Our failure; the detail is in the log.
+    pub const INTERNAL: &str = "internal";
+}
+
 /// An error as a client sees it.
 #[derive(Debug, Clone)]
 pub struct AppError {
@@ -19,6 +85,8 @@ pub struct AppError {
     pub message: String,
     /// Seconds to wait before trying again (503, 429).
     pub retry_after: Option<u64>,
+    /// For our own failures: what went wrong, for the log only.
+    detail: Option<String>,
 }
 
 impl AppError {
@@ -29,12 +97,13 @@ impl AppError {
             code,
             message: message.into(),
             retry_after: None,
+            detail: None,
         }
     }
 
     /// 404 for something that does not exist.
     pub fn not_found(what: impl Into<String>) -> AppError {
-        AppError::new(StatusCode::NOT_FOUND, "not_found", what)
+        AppError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, what)
     }
 
     /// 400 for input that cannot be understood.
@@ -42,14 +111,32 @@ impl AppError {
         AppError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    /// 500; the detail goes to the log only.
-    pub fn internal(detail: impl std::fmt::Display) -> AppError {
-        tracing::error!(%detail, "internal error");
+    /// 404 for a template that does not exist (or is not published yet).
+    pub fn unknown_template(id: &str) -> AppError {
         AppError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side; please try again",
+            StatusCode::NOT_FOUND,
+            code::UNKNOWN_TEMPLATE,
+            format!("no template {id:?}"),
         )
+    }
+
+    /// 500; the detail goes to the log (once, when the answer is sent), never to the client.
+    pub fn internal(detail: impl std::fmt::Display) -> AppError {
+        AppError {
+            detail: Some(detail.to_string()),
+            ..AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                code::INTERNAL,
+                "something went wrong on our side; please try again",
+            )
+        }
+    }
+
+    /// Logs our own failures; a client's mistakes are not worth a line each.
+    pub fn log(&self) {
+        if let Some(detail) = &self.detail {
+            tracing::error!(%detail, code = self.code, "internal error");
+        }
     }
 
     /// The same error, asking the client to wait `seconds`.
@@ -75,6 +162,7 @@ impl std::fmt::Display for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        self.log();
         let body = json!({"error": {"code": self.code, "message": self.message}});
         let mut response = (self.status, axum::Json(body)).into_response();
         self.headers(&mut response);
@@ -86,7 +174,7 @@ impl From<crate::db::DbError> for AppError {
     /// A bad cursor is the client's; anything else is ours.
     fn from(e: crate::db::DbError) -> AppError {
         match e {
-            crate::db::DbError::BadCursor => AppError::bad_request("bad_cursor", e.to_string()),
+            crate::db::DbError::BadCursor => AppError::bad_request(code::BAD_CURSOR, e.to_string()),
             e => AppError::internal(e),
         }
     }
@@ -106,42 +194,45 @@ impl From<RemixError> for AppError {
     fn from(e: RemixError) -> AppError {
         match e {
             RemixError::UnknownTemplate(_) => {
-                AppError::new(StatusCode::NOT_FOUND, "unknown_template", e.to_string())
+                AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_TEMPLATE, e.to_string())
             }
             RemixError::RetiredTemplate(_) => {
-                AppError::new(StatusCode::GONE, "template_retired", e.to_string())
+                AppError::new(StatusCode::GONE, code::TEMPLATE_RETIRED, e.to_string())
             }
             RemixError::Blocked(_) => AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "caption_blocked",
+                code::CAPTION_BLOCKED,
                 e.to_string(),
             ),
             RemixError::UnknownParent(_) => AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_parent",
+                code::UNKNOWN_PARENT,
+                e.to_string(),
+            ),
+            RemixError::BadTemplate { .. } => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code::INVALID_TEMPLATE,
                 e.to_string(),
             ),
             RemixError::Render(r) => r.into(),
             RemixError::Busy { retry_after } => {
-                AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
+                AppError::new(StatusCode::SERVICE_UNAVAILABLE, code::BUSY, e.to_string())
                     .retry_after(retry_after)
             }
             RemixError::Store(_)
             | RemixError::Db(_)
             | RemixError::Crashed(_)
+            | RemixError::TemplateFile { .. }
             | RemixError::Lost { .. } => AppError::internal(e),
         }
     }
 }
 
-/// The code for a body the server will not read at all, whatever the route.
-const TOO_LARGE: &str = "too_large";
-
 /// 413 naming the limit.
 pub fn too_large() -> AppError {
     AppError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        TOO_LARGE,
+        code::TOO_LARGE,
         "the request body is larger than the 64 KB this accepts",
     )
 }
@@ -151,7 +242,14 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return too_large();
         }
-        AppError::new(e.status(), "bad_json", e.body_text())
+        if e.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            return AppError::new(
+                e.status(),
+                code::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON, with Content-Type: application/json",
+            );
+        }
+        AppError::new(e.status(), code::BAD_JSON, e.body_text())
     }
 }
 
@@ -160,12 +258,12 @@ impl From<axum_extra::extract::FormRejection> for AppError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return too_large();
         }
-        AppError::bad_request("bad_form", e.to_string())
+        AppError::bad_request(code::BAD_FORM, e.to_string())
     }
 }
 
 impl From<axum_extra::extract::QueryRejection> for AppError {
     fn from(e: axum_extra::extract::QueryRejection) -> AppError {
-        AppError::bad_request("bad_query", e.to_string())
+        AppError::bad_request(code::BAD_QUERY, e.to_string())
     }
 }

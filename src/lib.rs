@@ -10,7 +10,6 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod limits;
-pub mod migrate;
 pub mod remix;
 pub mod render;
 pub mod staff;

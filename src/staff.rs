@@ -3,11 +3,10 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use serde::Serialize;
-use sqlx::Row;
 use unicode_normalization::UnicodeNormalization;
 
 pub use crate::blocklist::{Blocklist, words};
+pub use crate::db::{AuditEntry, TokenInfo};
 use crate::db::{Db, DbError, Page, now_ms};
 
 /// How long a staff session lasts.
@@ -25,12 +24,6 @@ pub enum StaffError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for StaffError {
-    fn from(e: sqlx::Error) -> StaffError {
-        StaffError::Db(DbError::Query(e))
-    }
 }
 
 /// Random bytes as hex, from the operating system.
@@ -82,13 +75,7 @@ pub async fn add_staff(db: &Db, name: &str, password: &str) -> Result<(), StaffE
         .hash_password_with_salt(password.as_bytes(), &salt)
         .map_err(|e| StaffError::Invalid(format!("cannot hash the password: {e}")))?
         .to_string();
-    let done = sqlx::query("INSERT INTO staff (name, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(name)
-        .bind(hash)
-        .bind(now_ms())
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
+    if !db.insert_staff(name, &hash, now_ms()).await? {
         return Err(StaffError::Invalid(format!(
             "there is already a staff account {name:?}"
         )));
@@ -98,11 +85,7 @@ pub async fn add_staff(db: &Db, name: &str, password: &str) -> Result<(), StaffE
 
 /// Whether a staff account exists.
 pub async fn staff_exists(db: &Db, name: &str) -> Result<bool, StaffError> {
-    Ok(sqlx::query("SELECT 1 FROM staff WHERE name = $1")
-        .bind(name)
-        .fetch_optional(db.pool())
-        .await?
-        .is_some())
+    Ok(db.password_hash(name).await?.is_some())
 }
 
 /// Password checks on a few threads of their own. An argon2id check holds 19 MiB while it
@@ -177,14 +160,11 @@ pub async fn check_password(
     name: &str,
     password: &str,
 ) -> Result<bool, StaffError> {
-    let row = sqlx::query("SELECT password_hash FROM staff WHERE name = $1")
-        .bind(name)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = db.password_hash(name).await?;
     // A fixed hash to verify against when the name is unknown, so timing tells nothing.
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Nw3qGrprBpVZpPYjCBPLzwZpy1GdxX3bZbc7MD5iV4";
     let (hash, known) = match row {
-        Some(r) => (r.get::<String, _>(0), true),
+        Some(hash) => (hash, true),
         None => (DUMMY.to_owned(), false),
     };
     let verified = checker
@@ -205,43 +185,16 @@ pub fn cookie_device(cookie: &str) -> String {
 /// Whether `name` signed in from any of `devices` (see [`remember_devices`]) in the last
 /// 90 days.
 pub async fn known_device(db: &Db, name: &str, devices: &[String]) -> Result<bool, StaffError> {
-    let since = now_ms() - DEVICE_MS;
-    for device in devices {
-        let row = sqlx::query(
-            "SELECT 1 FROM staff_devices WHERE name = $1 AND device = $2 AND seen_at > $3",
-        )
-        .bind(name)
-        .bind(device)
-        .bind(since)
-        .fetch_optional(db.pool())
-        .await?;
-        if row.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(db.known_device(name, devices, now_ms() - DEVICE_MS).await?)
 }
 
 /// Remembers that `name` signed in from `devices` (`client:<address>`, [`cookie_device`]),
 /// and forgets places not seen for 90 days.
 pub async fn remember_devices(db: &Db, name: &str, devices: &[String]) -> Result<(), StaffError> {
     let now = now_ms();
-    for device in devices {
-        sqlx::query(
-            "INSERT INTO staff_devices (name, device, seen_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (name, device) DO UPDATE SET seen_at = excluded.seen_at",
-        )
-        .bind(name)
-        .bind(device)
-        .bind(now)
-        .execute(db.pool())
-        .await?;
-    }
-    sqlx::query("DELETE FROM staff_devices WHERE seen_at < $1")
-        .bind(now - DEVICE_MS)
-        .execute(db.pool())
-        .await?;
-    Ok(())
+    Ok(db
+        .remember_devices(name, devices, now, now - DEVICE_MS)
+        .await?)
 }
 
 /// A signed-in staff member.
@@ -258,13 +211,7 @@ pub async fn start_session(db: &Db, staff: &str) -> Result<(String, Session), St
     let token = random_hex(32);
     let csrf = random_hex(16);
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, staff, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(hash_secret(&token))
-        .bind(staff)
-        .bind(&csrf)
-        .bind(now)
-        .bind(now + SESSION_MS)
-        .execute(db.pool())
+    db.insert_session(&hash_secret(&token), staff, &csrf, now, now + SESSION_MS)
         .await?;
     Ok((
         token,
@@ -277,38 +224,13 @@ pub async fn start_session(db: &Db, staff: &str) -> Result<(String, Session), St
 
 /// The session a cookie names, if it is live.
 pub async fn session(db: &Db, token: &str) -> Result<Option<Session>, StaffError> {
-    let row =
-        sqlx::query("SELECT staff, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(hash_secret(token))
-            .bind(now_ms())
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|r| Session {
-        staff: r.get(0),
-        csrf: r.get(1),
-    }))
+    let found = db.session(&hash_secret(token), now_ms()).await?;
+    Ok(found.map(|(staff, csrf)| Session { staff, csrf }))
 }
 
 /// Ends a session.
 pub async fn end_session(db: &Db, token: &str) -> Result<(), StaffError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(hash_secret(token))
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// An API token as staff see it (never the secret after creation).
-#[derive(Clone, Debug, Serialize)]
-pub struct TokenInfo {
-    /// Public id, to revoke it by.
-    pub id: String,
-    /// Whose it is.
-    pub staff: String,
-    /// When it was made.
-    pub created_at: i64,
-    /// When it was revoked.
-    pub revoked_at: Option<i64>,
+    Ok(db.delete_session(&hash_secret(token)).await?)
 }
 
 /// Creates an API token for `staff`; the secret is returned once and stored hashed.
@@ -320,81 +242,29 @@ pub async fn create_token(db: &Db, staff: &str) -> Result<(String, TokenInfo), S
     }
     let id = random_hex(4);
     let secret = format!("jst_{id}_{}", random_hex(24));
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO api_tokens (id, token_hash, staff, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&id)
-    .bind(hash_secret(&secret))
-    .bind(staff)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
-    Ok((
-        secret,
-        TokenInfo {
-            id,
-            staff: staff.to_owned(),
-            created_at: now,
-            revoked_at: None,
-        },
-    ))
+    let token = TokenInfo {
+        id,
+        staff: staff.to_owned(),
+        created_at: now_ms(),
+        revoked_at: None,
+    };
+    db.insert_token(&token, &hash_secret(&secret)).await?;
+    Ok((secret, token))
 }
 
 /// The staff member a bearer token belongs to, if it is live.
 pub async fn token_staff(db: &Db, secret: &str) -> Result<Option<String>, StaffError> {
-    let row =
-        sqlx::query("SELECT staff FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(hash_secret(secret))
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|r| r.get(0)))
+    Ok(db.token_staff(&hash_secret(secret)).await?)
 }
 
 /// Revokes a token by id; `false` if there was no live token with that id.
 pub async fn revoke_token(db: &Db, id: &str) -> Result<bool, StaffError> {
-    let done =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now_ms())
-            .bind(id)
-            .execute(db.pool())
-            .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(db.revoke_token(id, now_ms()).await?)
 }
 
 /// Every token, newest first.
 pub async fn list_tokens(db: &Db) -> Result<Vec<TokenInfo>, StaffError> {
-    let rows = sqlx::query(
-        "SELECT id, staff, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| TokenInfo {
-            id: r.get(0),
-            staff: r.get(1),
-            created_at: r.get(2),
-            revoked_at: r.get(3),
-        })
-        .collect())
-}
-
-/// One line of the audit log.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct AuditEntry {
-    /// Id, time-ordered.
-    pub id: String,
-    /// When, Unix milliseconds.
-    pub at: i64,
-    /// Who.
-    pub staff: String,
-    /// What, e.g. `remix.status`.
-    pub action: String,
-    /// On which item, e.g. a remix id.
-    pub item: String,
-    /// Details, e.g. `approved`.
-    pub detail: String,
+    Ok(db.list_tokens().await?)
 }
 
 /// Records a staff action.
@@ -406,16 +276,15 @@ pub async fn audit(
     detail: &str,
 ) -> Result<(), StaffError> {
     let at = now_ms();
-    sqlx::query("INSERT INTO audit_log (id, at, staff, action, item, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(format!("{at:015}{}", random_hex(4)))
-        .bind(at)
-        .bind(staff)
-        .bind(action)
-        .bind(item)
-        .bind(detail)
-        .execute(db.pool())
-        .await?;
-    Ok(())
+    let entry = AuditEntry {
+        id: format!("{at:015}{}", random_hex(4)),
+        at,
+        staff: staff.to_owned(),
+        action: action.to_owned(),
+        item: item.to_owned(),
+        detail: detail.to_owned(),
+    };
+    Ok(db.insert_audit(&entry).await?)
 }
 
 /// The audit log, newest first.
@@ -424,47 +293,12 @@ pub async fn audit_log(
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<Page<AuditEntry>, StaffError> {
-    let before = cursor.filter(|c| !c.is_empty()).unwrap_or("~");
-    if before.len() > 64
-        || !before
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'~')
-    {
-        return Err(StaffError::Invalid(
-            "the cursor is not one this server gave out".into(),
-        ));
-    }
-    let rows = sqlx::query("SELECT id, at, staff, action, item, detail FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2")
-        .bind(before)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db.pool())
-        .await?;
-    let mut items: Vec<AuditEntry> = rows
-        .iter()
-        .map(|r| AuditEntry {
-            id: r.get(0),
-            at: r.get(1),
-            staff: r.get(2),
-            action: r.get(3),
-            item: r.get(4),
-            detail: r.get(5),
-        })
-        .collect();
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|e| e.id.clone())
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(db.audit_log(cursor, limit).await?)
 }
 
 /// Every blocked phrase, as staff typed them (normalised).
 pub async fn blocked_phrases(db: &Db) -> Result<Vec<String>, StaffError> {
-    let rows = sqlx::query("SELECT phrase FROM blocklist ORDER BY phrase")
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(db.blocked_phrases().await?)
 }
 
 /// Adds a phrase to the blocklist; the stored form is NFC and lowercase.
@@ -475,41 +309,20 @@ pub async fn block_phrase(db: &Db, staff: &str, phrase: &str) -> Result<String, 
             "a blocked phrase needs 1 to 100 characters with at least one word".into(),
         ));
     }
-    sqlx::query("INSERT INTO blocklist (phrase, staff, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(&normal)
-        .bind(staff)
-        .bind(now_ms())
-        .execute(db.pool())
-        .await?;
+    db.insert_phrase(&normal, staff, now_ms()).await?;
     Ok(normal)
 }
 
 /// Removes a phrase; `false` if it was not there.
 pub async fn unblock_phrase(db: &Db, phrase: &str) -> Result<bool, StaffError> {
     let normal: String = phrase.trim().nfc().collect::<String>().to_lowercase();
-    let done = sqlx::query("DELETE FROM blocklist WHERE phrase = $1")
-        .bind(normal)
-        .execute(db.pool())
-        .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(db.delete_phrase(&normal).await?)
 }
 
 /// Records a supporter's report on a remix.
 pub async fn report(db: &Db, remix: &str, reason: &str) -> Result<(), StaffError> {
     let reason: String = reason.chars().take(500).collect();
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("UPDATE remixes SET reports = reports + 1 WHERE id = $1")
-        .bind(remix)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO reports (remix_id, reason, at) VALUES ($1, $2, $3)")
-        .bind(remix)
-        .bind(reason)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(db.report(remix, &reason).await?)
 }
 
 #[cfg(test)]

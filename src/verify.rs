@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::db::RenditionKind;
 use crate::remix::{RemixError, Remixer};
-use crate::render::Format;
 
 /// What `verify` found and did.
 #[derive(Debug, Default, Serialize)]
@@ -67,7 +67,7 @@ pub async fn verify(
     loop {
         let rows = db.remixes_after(&after, 200).await?;
         let Some(last) = rows.last() else { break };
-        after = last.id.clone();
+        after = last.id.to_string();
         for row in rows {
             report.remixes += 1;
             let problem = match blobs.get(&row.blob_key).await? {
@@ -106,7 +106,7 @@ pub async fn verify(
             Some(_) => continue,
         };
         let fixed = if repair {
-            Some(redraw_rendition(remixer, &id, &rendition.kind).await)
+            Some(redraw_rendition(remixer, &id, rendition.kind).await)
         } else {
             None
         };
@@ -145,19 +145,16 @@ pub async fn verify(
     Ok(report)
 }
 
-async fn redraw_rendition(remixer: &Remixer, id: &str, kind: &str) -> Result<(), String> {
+async fn redraw_rendition(remixer: &Remixer, id: &str, kind: RenditionKind) -> Result<(), String> {
     let row = remixer
         .remix(id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| "its remix row is gone".to_owned())?;
     let drawn = match kind {
-        "card" => remixer.card(&row).await,
-        "thumb" => remixer.thumbnail(&row).await,
-        other => match other.parse::<Format>() {
-            Ok(format) => remixer.picture(&row, format).await,
-            Err(_) => return Err(format!("unknown rendition kind {other:?}")),
-        },
+        RenditionKind::Card => remixer.card(&row).await,
+        RenditionKind::Thumb => remixer.thumbnail(&row).await,
+        RenditionKind::Format(format) => remixer.picture(&row, format).await,
     };
     match drawn {
         Ok(Some(_)) => Ok(()),

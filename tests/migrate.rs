@@ -85,7 +85,11 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         rows.push(row);
     }
     let (child, _) = source
-        .create_or_find(request("astronaut", &["reply"], Some(rows[0].id.clone())))
+        .create_or_find(request(
+            "astronaut",
+            &["reply"],
+            Some(rows[0].id.to_string()),
+        ))
         .await
         .unwrap();
     rows.push(child);
@@ -111,7 +115,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         .await
         .unwrap();
     source
-        .set_template_status("chelsea", "retired")
+        .set_template_status("chelsea", jalsa::db::TemplateStatus::Retired)
         .await
         .unwrap();
 
@@ -193,8 +197,8 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         "something was rendered again"
     );
     assert_eq!(
-        target.template_status("chelsea").as_deref(),
-        Some("retired")
+        target.template_status("chelsea"),
+        Some(jalsa::db::TemplateStatus::Retired)
     );
     assert!(
         jalsa::staff::check_password(

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use jalsa::db::{Db, DbError, RemixRow, Status};
-use jalsa::remix::{RemixError, RemixRequest, Remixer, remix_id};
+use jalsa::remix::{RemixError, RemixId, RemixRequest, Remixer, TemplateEdit};
 use jalsa::render::{Format, Style, TextBox};
 use jalsa::store::Blobs;
 
@@ -31,7 +31,7 @@ impl Backend {
         let mut template = template;
         template.id = "rally".parse().unwrap();
         remixer
-            .add_template(Arc::new(template), Bytes::from(photo), "png", true)
+            .add_template(Arc::new(template), Bytes::from(photo), "png")
             .await
             .expect("template registers");
         remixer
@@ -127,7 +127,7 @@ async fn a_repeat_request_renders_nothing() {
             .unwrap()
             .expect("blob stored");
         assert_eq!(
-            remix_id(&blake3::hash(&stored)),
+            RemixId::of(&blake3::hash(&stored)),
             first.id,
             "{}: id is not the hash",
             b.name
@@ -373,7 +373,7 @@ async fn listing_status_and_parents() {
         assert_eq!(featured.items.len(), 1);
 
         let mut child = request(&["number 0", "and a reply"]);
-        child.parent = Some(ids[1].clone());
+        child.parent = Some(ids[1].to_string());
         let (row, _) = remixer.create_or_find(child).await.unwrap();
         assert_eq!(row.parent.as_deref(), Some(ids[1].as_str()));
 
@@ -453,19 +453,19 @@ async fn template_changes_on_one_node_reach_another() {
         let two = b.open().await;
         // One node edits the boxes and retires the photo; the other picks both up on its poll.
         let t = one.template("rally").unwrap();
-        let mut spec = t.spec.clone();
-        spec.title = "Rally, edited".into();
-        spec.boxes.truncate(1);
-        spec.boxes[0].y = 0.5;
-        let edited = jalsa::render::Template {
-            spec,
-            ..(*t).clone()
+        let mut boxes = t.spec.boxes.clone();
+        boxes.truncate(1);
+        boxes[0].y = 0.5;
+        let edit = TemplateEdit {
+            title: "Rally, edited".into(),
+            alt: t.spec.alt.clone(),
+            hashtags: t.spec.hashtags.clone(),
+            boxes,
         };
-        let photo = one.template_photo(&t).await.unwrap().unwrap();
-        one.add_template_as(Arc::new(edited), photo, "png", true, "published")
+        one.edit_template("rally", edit).await.unwrap().unwrap();
+        one.set_template_status("rally", jalsa::db::TemplateStatus::Retired)
             .await
             .unwrap();
-        one.set_template_status("rally", "retired").await.unwrap();
         two.load_stored_templates().await.unwrap();
         let seen = two.template("rally").unwrap();
         assert_eq!(seen.spec.title, "Rally, edited", "{}", b.name);
@@ -475,5 +475,91 @@ async fn template_changes_on_one_node_reach_another() {
             two.create_or_find(request(&["too late"])).await,
             Err(RemixError::RetiredTemplate(_))
         ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_edits_survive_restarts_and_a_changed_folder_still_arrives() {
+    for b in backends().await {
+        let one = b.open().await;
+        let t = one.template("rally").unwrap();
+        let edit = TemplateEdit {
+            title: "Rally, edited".into(),
+            alt: t.spec.alt.clone(),
+            hashtags: vec!["jalsa".into()],
+            boxes: t.spec.boxes[..1].to_vec(),
+        };
+        one.edit_template("rally", edit).await.unwrap().unwrap();
+
+        // Restarts register the same folder again: the edit stays, on every node.
+        for _ in 0..2 {
+            let restarted = b.open().await;
+            let seen = restarted.template("rally").unwrap();
+            assert_eq!(
+                seen.spec.title, "Rally, edited",
+                "{}: edit overwritten",
+                b.name
+            );
+            assert_eq!(seen.spec.boxes.len(), 1, "{}", b.name);
+            assert_eq!(seen.spec.hashtags, ["jalsa"], "{}", b.name);
+        }
+
+        // The folder changes (a new template.toml is deployed): the next start records it.
+        let db = Db::connect(&b.database).await.unwrap();
+        let next = Remixer::new(b.blobs.clone(), db, 1, 8);
+        let mut changed = common::flat_template(320, 240, [40, 90, 160], TextBox::top_and_bottom());
+        changed.id = "rally".parse().unwrap();
+        changed.spec.title = "Rally, version 2".into();
+        next.add_template(
+            Arc::new(changed),
+            Bytes::from(common::flat_png(320, 240, [40, 90, 160])),
+            "png",
+        )
+        .await
+        .unwrap();
+        let seen = next.template("rally").unwrap();
+        assert_eq!(
+            seen.spec.title, "Rally, version 2",
+            "{}: folder ignored",
+            b.name
+        );
+        assert_eq!(seen.spec.boxes.len(), 2, "{}", b.name);
+        // And another node polling the database follows.
+        one.load_stored_templates().await.unwrap();
+        assert_eq!(
+            one.template("rally").unwrap().spec.title,
+            "Rally, version 2"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_knows_every_table_and_column_of_the_live_schema() {
+    for b in backends().await {
+        let db = Db::connect(&b.database).await.unwrap();
+        let live = db.schema().await.unwrap();
+        // Every live column is copied or deliberately left behind...
+        assert_eq!(
+            jalsa::db::not_copied(&db).await.unwrap(),
+            Vec::<String>::new(),
+            "{}: columns `jalsa migrate` would drop",
+            b.name
+        );
+        // ...and every column it copies exists.
+        for (table, columns) in jalsa::db::TABLES {
+            let Some(have) = live.get(*table) else {
+                panic!("{}: migrate copies {table}, which the schema lacks", b.name);
+            };
+            for (column, _) in *columns {
+                assert!(
+                    have.contains(*column),
+                    "{}: migrate copies {table}.{column}, which the schema lacks",
+                    b.name
+                );
+            }
+        }
+        for (table, _) in jalsa::db::NOT_COPIED {
+            assert!(live.contains_key(*table), "{}: {table} is gone", b.name);
+        }
     }
 }

@@ -297,7 +297,7 @@ async fn images_are_immutable_with_strong_etags() {
     assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
     let bytes = body(r).await;
     assert_eq!(
-        jalsa::remix::remix_id(&blake3::hash(&bytes)),
+        jalsa::remix::RemixId::of(&blake3::hash(&bytes)),
         id,
         "id is not derived from the bytes"
     );
@@ -573,7 +573,7 @@ async fn api_errors_are_json_with_the_right_status() {
         .await;
     assert_eq!(
         error_code(r, StatusCode::UNSUPPORTED_MEDIA_TYPE).await,
-        "bad_json"
+        "unsupported_media_type"
     );
     let huge = json!({"template": "coffee", "captions": ["x".repeat(100_000)]});
     let r = s.post_json("/api/remixes", huge).await;
@@ -888,7 +888,7 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
         .state
         .remixer
         .db()
-        .get_rendition(&id, "card")
+        .get_rendition(&id, jalsa::db::RenditionKind::Card)
         .await
         .unwrap()
         .unwrap()

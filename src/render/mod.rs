@@ -308,6 +308,29 @@ pub fn output_size(template: &Template, width: Option<u32>) -> Result<(u32, u32)
     Ok((width, height as u32))
 }
 
+/// The cheap checks of a remix against its template, made before it waits for a render
+/// slot: the output size, the number of captions and their lengths. Returns the size.
+pub fn check(template: &Template, remix: &Remix) -> Result<(u32, u32), RenderError> {
+    let size = output_size(template, remix.width)?;
+    let boxes = template.spec.boxes.len();
+    if remix.captions.len() > boxes {
+        return Err(RenderError::TooManyCaptions {
+            given: remix.captions.len(),
+            boxes,
+        });
+    }
+    for (i, caption) in remix.captions.iter().enumerate() {
+        let chars = caption.chars().count();
+        if chars > MAX_CAPTION_CHARS {
+            return Err(RenderError::CaptionTooLong {
+                index: i + 1,
+                chars,
+            });
+        }
+    }
+    Ok(size)
+}
+
 /// Where every glyph of every caption goes, at the remix's output size: what `render`
 /// draws, for callers that want to inspect the layout rather than the pixels.
 pub fn layouts(template: &Template, remix: &Remix) -> Result<Vec<Layout>, RenderError> {

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use crate::db::{Page, RemixRow, Status};
-use crate::error::AppError;
-use crate::remix::{RemixRequest, is_remix_id};
+use crate::error::{AppError, code};
+use crate::remix::{Lookup, RemixId, RemixRequest};
 use crate::render::{Format, Style};
 
 /// The API's routes.
@@ -71,9 +71,6 @@ pub struct CreateRemix {
     pub width: Option<u32>,
 }
 
-/// The most captions a request may carry (the most boxes a template may have).
-pub const MAX_CAPTIONS: usize = crate::render::template::MAX_BOXES;
-
 /// Creates a remix or finds the one these captions already made. Repeats are never
 /// rate-limited: they cost no render.
 pub async fn create_or_find(
@@ -82,34 +79,15 @@ pub async fn create_or_find(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
 ) -> Result<(std::sync::Arc<RemixRow>, bool), AppError> {
-    if request.captions.len() > MAX_CAPTIONS {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "too_many_captions",
-            format!(
-                "{} captions were given; the limit is {MAX_CAPTIONS}",
-                request.captions.len()
-            ),
-        ));
+    match state.remixer.lookup(request).await? {
+        Lookup::Found(row) => Ok((row, false)),
+        Lookup::Missing(pending) => {
+            state
+                .check_rate(state.client_ip(headers, extensions))
+                .await?;
+            Ok(state.remixer.make(pending).await?)
+        }
     }
-    if let Some(parent) = &request.parent
-        && !is_remix_id(parent)
-    {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_parent",
-            format!("no remix {parent:?} to remix"),
-        ));
-    }
-    if let Some(found) = state.remixer.find_existing(&request).await? {
-        let (row, _) = state.remixer.create_or_find(request).await?;
-        debug_assert_eq!(row.id, found.id);
-        return Ok((row, false));
-    }
-    state
-        .check_rate(state.client_ip(headers, extensions))
-        .await?;
-    Ok(state.remixer.create_or_find(request).await?)
 }
 
 /// A remix as the API shows it.
@@ -163,14 +141,12 @@ async fn create(
 /// A remix by id, refusing bad ids and removed remixes.
 pub async fn find_remix(state: &AppState, id: &str) -> Result<std::sync::Arc<RemixRow>, AppError> {
     let missing = || AppError::not_found(format!("no remix {id:?}"));
-    if !is_remix_id(id) {
-        return Err(missing());
-    }
-    let row = state.remixer.remix(id).await?.ok_or_else(missing)?;
+    let id: RemixId = id.parse().map_err(|_| missing())?;
+    let row = state.remixer.remix(&id).await?.ok_or_else(missing)?;
     if row.status == Status::Removed {
         return Err(AppError::new(
             StatusCode::GONE,
-            "removed",
+            code::REMOVED,
             "this remix was removed by the campaign",
         ));
     }
@@ -200,7 +176,12 @@ pub async fn gallery_page(
     query: &GalleryQuery,
     limit: u32,
 ) -> Result<Page<RemixRow>, AppError> {
-    let bad = || AppError::bad_request("bad_cursor", "the cursor is not one this server gave out");
+    let bad = || {
+        AppError::bad_request(
+            code::BAD_CURSOR,
+            "the cursor is not one this server gave out",
+        )
+    };
     let template = query.template.as_deref().filter(|t| !t.is_empty());
     let db = state.remixer.db();
     let (phase, inner) = match query.cursor.as_deref().filter(|c| !c.is_empty()) {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::api::{create_or_find, find_remix};
-use crate::error::AppError;
+use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
 
@@ -47,7 +47,7 @@ impl StyleFields {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
-        let bad = |e: String| AppError::bad_request("bad_style", e);
+        let bad = |e: String| AppError::bad_request(code::BAD_STYLE, e);
         Ok(Style {
             color: field(&self.color)
                 .map(|v| v.parse::<Color>())
@@ -210,7 +210,7 @@ async fn preview(
     let template = state.remixer.template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
-            "unknown_template",
+            code::UNKNOWN_TEMPLATE,
             format!("no template {id:?}"),
         )
     })?;
@@ -220,13 +220,7 @@ async fn preview(
         format,
         width: Some(query.width.unwrap_or(PREVIEW_WIDTH.min(template.size().0))),
     };
-    if remix.captions.len() > template.spec.boxes.len() {
-        return Err(crate::render::RenderError::TooManyCaptions {
-            given: remix.captions.len(),
-            boxes: template.spec.boxes.len(),
-        }
-        .into());
-    }
+    crate::render::check(&template, &remix)?;
     let rendered = state
         .remixer
         .run_render(move |renderer| renderer.render(&template, &remix))
@@ -327,7 +321,7 @@ async fn photo(
     let template = state.remixer.template(&id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
-            "unknown_template",
+            code::UNKNOWN_TEMPLATE,
             format!("no template {id:?}"),
         )
     })?;

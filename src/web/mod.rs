@@ -28,7 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::AppError;
+use crate::error::{AppError, code};
 use crate::limits::{self, Limit, Verdict};
 use crate::remix::Remixer;
 pub use client::TrustedProxies;
@@ -303,7 +303,7 @@ impl AppState {
             Verdict::Allowed => Ok(()),
             Verdict::Refused { retry_after } => {
                 Err(
-                    AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+                    AppError::new(StatusCode::TOO_MANY_REQUESTS, code::RATE_LIMITED, message)
                         .retry_after(retry_after),
                 )
             }
@@ -432,16 +432,16 @@ async fn uniform_errors(request: Request, next: Next) -> Response {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     let code = match status {
-        StatusCode::BAD_REQUEST => "bad_request",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::REQUEST_TIMEOUT => "timeout",
-        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
-        StatusCode::SERVICE_UNAVAILABLE => "busy",
-        s if s.is_client_error() => "bad_request",
-        _ => "internal",
+        StatusCode::BAD_REQUEST => code::BAD_REQUEST,
+        StatusCode::NOT_FOUND => code::NOT_FOUND,
+        StatusCode::METHOD_NOT_ALLOWED => code::METHOD_NOT_ALLOWED,
+        StatusCode::REQUEST_TIMEOUT => code::TIMEOUT,
+        StatusCode::PAYLOAD_TOO_LARGE => code::TOO_LARGE,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => code::UNSUPPORTED_MEDIA_TYPE,
+        StatusCode::TOO_MANY_REQUESTS => code::RATE_LIMITED,
+        StatusCode::SERVICE_UNAVAILABLE => code::BUSY,
+        s if s.is_client_error() => code::BAD_REQUEST,
+        _ => code::INTERNAL,
     };
     let message = match status {
         StatusCode::METHOD_NOT_ALLOWED => {

@@ -16,7 +16,7 @@ use super::AppState;
 use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
 use super::images::StyleFields;
 use crate::db::{RemixRow, Status};
-use crate::error::AppError;
+use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::color::PALETTE;
 use crate::render::{Format, Template};
@@ -94,7 +94,7 @@ struct Tile {
 
 fn tile(state: &AppState, row: &RemixRow) -> Tile {
     Tile {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         image: format!("/i/{}.{}", row.id, row.format.extension()),
         alt: alt_text(state, row),
     }
@@ -294,7 +294,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
     state.remixer.template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
-            "unknown_template",
+            code::UNKNOWN_TEMPLATE,
             format!("There is no photo {id:?} to remix."),
         )
     })
@@ -315,7 +315,7 @@ async fn form(
             outline: row.style.outline.map(|o| o.to_string()),
             font: row.style.font.map(|f| f.to_string()),
         };
-        form.parent = Some(row.id.clone());
+        form.parent = Some(row.id.to_string());
     }
     html(form_page(template, &form, String::new()))
 }
@@ -430,7 +430,11 @@ async fn share(
             encode(&format!("{text} {page_url}"))
         ),
         remix_url: format!("/t/{}?parent={}", row.template, row.id),
-        parent: row.parent.clone().unwrap_or_default(),
+        parent: row
+            .parent
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         reported: query.reported.is_some(),
         page_url,
         title,

@@ -21,9 +21,10 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::api::{remix_json, template_json};
 use super::pages::{PageError, error_page};
-use crate::db::{RemixRow, Status};
-use crate::error::AppError;
+use crate::db::{RemixRow, Status, TemplateStatus};
+use crate::error::{AppError, code};
 use crate::limits::client_key;
+use crate::remix::{RemixError, TemplateEdit};
 use crate::render::template::{MAX_PHOTO_PIXELS, TextBox};
 use crate::render::{Template, TemplateSpec};
 use crate::staff::{self, Session, same_secret};
@@ -85,11 +86,11 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 fn staff_error(e: staff::StaffError) -> AppError {
     match e {
         staff::StaffError::Invalid(m) => {
-            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
+            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, m)
         }
         staff::StaffError::Busy => AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
+            code::BUSY,
             "Many people are signing in right now; try again in a few seconds.",
         )
         .retry_after(2),
@@ -134,7 +135,7 @@ impl FromRequestParts<AppState> for ApiStaff {
         let unauthorized = || {
             let mut r = AppError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                code::UNAUTHORIZED,
                 "staff API calls need Authorization: Bearer <token> (jalsa staff token NAME)",
             )
             .into_response();
@@ -167,7 +168,7 @@ fn check_csrf(session: &Session, sent: &str) -> Result<(), PageError> {
     } else {
         Err(PageError(AppError::new(
             StatusCode::FORBIDDEN,
-            "csrf",
+            code::CSRF,
             "This form has expired or did not come from this site. Go back, reload and try again.",
         )))
     }
@@ -254,7 +255,7 @@ async fn login(
     if cookie_csrf.is_empty() || !same_secret(&cookie_csrf, &form.csrf) {
         return Err(PageError(AppError::new(
             StatusCode::FORBIDDEN,
-            "csrf",
+            code::CSRF,
             "This sign-in form has expired. Reload it and try again.",
         )));
     }
@@ -391,7 +392,7 @@ struct QueueItem {
 
 fn queue_item(row: &RemixRow) -> QueueItem {
     QueueItem {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         thumb: format!("/i/{}/thumb.jpg", row.id),
         captions: row.captions.join(" / "),
         status: row.status.as_str().into(),
@@ -472,7 +473,7 @@ async fn bulk_status_form(
     let status: Status = form
         .status
         .parse()
-        .map_err(|e: String| AppError::bad_request("bad_status", e))?;
+        .map_err(|e: String| AppError::bad_request(code::BAD_STATUS, e))?;
     change_status(&state, &session.staff, &form.id, status).await?;
     Ok(Redirect::to("/staff").into_response())
 }
@@ -538,7 +539,7 @@ async fn api_bulk_status(
 ) -> Result<Json<Value>, AppError> {
     if body.ids.len() > 500 {
         return Err(AppError::bad_request(
-            "too_many",
+            code::TOO_MANY,
             "at most 500 remixes at a time",
         ));
     }
@@ -573,7 +574,7 @@ async fn report(
     if state.remixer.refuses(reason) {
         return Err(PageError(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "reason_blocked",
+            code::REASON_BLOCKED,
             "Your reason contains a phrase this campaign does not allow; please say it in other words.",
         )));
     }
@@ -594,11 +595,11 @@ async fn report(
 /// at most 20 MB and 40 megapixels (read from the header before any decoding), upright by
 /// its EXIF orientation, at most 1600 px on the long side, re-encoded without metadata.
 pub fn accept_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
-    let refuse = |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_photo", m);
+    let refuse = |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::BAD_PHOTO, m);
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "photo_too_large",
+            code::PHOTO_TOO_LARGE,
             format!(
                 "the photo is {:.1} MB; the limit is 20 MB",
                 bytes.len() as f64 / 1_048_576.0
@@ -688,7 +689,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     let too_big = || {
         AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "photo_too_large",
+            code::PHOTO_TOO_LARGE,
             "the upload is larger than 20 MB; the limit is 20 MB",
         )
     };
@@ -697,14 +698,14 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-            Err(e) => return Err(AppError::bad_request("bad_upload", e.body_text())),
+            Err(e) => return Err(AppError::bad_request(code::BAD_UPLOAD, e.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let data = field.bytes().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_big()
             } else {
-                AppError::bad_request("bad_upload", e.body_text())
+                AppError::bad_request(code::BAD_UPLOAD, e.body_text())
             }
         })?;
         let text = || String::from_utf8_lossy(&data).trim().to_owned();
@@ -736,7 +737,7 @@ async fn create_template(
     upload: Upload,
 ) -> Result<Arc<Template>, AppError> {
     let invalid =
-        |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_template", m);
+        |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE, m);
     let photo = tokio::task::spawn_blocking(move || accept_photo(&upload.photo))
         .await
         .map_err(internal)??;
@@ -777,12 +778,24 @@ async fn create_template(
     .map_err(internal)?
     .map_err(invalid)?;
     let template = Arc::new(template);
-    let status = if upload.publish { "published" } else { "draft" };
-    state
+    let status = if upload.publish {
+        TemplateStatus::Published
+    } else {
+        TemplateStatus::Draft
+    };
+    // The id was free a moment ago; another upload of the same title may have taken it.
+    if !state
         .remixer
-        .add_template_as(template.clone(), Bytes::from(photo), "jpg", false, status)
-        .await?;
-    record(state, staff, "template.upload", &id, status).await?;
+        .upload_template(template.clone(), Bytes::from(photo), "jpg", status)
+        .await?
+    {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            code::TEMPLATE_EXISTS,
+            format!("a template {id:?} was uploaded at the same time; send it again"),
+        ));
+    }
+    record(state, staff, "template.upload", &id, status.as_str()).await?;
     Ok(template)
 }
 
@@ -813,7 +826,8 @@ fn template_items(state: &AppState) -> Vec<TemplateItem> {
             status: state
                 .remixer
                 .template_status(t.id.as_str())
-                .unwrap_or_else(|| "published".into()),
+                .unwrap_or(TemplateStatus::Published)
+                .to_string(),
             size: format!("{}x{}", t.size().0, t.size().1),
         })
         .collect()
@@ -919,7 +933,8 @@ fn template_page_for(
         status: state
             .remixer
             .template_status(t.id.as_str())
-            .unwrap_or_else(|| "published".into()),
+            .unwrap_or(TemplateStatus::Published)
+            .to_string(),
         rows,
         preview: format!("/staff/templates/{}/preview.jpg?{}", t.id, sample.join("&")),
         width: t.size().0,
@@ -932,7 +947,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
     state.remixer.template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
-            "unknown_template",
+            code::UNKNOWN_TEMPLATE,
             format!("no template {id:?}"),
         )
     })
@@ -1008,40 +1023,29 @@ async fn save_template_form(
     {
         problem = "the title or alt text contains a phrase on the blocklist".into();
     }
-    let spec = TemplateSpec {
+    let edit = TemplateEdit {
         title: form.title.trim().to_owned(),
         alt: form.alt.trim().to_owned(),
         hashtags: hashtags(&form.hashtags),
-        photo: t.spec.photo.clone(),
         boxes,
     };
-    if problem.is_empty()
-        && let Err(e) = spec.validate()
-    {
-        problem = e;
+    if problem.is_empty() {
+        match state.remixer.edit_template(&id, edit).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(find_template(&state, &id)
+                    .err()
+                    .unwrap_or_else(|| AppError::internal("template vanished"))
+                    .into());
+            }
+            Err(RemixError::BadTemplate { why, .. }) => problem = why,
+            Err(e) => return Err(AppError::from(e).into()),
+        }
     }
     if !problem.is_empty() {
         let page = html(template_page_for(&state, &session, &t, problem))?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let updated = Template {
-        spec,
-        ..(*t).clone()
-    };
-    let photo = state
-        .remixer
-        .template_photo(&updated)
-        .await?
-        .ok_or_else(|| internal(format!("template {id} has no stored photo")))?;
-    let status = state
-        .remixer
-        .template_status(&id)
-        .unwrap_or_else(|| "draft".into());
-    let bundled = false;
-    state
-        .remixer
-        .add_template_as(Arc::new(updated), photo, "jpg", bundled, &status)
-        .await?;
     record(&state, &session.staff, "template.edit", &id, "").await?;
     Ok(Redirect::to(&format!("/staff/templates/{id}")).into_response())
 }
@@ -1058,17 +1062,11 @@ async fn set_template_status(
     state: &AppState,
     staff: &str,
     id: &str,
-    status: &str,
+    status: TemplateStatus,
 ) -> Result<(), AppError> {
-    if !matches!(status, "published" | "retired" | "draft") {
-        return Err(AppError::bad_request(
-            "bad_status",
-            format!("unknown template status {status:?}; use published, retired or draft"),
-        ));
-    }
     find_template(state, id)?;
     state.remixer.set_template_status(id, status).await?;
-    record(state, staff, "template.status", id, status).await
+    record(state, staff, "template.status", id, status.as_str()).await
 }
 
 async fn template_status_form(
@@ -1078,7 +1076,11 @@ async fn template_status_form(
     WithRejection(Form(form), _): WithRejection<Form<TemplateStatusForm>, PageError>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
-    set_template_status(&state, &session.staff, &id, &form.status).await?;
+    let status = form
+        .status
+        .parse()
+        .map_err(|why| AppError::bad_request(code::BAD_STATUS, why))?;
+    set_template_status(&state, &session.staff, &id, status).await?;
     Ok(Redirect::to(&format!("/staff/templates/{id}")).into_response())
 }
 
@@ -1131,7 +1133,7 @@ async fn api_retire(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    set_template_status(&state, &staff, &id, "retired").await?;
+    set_template_status(&state, &staff, &id, TemplateStatus::Retired).await?;
     Ok(Json(json!({"id": id, "status": "retired"})))
 }
 
@@ -1140,7 +1142,7 @@ async fn api_publish(
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    set_template_status(&state, &staff, &id, "published").await?;
+    set_template_status(&state, &staff, &id, TemplateStatus::Published).await?;
     Ok(Json(json!({"id": id, "status": "published"})))
 }
 

@@ -68,9 +68,14 @@ pub fn decode(bytes: &[u8]) -> RgbImage {
 }
 
 /// Says loudly that a test did not run, on the real stderr: the test harness captures
-/// `eprintln!` of passing tests, and a skip must not pass unnoticed.
+/// `eprintln!` of passing tests, and a skip must not pass unnoticed. Where
+/// `JALSA_REQUIRE_BACKENDS=1` (CI sets it), a missing service fails the test instead: CI
+/// starts every one, so a skip there means something is broken.
 pub fn skipped(message: &str) {
     use std::io::Write;
+    if std::env::var("JALSA_REQUIRE_BACKENDS").is_ok_and(|v| v == "1") {
+        panic!("JALSA_REQUIRE_BACKENDS=1, but: {message}");
+    }
     let _ = writeln!(std::io::stderr(), "\n*** {message} ***");
 }
 

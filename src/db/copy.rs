@@ -8,22 +8,40 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::db::Db;
+use super::Db;
 use crate::store::Blobs;
 
 /// A column's type, as the shared schema declares it.
-#[derive(Clone, Copy)]
-enum Kind {
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// TEXT NOT NULL.
     Text,
+    /// BIGINT NOT NULL.
     Int,
+    /// TEXT.
     OptText,
+    /// BIGINT.
     OptInt,
 }
 
 use Kind::{Int, OptInt, OptText, Text};
 
+/// Tables `migrate` leaves behind on purpose, and why: each node rebuilds them.
+pub const NOT_COPIED: &[(&str, &str)] = &[
+    (
+        "health",
+        "each node writes its own row at start and on every health check",
+    ),
+    (
+        "rate_limits",
+        "windows of a minute or an hour: a fresh start only forgives one",
+    ),
+];
+
 /// Every table, in an order that keeps references pointing backwards, with its columns.
-const TABLES: &[(&str, &[(&str, Kind)])] = &[
+/// A test compares it with the live schema, and `migrate` refuses to start when the source
+/// holds a table or column missing here, so nothing is dropped in silence.
+pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "templates",
         &[
@@ -40,6 +58,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("bundled", Int),
             ("created_at", Int),
             ("updated_at", Int),
+            ("source_hash", Text),
+            ("edited_at", Int),
         ],
     ),
     (
@@ -150,6 +170,16 @@ pub async fn migrate(
     to_blobs: &Blobs,
 ) -> Result<MigrateReport, String> {
     let mut report = MigrateReport::default();
+    for (side, db) in [("source", from_db), ("target", to_db)] {
+        let unknown = not_copied(db).await.map_err(|e| e.to_string())?;
+        if !unknown.is_empty() {
+            return Err(format!(
+                "the {side} database has {} that this version does not know how to copy; \
+                 use the jalsa release that made it",
+                unknown.join(", ")
+            ));
+        }
+    }
 
     for folder in ["templates", "remixes", "cards"] {
         let listed = from_blobs.list(folder).await.map_err(|e| e.to_string())?;
@@ -198,7 +228,7 @@ pub async fn migrate(
         let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
         let select = format!("SELECT {} FROM {table}", names.join(", "));
         let rows = sqlx::query(sqlx::AssertSqlSafe(select))
-            .fetch_all(from_db.pool())
+            .fetch_all(&from_db.pool)
             .await
             .map_err(|e| format!("reading {table}: {e}"))?;
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
@@ -214,7 +244,7 @@ pub async fn migrate(
                 placeholders.join(", ")
             )
         };
-        let mut tx = to_db.pool().begin().await.map_err(|e| e.to_string())?;
+        let mut tx = to_db.pool.begin().await.map_err(|e| e.to_string())?;
         for row in &rows {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(insert.clone()));
             for (i, (name, kind)) in columns.iter().enumerate() {
@@ -242,7 +272,7 @@ pub async fn migrate(
 
         let count = |db: &Db| {
             let sql = format!("SELECT COUNT(*) FROM {table}");
-            let pool = db.pool().clone();
+            let pool = db.pool.clone();
             async move {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .fetch_one(&pool)
@@ -260,4 +290,21 @@ pub async fn migrate(
         report.tables.push((table.to_string(), source, target));
     }
     Ok(report)
+}
+
+/// Tables and columns of `db`'s live schema that [`TABLES`] leaves out, as `table.column`.
+pub async fn not_copied(db: &Db) -> Result<Vec<String>, super::DbError> {
+    let mut missing = Vec::new();
+    for (table, columns) in db.schema().await? {
+        if NOT_COPIED.iter().any(|(t, _)| *t == table) {
+            continue;
+        }
+        let known = TABLES.iter().find(|(t, _)| *t == table).map(|(_, c)| *c);
+        for column in columns {
+            if !known.is_some_and(|c| c.iter().any(|(name, _)| *name == column)) {
+                missing.push(format!("{table}.{column}"));
+            }
+        }
+    }
+    Ok(missing)
 }

@@ -1,0 +1,281 @@
+//! Templates: the bundled ones, recorded at start-up, and those staff upload and edit.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, DbError, now_ms};
+
+/// Whether supporters can remix a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateStatus {
+    /// Uploaded, not yet shown to supporters.
+    Draft,
+    /// Listed and open for remixes.
+    Published,
+    /// Off the list; takes no new remixes, its remixes stay.
+    Retired,
+}
+
+impl TemplateStatus {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemplateStatus::Draft => "draft",
+            TemplateStatus::Published => "published",
+            TemplateStatus::Retired => "retired",
+        }
+    }
+}
+
+impl FromStr for TemplateStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<TemplateStatus, String> {
+        match s {
+            "draft" => Ok(TemplateStatus::Draft),
+            "published" => Ok(TemplateStatus::Published),
+            "retired" => Ok(TemplateStatus::Retired),
+            other => Err(format!(
+                "unknown template status {other:?}; use published, retired or draft"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A template as the database knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateRow {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Alt text.
+    pub alt: String,
+    /// Hashtags.
+    pub hashtags: Vec<String>,
+    /// Boxes, as JSON.
+    pub boxes: serde_json::Value,
+    /// blake3 of the photo file, hex.
+    pub photo_hash: String,
+    /// Object store key of the photo.
+    pub photo_key: String,
+    /// Photo width.
+    pub width: u32,
+    /// Photo height.
+    pub height: u32,
+    /// Whether supporters can remix it.
+    pub status: TemplateStatus,
+    /// Whether it came from the bundled templates folder.
+    pub bundled: bool,
+    /// For a bundled template, a fingerprint of the folder it was recorded from; empty for
+    /// uploads.
+    pub source: String,
+    /// When staff last edited its words or boxes (Unix ms), if ever.
+    pub edited_at: Option<i64>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// What recording a bundled template did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// It was not in the database: recorded.
+    New,
+    /// Its folder is as recorded: the row (and any staff edit) kept.
+    Kept,
+    /// Its folder changed: the row now follows the folder.
+    Updated,
+    /// Its folder changed after staff edited it: the folder won, the edit is gone.
+    EditReplaced,
+}
+
+const TEMPLATE_COLUMNS: &str = "id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
+     height, status, bundled, source_hash, edited_at, created_at";
+
+impl Db {
+    /// Changes a template's status; `false` if there is no such template.
+    pub async fn set_template_status(
+        &self,
+        id: &str,
+        status: TemplateStatus,
+    ) -> Result<bool, DbError> {
+        let done = sqlx::query("UPDATE templates SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a bundled template from its folder. The row follows the folder only when the
+    /// folder changed since it was last recorded (`source` differs), so staff edits survive
+    /// restarts on every node, and a changed file still reaches the database. The status a
+    /// template has is never changed here.
+    pub async fn record_bundled(&self, t: &TemplateRow) -> Result<Recorded, DbError> {
+        let mut tx = self.pool.begin().await?;
+        // The write comes first so SQLite takes its write lock at once.
+        let inserted = sqlx::query(
+            "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
+             height, status, bundled, source_hash, edited_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, 0, $12, $12) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&t.id)
+        .bind(&t.title)
+        .bind(&t.alt)
+        .bind(serde_json::to_string(&t.hashtags)?)
+        .bind(t.boxes.to_string())
+        .bind(&t.photo_hash)
+        .bind(&t.photo_key)
+        .bind(i64::from(t.width))
+        .bind(i64::from(t.height))
+        .bind(t.status.as_str())
+        .bind(&t.source)
+        .bind(t.created_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            tx.commit().await?;
+            return Ok(Recorded::New);
+        }
+        let row = sqlx::query("SELECT source_hash, edited_at FROM templates WHERE id = $1")
+            .bind(&t.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (source, edited_at): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if source == t.source {
+            tx.commit().await?;
+            return Ok(Recorded::Kept);
+        }
+        sqlx::query(
+            "UPDATE templates SET title = $2, alt = $3, hashtags = $4, boxes = $5, photo_hash = $6, \
+             photo_key = $7, width = $8, height = $9, bundled = 1, source_hash = $10, \
+             edited_at = 0, updated_at = $11 WHERE id = $1",
+        )
+        .bind(&t.id)
+        .bind(&t.title)
+        .bind(&t.alt)
+        .bind(serde_json::to_string(&t.hashtags)?)
+        .bind(t.boxes.to_string())
+        .bind(&t.photo_hash)
+        .bind(&t.photo_key)
+        .bind(i64::from(t.width))
+        .bind(i64::from(t.height))
+        .bind(&t.source)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(if edited_at > 0 {
+            Recorded::EditReplaced
+        } else {
+            Recorded::Updated
+        })
+    }
+
+    /// Records a template staff uploaded; `false` if the id is taken.
+    pub async fn insert_template(&self, t: &TemplateRow) -> Result<bool, DbError> {
+        let done = sqlx::query(
+            "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
+             height, status, bundled, source_hash, edited_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, '', 0, $11, $11) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&t.id)
+        .bind(&t.title)
+        .bind(&t.alt)
+        .bind(serde_json::to_string(&t.hashtags)?)
+        .bind(t.boxes.to_string())
+        .bind(&t.photo_hash)
+        .bind(&t.photo_key)
+        .bind(i64::from(t.width))
+        .bind(i64::from(t.height))
+        .bind(t.status.as_str())
+        .bind(t.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A staff edit of a template's words and boxes (the photo stays as it is); `false` if
+    /// there is no such template.
+    pub async fn edit_template(
+        &self,
+        id: &str,
+        title: &str,
+        alt: &str,
+        hashtags: &[String],
+        boxes: &serde_json::Value,
+    ) -> Result<bool, DbError> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE templates SET title = $2, alt = $3, hashtags = $4, boxes = $5, \
+             edited_at = $6, updated_at = $6 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(alt)
+        .bind(serde_json::to_string(hashtags)?)
+        .bind(boxes.to_string())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A template by id.
+    pub async fn get_template(&self, id: &str) -> Result<Option<TemplateRow>, DbError> {
+        let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| template_from_row(&r)).transpose()
+    }
+
+    /// Every template, newest first.
+    pub async fn list_templates(&self) -> Result<Vec<TemplateRow>, DbError> {
+        let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY created_at DESC, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(template_from_row).collect()
+    }
+}
+
+fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {
+    let status: String = r.try_get("status")?;
+    let edited_at: i64 = r.try_get("edited_at")?;
+    Ok(TemplateRow {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        alt: r.try_get("alt")?,
+        hashtags: serde_json::from_str(&r.try_get::<String, _>("hashtags")?)?,
+        boxes: serde_json::from_str(&r.try_get::<String, _>("boxes")?)?,
+        photo_hash: r.try_get("photo_hash")?,
+        photo_key: r.try_get("photo_key")?,
+        width: r.try_get::<i64, _>("width")? as u32,
+        height: r.try_get::<i64, _>("height")? as u32,
+        status: status.parse().map_err(|why| DbError::Corrupt {
+            what: "templates.status".into(),
+            why,
+        })?,
+        bundled: r.try_get::<i64, _>("bundled")? != 0,
+        source: r.try_get("source_hash")?,
+        edited_at: Some(edited_at).filter(|&t| t > 0),
+        created_at: r.try_get("created_at")?,
+    })
+}

@@ -1,0 +1,248 @@
+//! Create-or-find: a remix request becomes a stored picture exactly once.
+//!
+//! A request key (blake3 over everything that decides the picture) finds a repeat without
+//! rendering; a miss renders off the async executor behind a bounded queue, writes the blob
+//! first and then the rows in one transaction, so a crash leaves at worst a blob that `gc`
+//! removes, never a row without its picture.
+//!
+//! One file per job of the [`Remixer`]: `create` (create-or-find and counters), `catalog`
+//! (the templates it draws on and their status), `moderation` (what a new remix's status
+//! is), `queue` (the bounded render queue), `renditions` (other formats, cards, thumbnails,
+//! lost pictures drawn again) and `gc`.
+
+mod catalog;
+mod create;
+mod gc;
+mod moderation;
+mod queue;
+mod renditions;
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{OnceCell, Semaphore};
+
+pub use crate::db::RemixId;
+use crate::db::{Db, DbError, RemixRow, TemplateStatus};
+use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Renderer, Style, Template};
+use crate::store::{Blobs, StoreError};
+pub use catalog::TemplateEdit;
+pub use create::{Lookup, Pending};
+pub use gc::GcReport;
+pub use moderation::{BlockAction, Moderation, Policy};
+use queue::INITIAL_RENDER_GUESS;
+pub use queue::{DEFAULT_MAX_WAIT, Stats, default_render_slots};
+
+/// Why a remix could not be made or found.
+#[derive(Debug, thiserror::Error)]
+pub enum RemixError {
+    /// No published template with that id.
+    #[error("no template {0:?}")]
+    UnknownTemplate(String),
+    /// The template was retired: it takes no new remixes.
+    #[error("template {0:?} is retired and takes no new remixes")]
+    RetiredTemplate(String),
+    /// A caption holds a blocked phrase and the campaign refuses such captions.
+    #[error("caption {0} contains a phrase this campaign does not allow")]
+    Blocked(usize),
+    /// The parent remix named does not exist.
+    #[error("no remix {0:?} to remix")]
+    UnknownParent(String),
+    /// The captions or options cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// Every render slot is taken and the wait for one would be too long.
+    #[error("too many pictures are being made right now; try again in {retry_after} s")]
+    Busy {
+        /// Seconds after which a render is expected to be admitted again.
+        retry_after: u64,
+    },
+    /// The blob store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A render task died (a panic in the renderer, or the runtime shutting down).
+    #[error("rendering failed: {0}")]
+    Crashed(String),
+    /// A bundled template's photo could not be read.
+    #[error("cannot read {path}: {source}")]
+    TemplateFile {
+        /// The photo's path.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A stored template cannot be used (its photo does not decode, its id or boxes are bad).
+    #[error("template {id:?} cannot be loaded: {why}")]
+    BadTemplate {
+        /// The template.
+        id: String,
+        /// Why.
+        why: String,
+    },
+    /// A stored picture is gone and cannot be drawn again to the same bytes.
+    #[error("the picture of remix {id} is lost: {why}")]
+    Lost {
+        /// The remix.
+        id: RemixId,
+        /// Why it cannot be drawn again.
+        why: String,
+    },
+}
+
+/// What a supporter asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemixRequest {
+    /// Template id.
+    pub template: String,
+    /// Captions, in box order.
+    pub captions: Vec<String>,
+    /// Style.
+    pub style: Style,
+    /// Output format.
+    pub format: Format,
+    /// Output width, or the template's.
+    pub width: Option<u32>,
+    /// The remix this one remixes (as given: checked when the request is looked up).
+    pub parent: Option<String>,
+}
+
+type Flight = Arc<OnceCell<Arc<RemixRow>>>;
+
+/// The remix service: templates, renderer, blobs and rows behind one create-or-find.
+pub struct Remixer {
+    templates: RwLock<HashMap<String, Arc<Template>>>,
+    /// `draft`, `published` or `retired`, by template id.
+    template_status: RwLock<HashMap<String, TemplateStatus>>,
+    policy: RwLock<Policy>,
+    renderer: Arc<Renderer>,
+    blobs: Blobs,
+    db: Db,
+    /// request key -> remix id: hot keys never reach the database.
+    keys: moka::sync::Cache<String, RemixId>,
+    /// remix id -> row, briefly, so a status change on another node shows within seconds.
+    rows: moka::sync::Cache<String, Arc<RemixRow>>,
+    inflight: Mutex<HashMap<String, Flight>>,
+    slots: Arc<Semaphore>,
+    slot_count: usize,
+    queue_limit: usize,
+    /// The longest an admitted render may wait for a slot.
+    max_wait: Duration,
+    /// A moving average of render times in microseconds, to predict waits.
+    mean_render_micros: AtomicU64,
+    /// When overload was last logged (ms since the Unix epoch), so a flood of refusals
+    /// writes one line a second, not one per request.
+    overload_logged_at: AtomicU64,
+    pending_requests: Mutex<HashMap<String, i64>>,
+    /// This process's name among the nodes, for its health row and blob.
+    node: String,
+    /// Counters.
+    pub stats: Stats,
+}
+
+impl Remixer {
+    /// A remixer over these stores, rendering at most `slots` pictures at once with at most
+    /// `queue_limit` more waiting.
+    pub fn new(blobs: Blobs, db: Db, slots: usize, queue_limit: usize) -> Remixer {
+        Remixer {
+            templates: RwLock::new(HashMap::new()),
+            template_status: RwLock::new(HashMap::new()),
+            policy: RwLock::new(Policy::default()),
+            renderer: Arc::new(Renderer::new()),
+            blobs,
+            db,
+            keys: moka::sync::Cache::builder().max_capacity(100_000).build(),
+            rows: moka::sync::Cache::builder()
+                .max_capacity(20_000)
+                .time_to_live(Duration::from_secs(5))
+                .build(),
+            inflight: Mutex::new(HashMap::new()),
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            slot_count: slots.max(1),
+            queue_limit,
+            max_wait: DEFAULT_MAX_WAIT,
+            mean_render_micros: AtomicU64::new(INITIAL_RENDER_GUESS.as_micros() as u64),
+            overload_logged_at: AtomicU64::new(0),
+            pending_requests: Mutex::new(HashMap::new()),
+            node: crate::staff::random_hex(6),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Sets the longest an admitted render may wait for a slot (default 2 s).
+    pub fn set_max_wait(&mut self, max_wait: Duration) {
+        self.max_wait = max_wait;
+    }
+
+    /// Forgets one cached remix row (after a change made outside `set_status`).
+    pub fn forget_remix(&self, id: &str) {
+        self.rows.invalidate(id);
+    }
+
+    /// Drops the in-memory caches, as a fresh process would start.
+    pub fn forget_cached(&self) {
+        self.keys.invalidate_all();
+        self.rows.invalidate_all();
+    }
+
+    /// This process's name among the nodes (random, new at each start).
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The blob store.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
+    }
+}
+
+/// blake3 over a canonical encoding of everything that decides the picture.
+/// The parent is not part of it: the same picture made from two parents is one remix.
+pub fn request_key(template: &Template, remix: &Remix) -> Result<String, RenderError> {
+    let (width, _) = crate::render::check(template, remix)?;
+    #[derive(Serialize)]
+    struct Canonical<'a> {
+        v: u32,
+        template: &'a str,
+        photo: String,
+        captions: Vec<String>,
+        style: &'a Style,
+        format: &'a str,
+        width: u32,
+    }
+    let canonical = Canonical {
+        v: RENDERER_VERSION,
+        template: template.id.as_str(),
+        photo: template.photo_hash.to_hex().to_string(),
+        captions: remix
+            .captions
+            .iter()
+            .map(|c| crate::render::shape::clean(c, false))
+            .collect(),
+        style: &remix.style,
+        format: remix.format.extension(),
+        width,
+    };
+    let json = serde_json::to_vec(&canonical).expect("canonical request serialises");
+    Ok(blake3::hash(&json).to_hex().to_string())
+}
+
+/// What a stored remix was drawn from: rows keep everything, so it can be drawn again.
+fn drawn_from(row: &RemixRow) -> Remix {
+    Remix {
+        captions: row.captions.clone(),
+        style: row.style.clone(),
+        format: row.format,
+        width: Some(row.width),
+    }
+}

@@ -1,0 +1,174 @@
+//! The render queue: a fixed number of render slots, admission by expected wait, and the
+//! counters `/metrics` reports.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::{RemixError, Remixer};
+use crate::db::now_ms;
+use crate::render::Renderer;
+
+/// Counters for `/metrics`.
+#[derive(Debug)]
+pub struct Stats {
+    /// Pictures rendered (remixes, cards, other formats).
+    pub renders: AtomicU64,
+    /// Requests answered by an existing remix without rendering.
+    pub dedup_hits: AtomicU64,
+    /// Renders waiting for a slot.
+    pub queued: AtomicUsize,
+    /// Renders refused because the wait for a slot would be too long.
+    pub overloaded: AtomicU64,
+    /// Render times, for the Prometheus histogram.
+    pub render_seconds: prometheus_client::metrics::histogram::Histogram,
+    /// Time admitted renders waited for a slot.
+    pub wait_seconds: prometheus_client::metrics::histogram::Histogram,
+}
+
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            renders: AtomicU64::new(0),
+            dedup_hits: AtomicU64::new(0),
+            queued: AtomicUsize::new(0),
+            overloaded: AtomicU64::new(0),
+            // 1 ms to about 1 s.
+            render_seconds: prometheus_client::metrics::histogram::Histogram::new(
+                prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 11),
+            ),
+            // 1 ms to about 4 s: the admission rule keeps waits under 2 s.
+            wait_seconds: prometheus_client::metrics::histogram::Histogram::new(
+                prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 13),
+            ),
+        }
+    }
+}
+
+/// The longest an admitted render waits for a slot by default.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(2);
+
+/// What a render is assumed to cost before any has been timed.
+pub(super) const INITIAL_RENDER_GUESS: Duration = Duration::from_millis(50);
+
+/// A place in the render queue, given back when dropped: whether the render got a slot,
+/// was refused, or its caller went away.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Waiting<'a> {
+        let ahead = count.fetch_add(1, Ordering::SeqCst);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many renders run at once by default: one per core, leaving none idle.
+pub fn default_render_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+impl Remixer {
+    /// Runs a render on the blocking pool, behind the render slots.
+    ///
+    /// Admission is by expected waiting time: a render is admitted only when the renders
+    /// ahead of it should finish within `max_wait`, and an admitted one that still has no
+    /// slot after `max_wait` gives up. Either way the caller gets `Busy` with the time the
+    /// backlog should take to clear, rounded up, so a client that obeys it is let in.
+    /// A caller that goes away while waiting (a dropped connection drops this future) gives
+    /// its place back at once; a render already running finishes and frees its slot.
+    pub async fn run_render<T, F>(&self, work: F) -> Result<T, RemixError>
+    where
+        F: FnOnce(&Renderer) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let waiting = Waiting::enter(&self.stats.queued);
+        let ahead = waiting.ahead;
+        let free = self.slots.available_permits();
+        if ahead >= free {
+            let expected = self.expected_wait(ahead + 1 - free);
+            if ahead >= self.queue_limit + free || expected > self.max_wait {
+                drop(waiting);
+                return Err(self.overloaded());
+            }
+        }
+        let queued_at = std::time::Instant::now();
+        let permit =
+            match tokio::time::timeout(self.max_wait, self.slots.clone().acquire_owned()).await {
+                Ok(permit) => permit.map_err(|e| RemixError::Crashed(e.to_string()))?,
+                Err(_) => {
+                    drop(waiting);
+                    return Err(self.overloaded());
+                }
+            };
+        drop(waiting);
+        self.stats
+            .wait_seconds
+            .observe(queued_at.elapsed().as_secs_f64());
+        let renderer = self.renderer.clone();
+        let started = std::time::Instant::now();
+        let out = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&renderer)
+        })
+        .await
+        .map_err(|e| RemixError::Crashed(e.to_string()))?;
+        self.stats.renders.fetch_add(1, Ordering::Relaxed);
+        let elapsed = started.elapsed();
+        self.learn_render_time(elapsed);
+        self.stats.render_seconds.observe(elapsed.as_secs_f64());
+        Ok(out)
+    }
+
+    /// How long `renders` more renders should take on all slots, from recent render times.
+    fn expected_wait(&self, renders: usize) -> Duration {
+        let mean = self.mean_render_micros.load(Ordering::Relaxed);
+        let rounds = renders.div_ceil(self.slot_count) as u64;
+        Duration::from_micros(mean.saturating_mul(rounds))
+    }
+
+    /// Folds one render time into the moving average (weight 1/8: quick to follow a
+    /// change of load, steady against one odd render).
+    fn learn_render_time(&self, elapsed: Duration) {
+        let sample = elapsed.as_micros().min(u128::from(u64::MAX)) as u64;
+        let _ =
+            self.mean_render_micros
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |mean| {
+                    Some(mean - mean / 8 + sample / 8)
+                });
+    }
+
+    /// Counts a refusal, logs overload at most once a second, and says when to come back:
+    /// when the renders running and waiting now should be done, rounded up.
+    fn overloaded(&self) -> RemixError {
+        self.stats.overloaded.fetch_add(1, Ordering::Relaxed);
+        let now = now_ms() as u64;
+        let last = self.overload_logged_at.load(Ordering::Relaxed);
+        if now.saturating_sub(last) >= 1000
+            && self
+                .overload_logged_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                waiting = self.stats.queued.load(Ordering::Relaxed),
+                refused_so_far = self.stats.overloaded.load(Ordering::Relaxed),
+                "render queue full: refusing new renders with 503"
+            );
+        }
+        let running = self.slot_count - self.slots.available_permits().min(self.slot_count);
+        let backlog = self.stats.queued.load(Ordering::Relaxed) + running;
+        let clear = self.expected_wait(backlog.max(1));
+        RemixError::Busy {
+            retry_after: clear.as_secs() + 1,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Renditions: a remix's picture in another format, its share card and thumbnail, and a
+//! lost or damaged picture drawn again from its row.
+
+use bytes::Bytes;
+
+use super::{RemixError, Remixer, drawn_from};
+use crate::db::{RemixRow, Rendition, RenditionKind};
+use crate::render::{Format, Remix, RenderError, Renderer, Template};
+use crate::store;
+
+impl Remixer {
+    /// The bytes of a remix's picture in `format`: the stored one, or (first time only) the
+    /// same remix rendered in that format and stored beside it.
+    pub async fn picture(
+        &self,
+        row: &RemixRow,
+        format: Format,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        if format == row.format {
+            return self.stored_picture(row).await;
+        }
+        self.rendition(
+            row,
+            RenditionKind::Format(format),
+            move |renderer, template, remix| renderer.render(template, &Remix { format, ..remix }),
+        )
+        .await
+    }
+
+    /// A remix's own picture, checked against its hash. A picture lost from the store or
+    /// damaged in it is drawn again from the row (rendering is deterministic), checked
+    /// against the hash, and stored again; one that cannot be drawn to the same bytes is
+    /// an error, never a different picture under the same id.
+    pub async fn stored_picture(
+        &self,
+        row: &RemixRow,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        if let Some(bytes) = self.blobs.get(&row.blob_key).await? {
+            if blake3::hash(&bytes).to_hex().as_str() == row.hash {
+                return Ok(Some((bytes, row.hash.clone())));
+            }
+            tracing::warn!(remix = %row.id, key = %row.blob_key, "stored picture is damaged; drawing it again");
+        } else {
+            tracing::warn!(remix = %row.id, key = %row.blob_key, "stored picture is missing; drawing it again");
+        }
+        let bytes = self.redraw(row).await?;
+        self.blobs.put(&row.blob_key, bytes.clone()).await?;
+        Ok(Some((bytes, row.hash.clone())))
+    }
+
+    /// Draws a remix again from its row and checks the bytes against its hash.
+    pub async fn redraw(&self, row: &RemixRow) -> Result<Bytes, RemixError> {
+        let template = self
+            .template(&row.template)
+            .ok_or_else(|| RemixError::Lost {
+                id: row.id.clone(),
+                why: format!("its template {:?} is not loaded", row.template),
+            })?;
+        let remix = drawn_from(row);
+        let rendered = self
+            .run_render(move |renderer| renderer.render(&template, &remix))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes);
+        if hash.to_hex().as_str() != row.hash {
+            return Err(RemixError::Lost {
+                id: row.id.clone(),
+                why: format!(
+                    "drawn again it hashes to {}, not {} (the photo or the renderer changed)",
+                    &hash.to_hex()[..16],
+                    &row.hash[..row.hash.len().min(16)]
+                ),
+            });
+        }
+        Ok(Bytes::from(rendered.bytes))
+    }
+
+    /// A 240 px wide thumbnail for the moderation queue, made and stored on first request.
+    pub async fn thumbnail(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
+        self.rendition(row, RenditionKind::Thumb, |renderer, template, remix| {
+            let width = Some(crate::render::MIN_WIDTH.max(240.min(remix.width.unwrap_or(240))));
+            renderer.render(
+                template,
+                &Remix {
+                    format: Format::Jpeg,
+                    width,
+                    ..remix
+                },
+            )
+        })
+        .await
+    }
+
+    /// The 1200x630 share card of a remix, made and stored on first request.
+    pub async fn card(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
+        self.rendition(row, RenditionKind::Card, |renderer, template, remix| {
+            renderer.render_card(template, &remix)
+        })
+        .await
+    }
+
+    async fn rendition<F>(
+        &self,
+        row: &RemixRow,
+        kind: RenditionKind,
+        make: F,
+    ) -> Result<Option<(Bytes, String)>, RemixError>
+    where
+        F: FnOnce(&Renderer, &Template, Remix) -> Result<crate::render::Rendered, RenderError>
+            + Send
+            + 'static,
+    {
+        if let Some(found) = self.db.get_rendition(&row.id, kind).await? {
+            match self.blobs.get(&found.blob_key).await? {
+                Some(bytes) if blake3::hash(&bytes).to_hex().as_str() == found.hash => {
+                    return Ok(Some((bytes, found.hash)));
+                }
+                // Lost or damaged: renditions are derived, so draw it again below.
+                _ => {
+                    tracing::warn!(remix = %row.id, kind = kind.as_str(), key = %found.blob_key, "rendition lost or damaged; drawing it again")
+                }
+            }
+        }
+        let Some(template) = self.template(&row.template) else {
+            return Ok(None);
+        };
+        let remix = drawn_from(row);
+        let rendered = self
+            .run_render(move |renderer| make(renderer, &template, remix))
+            .await??;
+        let hash = blake3::hash(&rendered.bytes);
+        let blob_key = match kind {
+            RenditionKind::Card | RenditionKind::Thumb => store::card_key(&hash),
+            RenditionKind::Format(_) => store::remix_key(&hash, rendered.format),
+        };
+        let bytes = Bytes::from(rendered.bytes);
+        self.blobs.put(&blob_key, bytes.clone()).await?;
+        let hex = hash.to_hex().to_string();
+        self.db
+            .put_rendition(
+                &row.id,
+                &Rendition {
+                    kind,
+                    hash: hex.clone(),
+                    blob_key,
+                    bytes: bytes.len() as u64,
+                },
+            )
+            .await?;
+        Ok(Some((bytes, hex)))
+    }
+}
