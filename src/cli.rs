@@ -196,7 +196,8 @@ pub async fn open_stores(settings: &Settings) -> Result<Remixer, String> {
         .await
         .map_err(|e| e.to_string())?;
     let slots = settings.render_slots.unwrap_or_else(default_render_slots);
-    let mut remixer = Remixer::new(blobs, db, slots, 64 * slots);
+    let queue = settings.max_queue.unwrap_or(64 * slots);
+    let mut remixer = Remixer::new(blobs, db, slots, queue);
     remixer.set_max_wait(settings.max_queue_wait);
     Ok(remixer)
 }
@@ -222,7 +223,7 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         remix: crate::limits::Limit::per_minute(settings.rate_limit),
         login: crate::limits::Limit::per_minute(settings.login_limit),
         report: crate::limits::Limit::per_hour(settings.report_limit),
-        ..crate::web::Limits::default()
+        password_checks: settings.password_checks.max(1),
     };
     let state = crate::web::AppState::new(
         std::sync::Arc::new(remixer),
@@ -231,7 +232,8 @@ async fn serve(settings: &Settings) -> Result<(), String> {
     )
     .with_limits(limits)
     .with_trusted_proxies(settings.trusted_proxies.clone())
-    .with_request_timeout(settings.request_timeout);
+    .with_request_timeout(settings.request_timeout)
+    .with_picture_cache(settings.picture_cache_mb.saturating_mul(1024 * 1024));
     let server = crate::web::server::ServerLimits {
         header_timeout: settings.header_timeout,
         idle_timeout: settings.idle_timeout,

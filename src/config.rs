@@ -72,6 +72,26 @@ pub struct Settings {
     /// Renders running at once (default: one per core).
     #[arg(long, env = "JALSA_RENDER_SLOTS", global = true)]
     pub render_slots: Option<usize>,
+    /// Renders that may wait for a slot (default: 64 per slot); beyond it requests get 503.
+    #[arg(long, env = "JALSA_MAX_QUEUE", global = true)]
+    pub max_queue: Option<usize>,
+    /// Memory for hot pictures on this node, in MiB, so a viral image is read from the
+    /// store once per node.
+    #[arg(
+        long,
+        env = "JALSA_PICTURE_CACHE_MB",
+        default_value_t = 128,
+        global = true
+    )]
+    pub picture_cache_mb: u64,
+    /// Staff password checks running at once (each holds about 19 MiB for its moment).
+    #[arg(
+        long,
+        env = "JALSA_PASSWORD_CHECKS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub password_checks: usize,
     /// The longest a render may wait for a slot; beyond it requests get 503 + Retry-After.
     #[arg(long, env = "JALSA_MAX_QUEUE_WAIT", default_value = "2s", value_parser = parse_duration, global = true)]
     pub max_queue_wait: Duration,

@@ -180,6 +180,41 @@ impl From<crate::db::DbError> for AppError {
     }
 }
 
+impl From<crate::staff::StaffError> for AppError {
+    fn from(e: crate::staff::StaffError) -> AppError {
+        use crate::staff::StaffError;
+        match e {
+            StaffError::Invalid(m) => {
+                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, m)
+            }
+            StaffError::Busy => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code::BUSY,
+                "Many people are signing in right now; try again in a few seconds.",
+            )
+            .retry_after(2),
+            StaffError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::photo::UploadError> for AppError {
+    fn from(e: crate::photo::UploadError) -> AppError {
+        match e {
+            crate::photo::UploadError::TooLarge { .. } => AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                code::PHOTO_TOO_LARGE,
+                e.to_string(),
+            ),
+            _ => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code::BAD_PHOTO,
+                e.to_string(),
+            ),
+        }
+    }
+}
+
 impl From<RenderError> for AppError {
     fn from(e: RenderError) -> AppError {
         let status = match e {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod limits;
+pub mod photo;
 pub mod remix;
 pub mod render;
 pub mod staff;

@@ -319,12 +319,6 @@ pub async fn unblock_phrase(db: &Db, phrase: &str) -> Result<bool, StaffError> {
     Ok(db.delete_phrase(&normal).await?)
 }
 
-/// Records a supporter's report on a remix.
-pub async fn report(db: &Db, remix: &str, reason: &str) -> Result<(), StaffError> {
-    let reason: String = reason.chars().take(500).collect();
-    Ok(db.report(remix, &reason).await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,9 +111,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
     jalsa::staff::block_phrase(&source_db, "amna", "چور")
         .await
         .unwrap();
-    jalsa::staff::report(&source_db, &rows[3].id, "spam")
-        .await
-        .unwrap();
+    assert!(source.report(&rows[3].id, "spam").await.unwrap());
     source
         .set_template_status("chelsea", jalsa::db::TemplateStatus::Retired)
         .await

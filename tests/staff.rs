@@ -168,7 +168,7 @@ impl Service {
     }
 
     async fn token(&self) -> String {
-        jalsa::staff::create_token(self.state.remixer.db(), "amna")
+        jalsa::staff::create_token(self.state.remixer().db(), "amna")
             .await
             .unwrap()
             .0
@@ -410,7 +410,7 @@ async fn a_sign_in_leaves_a_device_cookie_that_is_known_from_anywhere() {
         "{device}"
     );
     let token = device["jalsa_device=".len()..].split(';').next().unwrap();
-    let db = s.state.remixer.db();
+    let db = s.state.remixer().db();
     let known = |devices: Vec<String>| async move {
         jalsa::staff::known_device(db, "amna", &devices)
             .await
@@ -460,11 +460,11 @@ async fn every_staff_form_needs_its_csrf_token() {
     }
     // Nothing happened.
     assert_eq!(
-        s.state.remixer.remix(&id).await.unwrap().unwrap().status,
+        s.state.remixer().remix(&id).await.unwrap().unwrap().status,
         jalsa::db::Status::New
     );
     assert_eq!(
-        s.state.remixer.template_status("astronaut"),
+        s.state.remixer().template_status("astronaut"),
         Some(jalsa::db::TemplateStatus::Published)
     );
     // With the token it works.
@@ -477,7 +477,7 @@ async fn every_staff_form_needs_its_csrf_token() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        s.state.remixer.remix(&id).await.unwrap().unwrap().status,
+        s.state.remixer().remix(&id).await.unwrap().unwrap().status,
         jalsa::db::Status::Approved
     );
     // Signing out ends the session.
@@ -692,7 +692,7 @@ async fn refused_uploads_name_the_reason() {
         assert!(message.contains(reason), "{name}: {message}");
     }
     assert_eq!(
-        s.state.remixer.templates().len(),
+        s.state.remixer().templates().len(),
         5,
         "a refused upload left a template"
     );
@@ -737,13 +737,19 @@ async fn upload_place_publish_remix_curate() {
     let edit = header_of(&r, header::LOCATION);
     let id = edit.trim_start_matches("/staff/templates/").to_owned();
     assert_eq!(id, "minar-e-pakistan-rally");
-    let t = s.state.remixer.template(&id).unwrap();
+    let t = s.state.remixer().template(&id).unwrap();
     assert_eq!(
         t.size(),
         (1200, 1600),
         "not upright and scaled to 1600 on the long side"
     );
-    let stored = s.state.remixer.template_photo(&id).await.unwrap().unwrap();
+    let stored = s
+        .state
+        .remixer()
+        .template_photo(&id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         !stored.windows(11).any(|w| w == b"GPSLatitude"),
         "metadata kept"
@@ -785,7 +791,7 @@ async fn upload_place_publish_remix_curate() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let t = s.state.remixer.template(&id).unwrap();
+    let t = s.state.remixer().template(&id).unwrap();
     assert_eq!(t.spec.boxes.len(), 1);
     assert!((t.spec.boxes[0].y - 0.70).abs() < 1e-9);
     let preview = s
@@ -1180,7 +1186,7 @@ async fn the_blocklist_refuses_when_configured() {
     );
     assert!(
         s.state
-            .remixer
+            .remixer()
             .blobs()
             .list("remixes")
             .await
@@ -1311,10 +1317,10 @@ fn the_command_line_adds_staff_and_prints_tokens() {
 
 /// Every template photo in the store is in the format its key says.
 async fn photo_keys_match_their_bytes(s: &Service) {
-    for blob in s.state.remixer.blobs().list("templates").await.unwrap() {
+    for blob in s.state.remixer().blobs().list("templates").await.unwrap() {
         let bytes = s
             .state
-            .remixer
+            .remixer()
             .blobs()
             .get(&blob.key)
             .await
@@ -1334,7 +1340,7 @@ async fn photo_keys_match_their_bytes(s: &Service) {
 async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_restart() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let staff = s.login().await;
-    let before = s.state.remixer.template("coffee").unwrap();
+    let before = s.state.remixer().template("coffee").unwrap();
     let r = s
         .post_form(
             "/staff/templates/coffee",
@@ -1354,12 +1360,12 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
 
     // The photo is the bundled PNG, stored as PNG under a .png key, and unchanged.
-    let edited = s.state.remixer.template("coffee").unwrap();
+    let edited = s.state.remixer().template("coffee").unwrap();
     assert_eq!(edited.photo_hash, before.photo_hash, "the photo changed");
     assert_eq!(edited.spec.boxes.len(), 1);
     let photo = s
         .state
-        .remixer
+        .remixer()
         .template_photo("coffee")
         .await
         .unwrap()
@@ -1372,8 +1378,8 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
 
     // A restart on the same stores: the folder has not changed, so the edit stays.
     let again = Remixer::new(
-        s.state.remixer.blobs().clone(),
-        s.state.remixer.db().clone(),
+        s.state.remixer().blobs().clone(),
+        s.state.remixer().db().clone(),
         1,
         8,
     );

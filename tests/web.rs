@@ -356,7 +356,7 @@ async fn removed_remixes_answer_410_everywhere() {
     let v = s.remix(&["take me down"]).await;
     let id = v["id"].as_str().unwrap();
     s.state
-        .remixer
+        .remixer()
         .set_status(id, Status::Removed)
         .await
         .unwrap();
@@ -413,7 +413,7 @@ async fn previews_are_small_and_uncached() {
     // Nothing was stored.
     assert!(
         s.state
-            .remixer
+            .remixer()
             .blobs()
             .list("remixes")
             .await
@@ -434,7 +434,7 @@ async fn remixes_addressed_by_url_are_stored_once() {
     assert_eq!(header_of(&b, header::ETAG), etag, "the same remix twice");
     let rows = s
         .state
-        .remixer
+        .remixer()
         .db()
         .list_remixes(&[Status::New], None, None, 10)
         .await
@@ -616,7 +616,7 @@ async fn the_gallery_shows_featured_first_then_approved() {
                 .to_owned(),
         );
     }
-    let db = s.state.remixer.clone();
+    let db = s.state.remixer().clone();
     for id in &ids[..26] {
         db.set_status(id, Status::Approved).await.unwrap();
     }
@@ -771,7 +771,7 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_and_limits_hold_across_no
 #[tokio::test]
 async fn callers_that_go_away_give_their_place_in_the_queue_back() {
     let s = service_with(0, 1, 64).await;
-    let remixer = s.state.remixer.clone();
+    let remixer = s.state.remixer().clone();
     let (hold, wait) = std::sync::mpsc::channel::<()>();
     let busy = {
         let remixer = remixer.clone();
@@ -858,24 +858,30 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
     let first = s.get(&format!("/i/{id}.jpg")).await;
     let etag = header_of(&first, header::ETAG);
     let original = body(first).await;
-    let row = s.state.remixer.remix(&id).await.unwrap().unwrap();
+    let row = s.state.remixer().remix(&id).await.unwrap().unwrap();
     for damage in ["deleted", "overwritten"] {
         match damage {
-            "deleted" => s.state.remixer.blobs().delete(&row.blob_key).await.unwrap(),
+            "deleted" => s
+                .state
+                .remixer()
+                .blobs()
+                .delete(&row.blob_key)
+                .await
+                .unwrap(),
             _ => s
                 .state
-                .remixer
+                .remixer()
                 .blobs()
                 .put(&row.blob_key, bytes::Bytes::from_static(b"junk"))
                 .await
                 .unwrap(),
         }
-        s.state.pictures.invalidate_all();
+        s.state.pictures().clear();
         let r = s.get(&format!("/i/{id}.jpg")).await;
         assert_eq!(r.status(), StatusCode::OK, "{damage}");
         assert_eq!(header_of(&r, header::ETAG), etag, "{damage}");
         assert_eq!(body(r).await, original, "{damage}: the same bytes");
-        let stored = s.state.remixer.blobs().get(&row.blob_key).await.unwrap();
+        let stored = s.state.remixer().blobs().get(&row.blob_key).await.unwrap();
         assert_eq!(
             stored.as_deref(),
             Some(&original[..]),
@@ -886,15 +892,15 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
     let card = body(s.get(&format!("/i/{id}/card.jpg")).await).await;
     let key = s
         .state
-        .remixer
+        .remixer()
         .db()
         .get_rendition(&id, jalsa::db::RenditionKind::Card)
         .await
         .unwrap()
         .unwrap()
         .blob_key;
-    s.state.remixer.blobs().delete(&key).await.unwrap();
-    s.state.pictures.invalidate_all();
+    s.state.remixer().blobs().delete(&key).await.unwrap();
+    s.state.pictures().clear();
     let r = s.get(&format!("/i/{id}/card.jpg")).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(body(r).await, card);
@@ -1025,11 +1031,11 @@ async fn a_full_render_queue_answers_503_at_once() {
     let s = service_with(0, 1, 0).await;
     // Hold the only render slot.
     let (hold, wait) = std::sync::mpsc::channel::<()>();
-    let remixer = s.state.remixer.clone();
+    let remixer = s.state.remixer().clone();
     let busy = tokio::spawn(async move { remixer.run_render(move |_| wait.recv().ok()).await });
     while s
         .state
-        .remixer
+        .remixer()
         .stats
         .queued
         .load(std::sync::atomic::Ordering::SeqCst)

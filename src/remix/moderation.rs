@@ -36,6 +36,9 @@ pub struct Policy {
     pub blocklist: Blocklist,
 }
 
+/// The longest report reason kept, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
 impl Remixer {
     /// Replaces the curation rules.
     pub fn set_policy(&self, policy: Policy) {
@@ -81,7 +84,9 @@ impl Remixer {
         if self.remix(id).await?.is_none() {
             return Ok(false);
         }
-        self.db.report(id, reason).await?;
+        // Kept for staff to read, not stored without bound.
+        let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
+        self.db.report(id, &reason).await?;
         self.rows.invalidate(id.as_str());
         Ok(true)
     }

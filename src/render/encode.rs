@@ -28,6 +28,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Jpeg, Format::Png, Format::WebP];
+
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {

@@ -301,34 +301,60 @@ impl Template {
 /// memory before it is refused.
 pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
 
-/// Decodes a JPEG, PNG or WebP photo (sniffed from its bytes), checks its size from the
-/// header before decoding, and turns it upright by its EXIF orientation.
-pub fn decode_photo(bytes: &[u8]) -> Result<RgbImage, String> {
+/// Why a photo cannot be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    /// Its bytes are no image format we know.
+    #[error("not a JPEG, PNG or WebP image")]
+    NotAnImage,
+    /// An image, but of a kind not accepted (GIF, BMP, TIFF...).
+    #[error("{format} images are not accepted; use JPEG, PNG or WebP")]
+    NotAccepted {
+        /// Its format's usual extension.
+        format: String,
+    },
+    /// Over the pixel limit (read from the header, before decoding).
+    #[error("the photo is {width}x{height}; the limit is {} megapixels", MAX_PHOTO_PIXELS / 1_000_000)]
+    TooManyPixels {
+        /// Width from the header.
+        width: u32,
+        /// Height from the header.
+        height: u32,
+    },
+    /// The decoder failed: damaged or cut short.
+    #[error("the photo is damaged or cut short: {0}")]
+    Damaged(String),
+}
+
+/// Decodes a JPEG, PNG or WebP photo, upright by its EXIF orientation, refusing more than
+/// [`MAX_PHOTO_PIXELS`] from the header before decoding.
+pub fn decode_photo(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
     use image::{ImageDecoder, ImageFormat, ImageReader};
 
-    let format = image::guess_format(bytes).map_err(|_| "not a JPEG, PNG or WebP image")?;
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
     if !matches!(
         format,
         ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
     ) {
-        return Err(format!(
-            "{} images are not accepted; use JPEG, PNG or WebP",
-            format.extensions_str().first().unwrap_or(&"this kind of")
-        ));
+        return Err(PhotoError::NotAccepted {
+            format: format
+                .extensions_str()
+                .first()
+                .unwrap_or(&"this kind of")
+                .to_string(),
+        });
     }
+    let damaged = |e: image::ImageError| PhotoError::Damaged(e.to_string());
     let reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PHOTO_PIXELS {
-        return Err(format!(
-            "the photo is {w}x{h}; the limit is {} megapixels",
-            MAX_PHOTO_PIXELS / 1_000_000
-        ));
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
+        return Err(PhotoError::TooManyPixels { width, height });
     }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
     image.apply_orientation(orientation);
     Ok(image.into_rgb8())
 }

@@ -35,8 +35,8 @@ pub fn template_json(state: &AppState, t: &crate::render::Template) -> Value {
         "hashtags": t.spec.hashtags,
         "width": width,
         "height": height,
-        "photo_url": format!("{}/photos/{}", state.public_url, t.id),
-        "remix_url": format!("{}/t/{}", state.public_url, t.id),
+        "photo_url": format!("{}/photos/{}", state.public_url(), t.id),
+        "remix_url": format!("{}/t/{}", state.public_url(), t.id),
         "boxes": t.spec.boxes,
     })
 }
@@ -79,20 +79,20 @@ pub async fn create_or_find(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
 ) -> Result<(std::sync::Arc<RemixRow>, bool), AppError> {
-    match state.remixer.lookup(request).await? {
+    match state.remixer().lookup(request).await? {
         Lookup::Found(row) => Ok((row, false)),
         Lookup::Missing(pending) => {
             state
                 .check_rate(state.client_ip(headers, extensions))
                 .await?;
-            Ok(state.remixer.make(pending).await?)
+            Ok(state.remixer().make(pending).await?)
         }
     }
 }
 
 /// A remix as the API shows it.
 pub fn remix_json(state: &AppState, row: &RemixRow) -> Value {
-    let base = &state.public_url;
+    let base = &state.public_url();
     json!({
         "id": row.id,
         "template": row.template,
@@ -142,7 +142,7 @@ async fn create(
 pub async fn find_remix(state: &AppState, id: &str) -> Result<std::sync::Arc<RemixRow>, AppError> {
     let missing = || AppError::not_found(format!("no remix {id:?}"));
     let id: RemixId = id.parse().map_err(|_| missing())?;
-    let row = state.remixer.remix(&id).await?.ok_or_else(missing)?;
+    let row = state.remixer().remix(&id).await?.ok_or_else(missing)?;
     if row.status == Status::Removed {
         return Err(AppError::new(
             StatusCode::GONE,
@@ -183,7 +183,7 @@ pub async fn gallery_page(
         )
     };
     let template = query.template.as_deref().filter(|t| !t.is_empty());
-    let db = state.remixer.db();
+    let db = state.db();
     let (phase, inner) = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => ("f", None),
         Some(c) => {
@@ -247,7 +247,7 @@ async fn gallery(
 /// and to `/metrics` (`jalsa_health`). Checked at most once a second, so a load balancer
 /// polling hard costs one write a second.
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    let healthy = state.health.check(&state.remixer).await;
+    let healthy = state.health.check(state.remixer()).await;
     if healthy {
         (StatusCode::OK, "ok\n").into_response()
     } else {
@@ -262,7 +262,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.encode(&state.remixer),
+        state.metrics.encode(state.remixer()),
     )
         .into_response()
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::api::{create_or_find, find_remix};
+use crate::db::RenditionKind;
 use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
@@ -144,20 +145,72 @@ fn cached(
         .into_response()
 }
 
+/// What a picture is kept under in a node's memory: built here only, so every kind of
+/// picture of a remix can be dropped at once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PictureKey {
+    /// A remix's picture or one of its renditions.
+    Remix(String, RenditionKind),
+    /// A template's photo, by the photo's hash (a replaced photo is never served stale).
+    Photo(String),
+}
+
+/// Hot pictures, so a viral image is read from the store once per node.
+#[derive(Clone)]
+pub struct PictureCache(moka::sync::Cache<PictureKey, (Bytes, String)>);
+
+impl PictureCache {
+    /// A cache holding at most `bytes` of pictures.
+    pub fn new(bytes: u64) -> PictureCache {
+        PictureCache(
+            moka::sync::Cache::builder()
+                .weigher(|_: &PictureKey, v: &(Bytes, String)| {
+                    v.0.len().try_into().unwrap_or(u32::MAX)
+                })
+                .max_capacity(bytes)
+                .build(),
+        )
+    }
+
+    /// Drops every picture of a remix: each format, the card and the thumbnail.
+    pub fn forget_remix(&self, id: &str) {
+        let kinds = [RenditionKind::Card, RenditionKind::Thumb]
+            .into_iter()
+            .chain(Format::ALL.iter().map(|f| RenditionKind::Format(*f)));
+        for kind in kinds {
+            self.0.invalidate(&PictureKey::Remix(id.to_owned(), kind));
+        }
+    }
+
+    /// Drops every picture, as a fresh process would start.
+    pub fn clear(&self) {
+        self.0.invalidate_all();
+    }
+
+    /// Whether this node holds this picture now.
+    pub fn contains(&self, key: &PictureKey) -> bool {
+        self.0.contains_key(key)
+    }
+}
+
 /// A picture from the node's memory, or from `fetch` (and then kept there): a viral
 /// image is read from the store once per node.
-async fn hot<F, Fut>(state: &AppState, key: String, fetch: F) -> Result<(Bytes, String), AppError>
+async fn hot<F, Fut>(
+    state: &AppState,
+    key: PictureKey,
+    fetch: F,
+) -> Result<(Bytes, String), AppError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<(Bytes, String)>, crate::remix::RemixError>>,
 {
-    if let Some(hit) = state.pictures.get(&key) {
+    if let Some(hit) = state.pictures().0.get(&key) {
         return Ok(hit);
     }
     let found = fetch().await?.ok_or_else(|| {
-        AppError::internal(format!("{key}: nothing stored and nothing to draw on"))
+        AppError::internal(format!("{key:?}: nothing stored and nothing to draw on"))
     })?;
-    state.pictures.insert(key, found.clone());
+    state.pictures().0.insert(key, found.clone());
     Ok(found)
 }
 
@@ -168,10 +221,8 @@ async fn picture(
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let row = find_remix(&state, id).await?;
-    let (bytes, hash) = hot(&state, format!("{id}.{}", format.extension()), || {
-        state.remixer.picture(&row, format)
-    })
-    .await?;
+    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Format(format));
+    let (bytes, hash) = hot(&state, key, || state.remixer().picture(&row, format)).await?;
     Ok(immutable(bytes, &hash, format, &headers))
 }
 
@@ -181,7 +232,8 @@ async fn card(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let row = find_remix(&state, &id).await?;
-    let (bytes, hash) = hot(&state, format!("{id}/card"), || state.remixer.card(&row)).await?;
+    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Card);
+    let (bytes, hash) = hot(&state, key, || state.remixer().card(&row)).await?;
     Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
 }
 
@@ -191,10 +243,8 @@ async fn thumb(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let row = find_remix(&state, &id).await?;
-    let (bytes, hash) = hot(&state, format!("{id}/thumb"), || {
-        state.remixer.thumbnail(&row)
-    })
-    .await?;
+    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Thumb);
+    let (bytes, hash) = hot(&state, key, || state.remixer().thumbnail(&row)).await?;
     Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
 }
 
@@ -207,7 +257,7 @@ async fn preview(
     WithRejection(Query(query), _): WithRejection<Query<PictureQuery>, AppError>,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
-    let template = state.remixer.template(id).ok_or_else(|| {
+    let template = state.remixer().template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
             code::UNKNOWN_TEMPLATE,
@@ -308,8 +358,8 @@ async fn render_by_url(
         parent: None,
     };
     let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
-    let key = format!("{}.{}", row.id, format.extension());
-    let (bytes, hash) = hot(&state, key, || state.remixer.picture(&row, format)).await?;
+    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Format(format));
+    let (bytes, hash) = hot(&state, key, || state.remixer().picture(&row, format)).await?;
     Ok(immutable(bytes, &hash, format, &headers))
 }
 
@@ -318,7 +368,7 @@ async fn photo(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let template = state.remixer.template(&id).ok_or_else(|| {
+    let template = state.remixer().template(&id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
             code::UNKNOWN_TEMPLATE,
@@ -326,7 +376,7 @@ async fn photo(
         )
     })?;
     // Keyed by the photo's hash, so a replaced photo is never served stale.
-    let key = format!("photo/{}", template.photo_hash.to_hex());
+    let key = PictureKey::Photo(template.photo_hash.to_hex().to_string());
     let (bytes, hash) = hot(&state, key, || async {
         // The photo as it is drawn on (upright, no metadata), as a JPEG.
         let empty = Remix {

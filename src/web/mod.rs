@@ -57,29 +57,70 @@ impl Default for Limits {
     }
 }
 
-/// Everything a request handler needs; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
+/// Everything a request handler needs, shared by every request: the state of the service
+/// and its settings. Handlers reach it through [`AppState`].
+pub struct App {
     /// Templates, renderer, blobs and rows.
-    pub remixer: Arc<Remixer>,
+    remixer: Arc<Remixer>,
     /// Base of absolute links (share tags), without a trailing slash.
-    pub public_url: Arc<str>,
+    public_url: Arc<str>,
     /// Per-client and per-account limits.
-    pub limits: Limits,
+    limits: Limits,
     /// The proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Arc<TrustedProxies>,
+    trusted_proxies: TrustedProxies,
     /// Prometheus metrics.
-    pub metrics: Arc<Metrics>,
+    metrics: Metrics,
     /// Hot pictures, so a viral image is served from memory.
-    pub pictures: moka::sync::Cache<String, (Bytes, String)>,
+    pictures: images::PictureCache,
     /// Password checks running now, and how many wait for one.
-    pub password_checks: Arc<crate::staff::PasswordChecker>,
+    password_checks: crate::staff::PasswordChecker,
     /// Password checks for sign-ins from where the account signed in before.
-    pub known_password_checks: Arc<crate::staff::PasswordChecker>,
+    known_password_checks: crate::staff::PasswordChecker,
     /// The longest a request may take, body included.
-    pub request_timeout: Duration,
+    request_timeout: Duration,
     /// The last health check.
-    pub health: Arc<Health>,
+    health: Health,
+}
+
+/// The handlers' view of the [`App`]: one pointer, cheap to clone (the shape of crates.io's
+/// `AppState(Arc<App>)`).
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl App {
+    /// Templates, renderer, blobs and rows.
+    pub fn remixer(&self) -> &Arc<Remixer> {
+        &self.remixer
+    }
+
+    /// The database.
+    pub fn db(&self) -> &crate::db::Db {
+        self.remixer.db()
+    }
+
+    /// Base of absolute links, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The pictures this node keeps in memory.
+    pub fn pictures(&self) -> &images::PictureCache {
+        &self.pictures
+    }
+
+    /// Drops every picture of a remix this node keeps in memory (after its status changed).
+    pub fn forget_pictures(&self, id: &str) {
+        self.pictures.forget_remix(id);
+        self.remixer.forget_remix(id);
+    }
 }
 
 /// The health check: a write to the database and one to the blob store, at most once a
@@ -241,6 +282,9 @@ impl Metrics {
     }
 }
 
+/// The picture cache's size when not configured: 128 MiB.
+pub const DEFAULT_PICTURE_CACHE: u64 = 128 * 1024 * 1024;
+
 impl AppState {
     /// State over a remixer; `rate_limit` is new remixes per minute per client (0: off).
     /// Other limits take their defaults, and no proxy is trusted.
@@ -249,43 +293,54 @@ impl AppState {
             remix: Limit::per_minute(rate_limit),
             ..Limits::default()
         };
-        let metrics = Arc::new(Metrics::new(&remixer));
-        AppState {
-            health: Arc::new(Health::new(metrics.health.clone())),
+        let metrics = Metrics::new(&remixer);
+        AppState(Arc::new(App {
+            health: Health::new(metrics.health.clone()),
             metrics,
             remixer,
             public_url: public_url.trim_end_matches('/').into(),
             limits,
-            trusted_proxies: Arc::new(TrustedProxies::default()),
-            password_checks: Arc::new(password_checker(limits.password_checks)),
-            known_password_checks: Arc::new(password_checker(1)),
+            trusted_proxies: TrustedProxies::default(),
+            password_checks: password_checker(limits.password_checks),
+            known_password_checks: password_checker(1),
             request_timeout: Duration::from_secs(60),
-            pictures: moka::sync::Cache::builder()
-                .weigher(|_: &String, v: &(Bytes, String)| v.0.len().try_into().unwrap_or(u32::MAX))
-                .max_capacity(128 * 1024 * 1024)
-                .build(),
-        }
+            pictures: images::PictureCache::new(DEFAULT_PICTURE_CACHE),
+        }))
+    }
+
+    /// The app, to configure before it is shared.
+    fn configure(&mut self) -> &mut App {
+        Arc::get_mut(&mut self.0).expect("the state is configured before it is shared")
     }
 
     /// The same state with these limits.
     pub fn with_limits(mut self, limits: Limits) -> AppState {
-        self.limits = limits;
-        self.password_checks = Arc::new(password_checker(limits.password_checks));
+        let app = self.configure();
+        app.limits = limits;
+        app.password_checks = password_checker(limits.password_checks);
         self
     }
 
     /// The same state, answering 408 to requests that take longer than `timeout`.
     pub fn with_request_timeout(mut self, timeout: Duration) -> AppState {
-        self.request_timeout = timeout;
+        self.configure().request_timeout = timeout;
         self
     }
 
     /// The same state, believing `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
-        self.trusted_proxies = Arc::new(proxies);
+        self.configure().trusted_proxies = proxies;
         self
     }
 
+    /// The same state, keeping at most `bytes` of pictures in memory.
+    pub fn with_picture_cache(mut self, bytes: u64) -> AppState {
+        self.configure().pictures = images::PictureCache::new(bytes);
+        self
+    }
+}
+
+impl App {
     /// The client a request comes from (see [`TrustedProxies::client_ip`]).
     pub fn client_ip(&self, headers: &HeaderMap, extensions: &axum::http::Extensions) -> IpAddr {
         self.trusted_proxies.client_ip(headers, peer(extensions))
@@ -488,7 +543,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(address = %listener.local_addr()?, "jalsa is listening");
-    let remixer = state.remixer.clone();
+    let remixer = state.remixer().clone();
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         let mut rounds = 0u64;
@@ -512,7 +567,7 @@ pub async fn serve(
             }
         }
     });
-    let remixer = state.remixer.clone();
+    let remixer = state.remixer().clone();
     server::serve(listener, app(state), limits, shutdown_signal()).await?;
     housekeeping.abort();
     if let Err(e) = remixer.flush_counters().await {

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{template}", get(form))
         .route("/remix", post(submit))
         .route("/m/{id}", get(share))
+        .route("/m/{id}/report", post(report))
         .route("/gallery", get(gallery))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -168,7 +169,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> 
         .await
         .map_err(AppError::internal)?;
     html(Home {
-        templates: state.remixer.published_templates(),
+        templates: state.remixer().published_templates(),
         featured: featured.items.iter().map(|r| tile(&state, r)).collect(),
     })
 }
@@ -291,7 +292,7 @@ fn form_page(template: Arc<Template>, form: &RemixForm, error: String) -> FormPa
 }
 
 fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> {
-    state.remixer.template(id).ok_or_else(|| {
+    state.remixer().template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
             code::UNKNOWN_TEMPLATE,
@@ -392,8 +393,8 @@ async fn share(
     WithRejection(Query(query), _): WithRejection<Query<ShareQuery>, PageError>,
 ) -> Result<Html<String>, PageError> {
     let row = find_remix(&state, &id).await?;
-    let base = &state.public_url;
-    let template = state.remixer.template(&row.template);
+    let base = &state.public_url();
+    let template = state.remixer().template(&row.template);
     let photo_title = template
         .as_ref()
         .map(|t| t.spec.title.clone())
@@ -507,4 +508,39 @@ async fn naskh() -> Response {
         crate::render::fonts::font_bytes(crate::render::fonts::FaceId::Naskh),
     )
         .into_response()
+}
+
+// ----- reports from supporters -----
+
+#[derive(Debug, Default, Deserialize)]
+struct ReportForm {
+    reason: Option<String>,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    WithRejection(Form(form), _): WithRejection<Form<ReportForm>, PageError>,
+) -> Result<Response, PageError> {
+    let row = super::api::find_remix(&state, &id).await?;
+    let client = crate::limits::client_key(state.client_ip(&headers, &extensions));
+    state
+        .check_limit(
+            &format!("report:{client}"),
+            state.limits.report,
+            "You have sent many reports; thank you. Try again later.",
+        )
+        .await?;
+    let reason = form.reason.as_deref().unwrap_or("");
+    if state.remixer().refuses(reason) {
+        return Err(PageError(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::REASON_BLOCKED,
+            "Your reason contains a phrase this campaign does not allow; please say it in other words.",
+        )));
+    }
+    state.remixer().report(&row.id, reason).await?;
+    Ok(Redirect::to(&format!("/m/{}?reported=1", row.id)).into_response())
 }

@@ -1,0 +1,206 @@
+//! The staff area: sign-in, the moderation queue, the official photo manager, the caption
+//! blocklist, API tokens and the audit log; pages behind a session cookie with a CSRF token
+//! on every form, and the same actions as JSON behind bearer tokens. One file per area;
+//! this one holds the routes and what they share (who is asking, CSRF, the audit record).
+
+mod audit;
+mod auth;
+mod blocklist;
+mod queue;
+mod templates;
+mod tokens;
+
+use askama::Template as Page;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use super::AppState;
+use super::pages::{PageError, error_page};
+use crate::error::{AppError, code};
+use crate::staff::{self, Session, same_secret};
+
+const SESSION_COOKIE: &str = "jalsa_session";
+const LOGIN_CSRF_COOKIE: &str = "jalsa_login_csrf";
+/// Set at a successful sign-in: later sign-ins with it get the known staff's lane of
+/// password checks.
+const DEVICE_COOKIE: &str = "jalsa_device";
+
+/// `?cursor=` for the paged lists (queue, audit log).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct CursorQuery {
+    cursor: Option<String>,
+}
+
+/// A form that carries only its CSRF token.
+#[derive(Debug, Deserialize)]
+pub(super) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The staff routes.
+pub fn router() -> Router<AppState> {
+    let upload_limit = DefaultBodyLimit::max(crate::photo::MAX_UPLOAD_BYTES + 1024 * 1024);
+    Router::new()
+        .route("/staff/login", get(auth::login_page).post(auth::login))
+        .route("/staff/logout", post(auth::logout))
+        .route("/staff", get(queue::queue_page))
+        .route("/staff/remixes", post(queue::bulk_status_form))
+        .route(
+            "/staff/templates",
+            get(templates::templates_page)
+                .post(templates::upload_form)
+                .layer(upload_limit),
+        )
+        .route(
+            "/staff/templates/{id}",
+            get(templates::template_page).post(templates::save_template_form),
+        )
+        .route(
+            "/staff/templates/{id}/status",
+            post(templates::template_status_form),
+        )
+        .route(
+            "/staff/templates/{id}/preview.jpg",
+            get(templates::template_preview),
+        )
+        .route(
+            "/staff/blocklist",
+            get(blocklist::blocklist_page).post(blocklist::block_form),
+        )
+        .route("/staff/blocklist/remove", post(blocklist::unblock_form))
+        .route(
+            "/staff/tokens",
+            get(tokens::tokens_page).post(tokens::create_token_form),
+        )
+        .route("/staff/tokens/{id}/revoke", post(tokens::revoke_token_form))
+        .route("/staff/audit", get(audit::audit_page))
+        .route("/api/staff/queue", get(queue::api_queue))
+        .route("/api/staff/remixes/status", post(queue::api_bulk_status))
+        .route("/api/staff/remixes/{id}/status", post(queue::api_status))
+        .route(
+            "/api/staff/templates",
+            post(templates::api_upload).layer(upload_limit),
+        )
+        .route(
+            "/api/staff/templates/{id}/retire",
+            post(templates::api_retire),
+        )
+        .route(
+            "/api/staff/templates/{id}/publish",
+            post(templates::api_publish),
+        )
+        .route(
+            "/api/staff/blocklist",
+            get(blocklist::api_blocklist).post(blocklist::api_block),
+        )
+        .route("/api/staff/blocklist/remove", post(blocklist::api_unblock))
+        .route("/api/staff/tokens", post(tokens::api_create_token))
+        .route(
+            "/api/staff/tokens/{id}/revoke",
+            post(tokens::api_revoke_token),
+        )
+        .route("/api/staff/audit", get(audit::api_audit))
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+/// A signed-in staff member on a page; anyone else is sent to the login page.
+pub struct StaffUser(pub Session);
+
+impl FromRequestParts<AppState> for StaffUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        if let Some(cookie) = jar.get(SESSION_COOKIE)
+            && let Some(session) = staff::session(state.db(), cookie.value())
+                .await
+                .map_err(|e| error_page(&AppError::from(e)))?
+        {
+            return Ok(StaffUser(session));
+        }
+        let next: String =
+            url::form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
+        Err(Redirect::to(&format!("/staff/login?next={next}")).into_response())
+    }
+}
+
+/// A staff member calling the API with `Authorization: Bearer <token>`.
+pub struct ApiStaff(pub String);
+
+impl FromRequestParts<AppState> for ApiStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthorized = || {
+            let mut r = AppError::new(
+                StatusCode::UNAUTHORIZED,
+                code::UNAUTHORIZED,
+                "staff API calls need Authorization: Bearer <token> (jalsa staff token NAME)",
+            )
+            .into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                "Bearer".parse().expect("static header"),
+            );
+            r
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() < 200)
+            .ok_or_else(unauthorized)?;
+        match staff::token_staff(state.db(), token).await {
+            Ok(Some(name)) => Ok(ApiStaff(name)),
+            Ok(None) => Err(unauthorized()),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
+}
+
+/// Refuses a form post whose CSRF token is not the session's.
+fn check_csrf(session: &Session, sent: &str) -> Result<(), PageError> {
+    if same_secret(&session.csrf, sent) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::new(
+            StatusCode::FORBIDDEN,
+            code::CSRF,
+            "This form has expired or did not come from this site. Go back, reload and try again.",
+        )))
+    }
+}
+
+fn html(page: impl Page) -> Result<Html<String>, PageError> {
+    page.render().map(Html).map_err(|e| PageError(internal(e)))
+}
+
+async fn record(
+    state: &AppState,
+    staff: &str,
+    action: &str,
+    item: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    staff::audit(state.db(), staff, action, item, detail)
+        .await
+        .map_err(AppError::from)
+}

@@ -1,0 +1,501 @@
+//! The official photo manager: upload, place boxes, edit, publish and retire templates.
+
+use std::sync::Arc;
+
+use askama::Template as Page;
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, Query, WithRejection};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiStaff, StaffUser, check_csrf, html, internal, record};
+use crate::db::TemplateStatus;
+use crate::error::{AppError, code};
+use crate::photo::{accept_photo, hashtags, new_template_id};
+use crate::remix::{RemixError, TemplateEdit};
+use crate::render::template::TextBox;
+use crate::render::{Template, TemplateSpec};
+use crate::staff::Session;
+use crate::web::AppState;
+use crate::web::api::template_json;
+use crate::web::pages::PageError;
+
+struct Upload {
+    photo: Bytes,
+    title: String,
+    alt: String,
+    hashtags: String,
+    boxes: Option<String>,
+    csrf: String,
+    publish: bool,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload {
+        photo: Bytes::new(),
+        title: String::new(),
+        alt: String::new(),
+        hashtags: String::new(),
+        boxes: None,
+        csrf: String::new(),
+        publish: false,
+    };
+    let too_big = || {
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code::PHOTO_TOO_LARGE,
+            "the upload is larger than 20 MB; the limit is 20 MB",
+        )
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(e) => return Err(AppError::bad_request(code::BAD_UPLOAD, e.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let data = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_big()
+            } else {
+                AppError::bad_request(code::BAD_UPLOAD, e.body_text())
+            }
+        })?;
+        let text = || String::from_utf8_lossy(&data).trim().to_owned();
+        match name.as_str() {
+            "photo" => upload.photo = data,
+            "title" => upload.title = text(),
+            "alt" => upload.alt = text(),
+            "hashtags" => upload.hashtags = text(),
+            "boxes" => upload.boxes = Some(text()).filter(|b| !b.is_empty()),
+            "csrf" => upload.csrf = text(),
+            "publish" => upload.publish = matches!(text().as_str(), "1" | "true" | "on" | "yes"),
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Creates a template from an upload (a draft unless `publish`).
+async fn create_template(
+    state: &AppState,
+    staff: &str,
+    upload: Upload,
+) -> Result<Arc<Template>, AppError> {
+    let invalid =
+        |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE, m);
+    let photo = tokio::task::spawn_blocking(move || accept_photo(&upload.photo))
+        .await
+        .map_err(internal)??;
+    let boxes = match &upload.boxes {
+        Some(json) => serde_json::from_str::<Vec<TextBox>>(json)
+            .map_err(|e| invalid(format!("boxes: {e}")))?,
+        None => TextBox::top_and_bottom(),
+    };
+    let title = if upload.title.is_empty() {
+        "Untitled photo".to_owned()
+    } else {
+        upload.title.clone()
+    };
+    let alt = if upload.alt.is_empty() {
+        title.clone()
+    } else {
+        upload.alt.clone()
+    };
+    if state.remixer().refuses(&title) || state.remixer().refuses(&alt) {
+        return Err(invalid(
+            "the title or alt text contains a phrase on the blocklist".into(),
+        ));
+    }
+    let spec = TemplateSpec {
+        title: title.clone(),
+        alt,
+        hashtags: hashtags(&upload.hashtags),
+        photo: "photo.jpg".into(),
+        boxes,
+    };
+    let id = new_template_id(&title, |id| state.remixer().template(id).is_some());
+    let template_id = id.parse().map_err(invalid)?;
+    // Decoding the accepted photo is CPU work: keep it off the async executor.
+    let (template, photo) = tokio::task::spawn_blocking(move || {
+        Template::new(template_id, spec, &photo).map(|t| (t, photo))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(invalid)?;
+    let template = Arc::new(template);
+    let status = if upload.publish {
+        TemplateStatus::Published
+    } else {
+        TemplateStatus::Draft
+    };
+    // The id was free a moment ago; another upload of the same title may have taken it.
+    if !state
+        .remixer
+        .upload_template(template.clone(), Bytes::from(photo), "jpg", status)
+        .await?
+    {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            code::TEMPLATE_EXISTS,
+            format!("a template {id:?} was uploaded at the same time; send it again"),
+        ));
+    }
+    record(state, staff, "template.upload", &id, status.as_str()).await?;
+    Ok(template)
+}
+
+struct TemplateItem {
+    id: String,
+    title: String,
+    status: String,
+    size: String,
+}
+
+#[derive(Page)]
+#[template(path = "staff_templates.html")]
+struct TemplatesPage {
+    staff: String,
+    csrf: String,
+    items: Vec<TemplateItem>,
+    error: String,
+}
+
+fn template_items(state: &AppState) -> Vec<TemplateItem> {
+    state
+        .remixer
+        .templates()
+        .iter()
+        .map(|t| TemplateItem {
+            id: t.id.to_string(),
+            title: t.spec.title.clone(),
+            status: state
+                .remixer
+                .template_status(t.id.as_str())
+                .unwrap_or(TemplateStatus::Published)
+                .to_string(),
+            size: format!("{}x{}", t.size().0, t.size().1),
+        })
+        .collect()
+}
+
+pub(super) async fn templates_page(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+) -> Result<Html<String>, PageError> {
+    html(TemplatesPage {
+        staff: session.staff,
+        csrf: session.csrf,
+        items: template_items(&state),
+        error: String::new(),
+    })
+}
+
+pub(super) async fn upload_form(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let upload = read_upload(multipart).await?;
+    check_csrf(&session, &upload.csrf)?;
+    match create_template(&state, &session.staff, upload).await {
+        Ok(t) => Ok(Redirect::to(&format!("/staff/templates/{}", t.id)).into_response()),
+        Err(e) if e.status.is_client_error() => {
+            let page = html(TemplatesPage {
+                staff: session.staff,
+                csrf: session.csrf,
+                items: template_items(&state),
+                error: e.message.clone(),
+            })?;
+            Ok((e.status, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+struct BoxRow {
+    n: usize,
+    x: String,
+    y: String,
+    width: String,
+    height: String,
+}
+
+#[derive(Page)]
+#[template(path = "staff_template.html")]
+struct TemplatePage {
+    staff: String,
+    csrf: String,
+    id: String,
+    title: String,
+    alt: String,
+    hashtags: String,
+    status: String,
+    rows: Vec<BoxRow>,
+    preview: String,
+    width: u32,
+    height: u32,
+    error: String,
+}
+
+fn template_page_for(
+    state: &AppState,
+    session: &Session,
+    t: &Template,
+    error: String,
+) -> TemplatePage {
+    let mut rows: Vec<BoxRow> = t
+        .spec
+        .boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| BoxRow {
+            n: i + 1,
+            x: format!("{:.3}", b.x),
+            y: format!("{:.3}", b.y),
+            width: format!("{:.3}", b.width),
+            height: format!("{:.3}", b.height),
+        })
+        .collect();
+    while rows.len() < crate::render::template::MAX_BOXES {
+        rows.push(BoxRow {
+            n: rows.len() + 1,
+            x: String::new(),
+            y: String::new(),
+            width: String::new(),
+            height: String::new(),
+        });
+    }
+    let sample: Vec<String> = (1..=t.spec.boxes.len())
+        .map(|i| format!("text=Sample+caption+{i}"))
+        .collect();
+    TemplatePage {
+        staff: session.staff.clone(),
+        csrf: session.csrf.clone(),
+        id: t.id.to_string(),
+        title: t.spec.title.clone(),
+        alt: t.spec.alt.clone(),
+        hashtags: t.spec.hashtags.join(", "),
+        status: state
+            .remixer
+            .template_status(t.id.as_str())
+            .unwrap_or(TemplateStatus::Published)
+            .to_string(),
+        rows,
+        preview: format!("/staff/templates/{}/preview.jpg?{}", t.id, sample.join("&")),
+        width: t.size().0,
+        height: t.size().1,
+        error,
+    }
+}
+
+fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> {
+    state.remixer().template(id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            code::UNKNOWN_TEMPLATE,
+            format!("no template {id:?}"),
+        )
+    })
+}
+
+pub(super) async fn template_page(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let t = find_template(&state, &id)?;
+    html(template_page_for(&state, &session, &t, String::new()))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TemplateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    alt: String,
+    #[serde(default)]
+    hashtags: String,
+    #[serde(default)]
+    x: Vec<String>,
+    #[serde(default)]
+    y: Vec<String>,
+    #[serde(default)]
+    width: Vec<String>,
+    #[serde(default)]
+    height: Vec<String>,
+}
+
+pub(super) async fn save_template_form(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    Path(id): Path<String>,
+    WithRejection(Form(form), _): WithRejection<Form<TemplateForm>, PageError>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &form.csrf)?;
+    let t = find_template(&state, &id)?;
+    let mut boxes = Vec::new();
+    let mut problem = String::new();
+    for i in 0..form.x.len().min(crate::render::template::MAX_BOXES) {
+        let cells = [&form.x, &form.y, &form.width, &form.height]
+            .map(|v| v.get(i).map(|s| s.trim()).unwrap_or(""));
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let numbers: Result<Vec<f64>, _> = cells.iter().map(|c| c.parse::<f64>()).collect();
+        match numbers {
+            Ok(n) => {
+                let mut b = t
+                    .spec
+                    .boxes
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| TextBox::top_and_bottom().remove(0));
+                (b.x, b.y, b.width, b.height) = (n[0], n[1], n[2], n[3]);
+                boxes.push(b);
+            }
+            Err(_) => {
+                problem = format!(
+                    "box {}: x, y, width and height must be numbers from 0 to 1",
+                    i + 1
+                )
+            }
+        }
+    }
+    if problem.is_empty()
+        && (state.remixer().refuses(&form.title) || state.remixer().refuses(&form.alt))
+    {
+        problem = "the title or alt text contains a phrase on the blocklist".into();
+    }
+    let edit = TemplateEdit {
+        title: form.title.trim().to_owned(),
+        alt: form.alt.trim().to_owned(),
+        hashtags: hashtags(&form.hashtags),
+        boxes,
+    };
+    if problem.is_empty() {
+        match state.remixer().edit_template(&id, edit).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(find_template(&state, &id)
+                    .err()
+                    .unwrap_or_else(|| AppError::internal("template vanished"))
+                    .into());
+            }
+            Err(RemixError::BadTemplate { why, .. }) => problem = why,
+            Err(e) => return Err(AppError::from(e).into()),
+        }
+    }
+    if !problem.is_empty() {
+        let page = html(template_page_for(&state, &session, &t, problem))?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    record(&state, &session.staff, "template.edit", &id, "").await?;
+    Ok(Redirect::to(&format!("/staff/templates/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TemplateStatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn set_template_status(
+    state: &AppState,
+    staff: &str,
+    id: &str,
+    status: TemplateStatus,
+) -> Result<(), AppError> {
+    find_template(state, id)?;
+    state.remixer().set_template_status(id, status).await?;
+    record(state, staff, "template.status", id, status.as_str()).await
+}
+
+pub(super) async fn template_status_form(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    Path(id): Path<String>,
+    WithRejection(Form(form), _): WithRejection<Form<TemplateStatusForm>, PageError>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &form.csrf)?;
+    let status = form
+        .status
+        .parse()
+        .map_err(|why| AppError::bad_request(code::BAD_STATUS, why))?;
+    set_template_status(&state, &session.staff, &id, status).await?;
+    Ok(Redirect::to(&format!("/staff/templates/{id}")).into_response())
+}
+
+pub(super) async fn template_preview(
+    State(state): State<AppState>,
+    StaffUser(_): StaffUser,
+    Path(id): Path<String>,
+    WithRejection(Query(query), _): WithRejection<
+        Query<crate::web::images::PictureQuery>,
+        AppError,
+    >,
+) -> Result<Response, PageError> {
+    let t = find_template(&state, &id)?;
+    let remix = crate::render::Remix {
+        captions: query.text,
+        style: query.style.to_style()?,
+        format: crate::render::Format::Jpeg,
+        width: Some(query.width.unwrap_or(640).min(t.size().0.max(64))),
+    };
+    let rendered = state
+        .remixer
+        .run_render(move |r| r.render(&t, &remix))
+        .await?
+        .map_err(AppError::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        rendered.bytes,
+    )
+        .into_response())
+}
+
+pub(super) async fn api_upload(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut upload = read_upload(multipart).await?;
+    // The API twin of upload, place boxes and publish: published unless asked otherwise.
+    if upload.boxes.is_some() && !upload.publish {
+        upload.publish = true;
+    }
+    let template = create_template(&state, &staff, upload).await?;
+    let mut body = template_json(&state, &template);
+    body["status"] = json!(state.remixer().template_status(template.id.as_str()));
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+pub(super) async fn api_retire(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    set_template_status(&state, &staff, &id, TemplateStatus::Retired).await?;
+    Ok(Json(json!({"id": id, "status": "retired"})))
+}
+
+pub(super) async fn api_publish(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    set_template_status(&state, &staff, &id, TemplateStatus::Published).await?;
+    Ok(Json(json!({"id": id, "status": "published"})))
+}

@@ -1,0 +1,92 @@
+//! API tokens for scripts: created, listed and revoked by staff.
+
+use askama::Template as Page;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, WithRejection};
+use serde_json::{Value, json};
+
+use super::{ApiStaff, CsrfForm, StaffUser, check_csrf, html, record};
+use crate::error::AppError;
+use crate::staff;
+use crate::web::AppState;
+use crate::web::pages::PageError;
+
+#[derive(Page)]
+#[template(path = "staff_tokens.html")]
+struct TokensPage {
+    staff: String,
+    csrf: String,
+    tokens: Vec<staff::TokenInfo>,
+    created: String,
+}
+
+pub(super) async fn tokens_page(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+) -> Result<Html<String>, PageError> {
+    let tokens = staff::list_tokens(state.db()).await?;
+    html(TokensPage {
+        staff: session.staff,
+        csrf: session.csrf,
+        tokens,
+        created: String::new(),
+    })
+}
+
+pub(super) async fn create_token_form(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
+) -> Result<Html<String>, PageError> {
+    check_csrf(&session, &form.csrf)?;
+    let (secret, info) = staff::create_token(state.db(), &session.staff).await?;
+    record(&state, &session.staff, "token.create", &info.id, "").await?;
+    let tokens = staff::list_tokens(state.db()).await?;
+    html(TokensPage {
+        staff: session.staff,
+        csrf: session.csrf,
+        tokens,
+        created: secret,
+    })
+}
+
+pub(super) async fn revoke_token_form(
+    State(state): State<AppState>,
+    StaffUser(session): StaffUser,
+    Path(id): Path<String>,
+    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
+) -> Result<Response, PageError> {
+    check_csrf(&session, &form.csrf)?;
+    if staff::revoke_token(state.db(), &id).await? {
+        record(&state, &session.staff, "token.revoke", &id, "").await?;
+    }
+    Ok(Redirect::to("/staff/tokens").into_response())
+}
+
+pub(super) async fn api_create_token(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+) -> Result<Response, AppError> {
+    let (secret, info) = staff::create_token(state.db(), &staff).await?;
+    record(&state, &staff, "token.create", &info.id, "").await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": info.id, "token": secret})),
+    )
+        .into_response())
+}
+
+pub(super) async fn api_revoke_token(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    if !staff::revoke_token(state.db(), &id).await? {
+        return Err(AppError::not_found(format!("no live token {id:?}")));
+    }
+    record(&state, &staff, "token.revoke", &id, "").await?;
+    Ok(Json(json!({"id": id, "revoked": true})))
+}
