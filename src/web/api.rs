@@ -5,7 +5,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use axum_extra::extract::{Query, WithRejection};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -14,6 +13,7 @@ use crate::db::{Page, RemixRow, Status};
 use crate::error::{AppError, code};
 use crate::remix::{Lookup, RemixId, RemixRequest};
 use crate::render::{Format, Style};
+use crate::web::extract::{ApiQuery, JsonBody};
 
 /// The API's routes.
 pub fn router() -> Router<AppState> {
@@ -116,7 +116,7 @@ async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Json(body), _): WithRejection<Json<CreateRemix>, AppError>,
+    JsonBody(body): JsonBody<CreateRemix>,
 ) -> Result<Response, AppError> {
     let request = RemixRequest {
         template: body.template,
@@ -235,7 +235,7 @@ pub async fn gallery_page(
 
 async fn gallery(
     State(state): State<AppState>,
-    WithRejection(Query(query), _): WithRejection<Query<GalleryQuery>, AppError>,
+    ApiQuery(query): ApiQuery<GalleryQuery>,
 ) -> Result<Json<Value>, AppError> {
     let page = gallery_page(&state, &query, 24).await?;
     let items: Vec<Value> = page.items.iter().map(|r| remix_json(&state, r)).collect();

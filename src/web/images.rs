@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum_extra::extract::{Query, WithRejection};
 use bytes::Bytes;
 use serde::Deserialize;
 
@@ -16,6 +15,7 @@ use crate::db::RenditionKind;
 use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
+use crate::web::extract::ApiQuery;
 
 /// The image routes.
 pub fn router() -> Router<AppState> {
@@ -254,7 +254,7 @@ const PREVIEW_WIDTH: u32 = 480;
 async fn preview(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    WithRejection(Query(query), _): WithRejection<Query<PictureQuery>, AppError>,
+    ApiQuery(query): ApiQuery<PictureQuery>,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let template = state.remixer().template(id).ok_or_else(|| {
@@ -343,7 +343,7 @@ pub fn decode_line(line: &str) -> String {
 async fn render_by_url(
     State(state): State<AppState>,
     Path((template, lines)): Path<(String, String)>,
-    WithRejection(Query(query), _): WithRejection<Query<PictureQuery>, AppError>,
+    ApiQuery(query): ApiQuery<PictureQuery>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
 ) -> Result<Response, AppError> {

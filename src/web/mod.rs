@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod client;
+pub mod extract;
 pub mod images;
 pub mod pages;
 pub mod server;

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::{Form, Query, WithRejection};
 use serde::Deserialize;
 
 use super::AppState;
@@ -20,6 +19,7 @@ use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::color::PALETTE;
 use crate::render::{Format, Template};
+use crate::web::extract::{PageForm, PageQuery};
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -304,7 +304,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
 async fn form(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    WithRejection(Query(query), _): WithRejection<Query<FormQuery>, PageError>,
+    PageQuery(query): PageQuery<FormQuery>,
 ) -> Result<Html<String>, PageError> {
     let template = find_template(&state, &id)?;
     let mut form = RemixForm::default();
@@ -325,7 +325,7 @@ async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<RemixForm>, PageError>,
+    PageForm(form): PageForm<RemixForm>,
 ) -> Result<Response, PageError> {
     let template = find_template(&state, &form.template)?;
     // Trailing empty fields are boxes left empty, not captions.
@@ -390,7 +390,7 @@ fn encode(s: &str) -> String {
 async fn share(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    WithRejection(Query(query), _): WithRejection<Query<ShareQuery>, PageError>,
+    PageQuery(query): PageQuery<ShareQuery>,
 ) -> Result<Html<String>, PageError> {
     let row = find_remix(&state, &id).await?;
     let base = &state.public_url();
@@ -453,7 +453,7 @@ struct GalleryPage {
 
 async fn gallery(
     State(state): State<AppState>,
-    WithRejection(Query(query), _): WithRejection<Query<GalleryQuery>, PageError>,
+    PageQuery(query): PageQuery<GalleryQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = gallery_page(&state, &query, 24).await?;
     let template = query.template.clone().unwrap_or_default();
@@ -522,7 +522,7 @@ async fn report(
     Path(id): Path<String>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<ReportForm>, PageError>,
+    PageForm(form): PageForm<ReportForm>,
 ) -> Result<Response, PageError> {
     let row = super::api::find_remix(&state, &id).await?;
     let client = crate::limits::client_key(state.client_ip(&headers, &extensions));

@@ -4,13 +4,13 @@ use askama::Template as Page;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
-use axum_extra::extract::{Query, WithRejection};
 use serde_json::{Value, json};
 
 use super::{ApiStaff, CursorQuery, StaffUser, html};
 use crate::error::AppError;
 use crate::staff;
 use crate::web::AppState;
+use crate::web::extract::{ApiQuery, PageQuery};
 use crate::web::pages::PageError;
 
 struct AuditRow {
@@ -48,7 +48,7 @@ fn when(ms: i64) -> String {
 pub(super) async fn audit_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, PageError>,
+    PageQuery(query): PageQuery<CursorQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
     html(AuditPage {
@@ -75,7 +75,7 @@ pub(super) async fn audit_page(
 pub(super) async fn api_audit(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, AppError>,
+    ApiQuery(query): ApiQuery<CursorQuery>,
 ) -> Result<Json<Value>, AppError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
     Ok(Json(json!({"items": page.items, "next_cursor": page.next})))

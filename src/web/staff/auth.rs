@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use axum_extra::extract::{Form, Query, WithRejection};
 use serde::Deserialize;
 
 use super::{
@@ -15,6 +14,7 @@ use crate::error::{AppError, code};
 use crate::limits::client_key;
 use crate::staff::{self, same_secret};
 use crate::web::AppState;
+use crate::web::extract::{PageForm, PageQuery};
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -39,7 +39,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub(super) async fn login_page(
     jar: CookieJar,
-    WithRejection(Query(query), _): WithRejection<Query<NextQuery>, PageError>,
+    PageQuery(query): PageQuery<NextQuery>,
 ) -> Result<Response, PageError> {
     let csrf = staff::random_hex(16);
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
@@ -71,7 +71,7 @@ pub(super) async fn login(
     jar: CookieJar,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
-    WithRejection(Form(form), _): WithRejection<Form<LoginForm>, PageError>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let cookie_csrf = jar
         .get(LOGIN_CSRF_COOKIE)
@@ -176,7 +176,7 @@ pub(super) async fn logout(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     jar: CookieJar,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {

@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, WithRejection};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -13,6 +12,7 @@ use super::{ApiStaff, StaffUser, check_csrf, html, record};
 use crate::error::AppError;
 use crate::staff;
 use crate::web::AppState;
+use crate::web::extract::{JsonBody, PageForm};
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -64,7 +64,7 @@ async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, Ap
 pub(super) async fn block_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, PageError>,
+    PageForm(form): PageForm<PhraseForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if let Err(e) = block(&state, &session.staff, &form.phrase).await {
@@ -83,7 +83,7 @@ pub(super) async fn block_form(
 pub(super) async fn unblock_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<PhraseForm>, PageError>,
+    PageForm(form): PageForm<PhraseForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     unblock(&state, &session.staff, &form.phrase).await?;
@@ -107,7 +107,7 @@ pub(super) struct PhraseBody {
 pub(super) async fn api_block(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
-    WithRejection(Json(body), _): WithRejection<Json<PhraseBody>, AppError>,
+    JsonBody(body): JsonBody<PhraseBody>,
 ) -> Result<Response, AppError> {
     let stored = block(&state, &staff, &body.phrase).await?;
     Ok((StatusCode::CREATED, Json(json!({"phrase": stored}))).into_response())
@@ -116,7 +116,7 @@ pub(super) async fn api_block(
 pub(super) async fn api_unblock(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
-    WithRejection(Json(body), _): WithRejection<Json<PhraseBody>, AppError>,
+    JsonBody(body): JsonBody<PhraseBody>,
 ) -> Result<Json<Value>, AppError> {
     if !unblock(&state, &staff, &body.phrase).await? {
         return Err(AppError::not_found(format!(

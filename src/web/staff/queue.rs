@@ -4,7 +4,6 @@ use askama::Template as Page;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, Query, WithRejection};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -13,6 +12,7 @@ use crate::db::{RemixRow, Status};
 use crate::error::{AppError, code};
 use crate::web::AppState;
 use crate::web::api::remix_json;
+use crate::web::extract::{ApiQuery, JsonBody, PageForm, PageQuery};
 use crate::web::pages::PageError;
 
 struct QueueItem {
@@ -47,7 +47,7 @@ struct QueuePage {
 pub(super) async fn queue_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, PageError>,
+    PageQuery(query): PageQuery<CursorQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = state
         .remixer
@@ -96,7 +96,7 @@ pub(super) struct BulkForm {
 pub(super) async fn bulk_status_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<BulkForm>, PageError>,
+    PageForm(form): PageForm<BulkForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     let status: Status = form
@@ -110,7 +110,7 @@ pub(super) async fn bulk_status_form(
 pub(super) async fn api_queue(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
-    WithRejection(Query(query), _): WithRejection<Query<CursorQuery>, AppError>,
+    ApiQuery(query): ApiQuery<CursorQuery>,
 ) -> Result<Json<Value>, AppError> {
     let page = state
         .remixer
@@ -141,7 +141,7 @@ pub(super) async fn api_status(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
-    WithRejection(Json(body), _): WithRejection<Json<StatusBody>, AppError>,
+    JsonBody(body): JsonBody<StatusBody>,
 ) -> Result<Json<Value>, AppError> {
     if change_status(&state, &staff, std::slice::from_ref(&id), body.status).await? == 0 {
         return Err(AppError::not_found(format!("no remix {id:?}")));
@@ -164,7 +164,7 @@ pub(super) struct BulkBody {
 pub(super) async fn api_bulk_status(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
-    WithRejection(Json(body), _): WithRejection<Json<BulkBody>, AppError>,
+    JsonBody(body): JsonBody<BulkBody>,
 ) -> Result<Json<Value>, AppError> {
     if body.ids.len() > 500 {
         return Err(AppError::bad_request(

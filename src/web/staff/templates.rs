@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, Query, WithRejection};
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,6 +21,7 @@ use crate::render::{Template, TemplateSpec};
 use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::api::template_json;
+use crate::web::extract::{ApiQuery, PageForm};
 use crate::web::pages::PageError;
 
 struct Upload {
@@ -337,7 +337,7 @@ pub(super) async fn save_template_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<TemplateForm>, PageError>,
+    PageForm(form): PageForm<TemplateForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     let t = find_template(&state, &id)?;
@@ -424,7 +424,7 @@ pub(super) async fn template_status_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<TemplateStatusForm>, PageError>,
+    PageForm(form): PageForm<TemplateStatusForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     let status = form
@@ -439,10 +439,7 @@ pub(super) async fn template_preview(
     State(state): State<AppState>,
     StaffUser(_): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Query(query), _): WithRejection<
-        Query<crate::web::images::PictureQuery>,
-        AppError,
-    >,
+    ApiQuery(query): ApiQuery<crate::web::images::PictureQuery>,
 ) -> Result<Response, PageError> {
     let t = find_template(&state, &id)?;
     let remix = crate::render::Remix {

@@ -5,13 +5,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, WithRejection};
 use serde_json::{Value, json};
 
 use super::{ApiStaff, CsrfForm, StaffUser, check_csrf, html, record};
 use crate::error::AppError;
 use crate::staff;
 use crate::web::AppState;
+use crate::web::extract::PageForm;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -39,7 +39,7 @@ pub(super) async fn tokens_page(
 pub(super) async fn create_token_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Html<String>, PageError> {
     check_csrf(&session, &form.csrf)?;
     let (secret, info) = staff::create_token(state.db(), &session.staff).await?;
@@ -57,7 +57,7 @@ pub(super) async fn revoke_token_form(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    WithRejection(Form(form), _): WithRejection<Form<CsrfForm>, PageError>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if staff::revoke_token(state.db(), &id).await? {
