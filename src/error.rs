@@ -3,7 +3,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::remix::RemixError;
 use crate::render::RenderError;
@@ -72,6 +71,23 @@ pub mod code {
     pub const CSRF: &str = "csrf";
     /// Our failure; the detail is in the log.
     pub const INTERNAL: &str = "internal";
+}
+
+/// The body of every error answer: `{"error": {"code": ..., "message": ...}}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `caption_too_long`.
+    pub code: String,
+    /// A sentence for people, naming the limit that failed.
+    pub message: String,
 }
 
 /// An error as a client sees it.
@@ -163,7 +179,12 @@ impl std::fmt::Display for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message.clone(),
+            },
+        };
         let mut response = (self.status, axum::Json(body)).into_response();
         self.headers(&mut response);
         response

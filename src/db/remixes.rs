@@ -19,7 +19,7 @@ macro_rules! remix_columns {
 }
 
 /// Where a remix stands with the campaign's curators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not yet looked at.

@@ -21,7 +21,7 @@ pub struct TokenInfo {
 }
 
 /// One line of the audit log.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Id, time-ordered.
     pub id: String,

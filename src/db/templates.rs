@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use super::{Db, DbError, now_ms};
 
 /// Whether supporters can remix a template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateStatus {
     /// Uploaded, not yet shown to supporters.

@@ -82,6 +82,29 @@ impl<'de> Deserialize<'de> for Color {
     }
 }
 
+/// `#RRGGBB` or a palette name, as the API's schema says it.
+pub const COLOR_PATTERN: &str =
+    "^(#[0-9A-Fa-f]{6}|white|black|yellow|green|red|blue|orange|pink|grey|gray|cyan)$";
+
+fn string_schema(
+    pattern: &str,
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .into()
+}
+
+impl utoipa::PartialSchema for Color {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema(COLOR_PATTERN, "a palette name or #RRGGBB")
+    }
+}
+
+impl utoipa::ToSchema for Color {}
+
 /// An outline colour, or none at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Outline(pub Option<Color>);
@@ -120,6 +143,15 @@ impl<'de> Deserialize<'de> for Outline {
     }
 }
 
+impl utoipa::PartialSchema for Outline {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let pattern = format!("{}|^none$", COLOR_PATTERN);
+        string_schema(&pattern, "a palette name, #RRGGBB, or none")
+    }
+}
+
+impl utoipa::ToSchema for Outline {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +163,10 @@ mod tests {
         assert_eq!("none".parse::<Outline>(), Ok(Outline(None)));
         assert!("#12345".parse::<Color>().is_err());
         assert!("mauve".parse::<Color>().unwrap_err().contains("white"));
+        // The API's pattern names every palette colour.
+        for (name, _) in PALETTE {
+            assert!(COLOR_PATTERN.contains(&format!("|{name}")), "{name}");
+        }
     }
 
     #[test]

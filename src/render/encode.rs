@@ -82,6 +82,17 @@ impl<'de> serde::Deserialize<'de> for Format {
     }
 }
 
+impl utoipa::PartialSchema for Format {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Format::ALL.iter().map(|f| f.extension())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Format {}
+
 impl std::fmt::Display for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.extension())

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use ab_glyph::{Font as _, FontRef, GlyphId};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One bundled face. The discriminant indexes [`FontBook::faces`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,7 +40,7 @@ impl FaceId {
 
 /// Which faces a caption asks for. `Auto` picks by the script of each run of text; the others
 /// choose the face for the scripts they cover and leave the rest to `Auto`'s choice.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FontChoice {
     /// Anton for Latin, Nastaliq for Arabic script, Noto Sans for the rest.

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use image::{RgbImage, imageops};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 pub use color::{Color, Outline};
 pub use encode::Format;
@@ -43,8 +44,8 @@ pub const CARD_SIZE: (u32, u32) = (1200, 630);
 /// The largest card, in bytes, that every share crawler accepts.
 pub const CARD_MAX_BYTES: usize = 300_000;
 
-/// Style asked for by a remix; anything left `None` is the box's own default.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Style asked for by a remix; anything left out (or null) is the box's own default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Style {
     /// Caption fill.

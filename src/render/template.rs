@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::color::{Color, Outline};
 use super::fonts::FontChoice;
@@ -56,7 +57,7 @@ impl fmt::Display for TemplateId {
 
 /// Where a line sits across its box. `Start` and `End` follow the paragraph's direction:
 /// start is the right edge for an Urdu line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     /// Left edge.
@@ -73,7 +74,7 @@ pub enum Align {
 }
 
 /// Where the block of lines sits up and down its box.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Anchor {
     /// Against the top edge.
@@ -86,7 +87,7 @@ pub enum Anchor {
 }
 
 /// How a box draws its caption unless the remix asks otherwise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct BoxStyle {
     /// Uppercase cased scripts (Latin, Cyrillic, Greek); Urdu has no case and is untouched.
@@ -111,8 +112,9 @@ impl Default for BoxStyle {
 }
 
 /// A text box, as fractions of the photo's width and height.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Box)]
 pub struct TextBox {
     /// Left edge, 0 to 1.
     pub x: f64,

@@ -5,14 +5,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use crate::db::{Page, RemixRow, Status};
-use crate::error::{AppError, code};
+use crate::db::{Page, RemixRow, Status, TemplateStatus};
+use crate::error::{AppError, ErrorBody, code};
 use crate::remix::{Lookup, RemixId, RemixRequest};
-use crate::render::{Format, Style};
+use crate::render::{Format, Style, TextBox};
 use crate::web::extract::{ApiQuery, JsonBody};
 
 /// The API's routes.
@@ -26,48 +26,86 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A template as the API shows it.
-pub fn template_json(state: &AppState, t: &crate::render::Template) -> Value {
-    let (width, height) = t.size();
-    json!({
-        "id": t.id,
-        "title": t.spec.title,
-        "alt": t.spec.alt,
-        "hashtags": t.spec.hashtags,
-        "width": width,
-        "height": height,
-        "photo_url": format!("{}/photos/{}", state.public_url(), t.id),
-        "remix_url": format!("{}/t/{}", state.public_url(), t.id),
-        "boxes": t.spec.boxes,
-    })
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Template)]
+pub struct TemplateView {
+    /// Id: the folder name or the id given at upload.
+    pub id: String,
+    /// Shown to supporters.
+    pub title: String,
+    /// Describes the photo.
+    pub alt: String,
+    /// Suggested with every share, without the `#`.
+    pub hashtags: Vec<String>,
+    /// Photo width in pixels.
+    pub width: u32,
+    /// Photo height in pixels.
+    pub height: u32,
+    /// The photo as drawn on.
+    pub photo_url: String,
+    /// The supporters' form.
+    pub remix_url: String,
+    /// The text boxes, in caption order.
+    pub boxes: Vec<TextBox>,
+    /// `draft`, `published` or `retired` (staff answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TemplateStatus>,
 }
 
-async fn templates(State(state): State<AppState>) -> Json<Value> {
-    let all: Vec<Value> = state
-        .remixer
-        .published_templates()
-        .iter()
-        .map(|t| template_json(&state, t))
-        .collect();
-    Json(Value::Array(all))
+impl TemplateView {
+    /// A template as the API shows it.
+    pub fn new(state: &AppState, t: &crate::render::Template) -> TemplateView {
+        let (width, height) = t.size();
+        TemplateView {
+            id: t.id.to_string(),
+            title: t.spec.title.clone(),
+            alt: t.spec.alt.clone(),
+            hashtags: t.spec.hashtags.clone(),
+            width,
+            height,
+            photo_url: format!("{}/photos/{}", state.public_url(), t.id),
+            remix_url: format!("{}/t/{}", state.public_url(), t.id),
+            boxes: t.spec.boxes.clone(),
+            status: None,
+        }
+    }
+}
+
+/// The published templates, sorted by id.
+#[utoipa::path(get, path = "/api/templates", tag = "supporters",
+    responses((status = 200, description = "The published templates", body = [TemplateView])))]
+pub(crate) async fn templates(State(state): State<AppState>) -> Json<Vec<TemplateView>> {
+    Json(
+        state
+            .remixer()
+            .published_templates()
+            .iter()
+            .map(|t| TemplateView::new(&state, t))
+            .collect(),
+    )
 }
 
 /// The body of `POST /api/remixes`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewRemix)]
 pub struct CreateRemix {
     /// Template id.
     pub template: String,
-    /// One caption per box, in box order.
+    /// One caption per box, in box order, at most 200 characters each.
     #[serde(default)]
+    #[schema(max_items = 6)]
     pub captions: Vec<String>,
-    /// Style; anything left out is the box's default.
+    /// Style; anything left out (or null) is the box's default.
     #[serde(default)]
     pub style: Style,
     /// The remix this one remixes.
+    #[schema(pattern = "^[0-9a-f]{16}$")]
     pub parent: Option<String>,
     /// jpg (default), png or webp.
     pub format: Option<Format>,
-    /// Output width in pixels.
+    /// Output width in pixels (default: the photo's).
+    #[schema(minimum = 64, maximum = 2048)]
     pub width: Option<u32>,
 }
 
@@ -91,28 +129,97 @@ pub async fn create_or_find(
 }
 
 /// A remix as the API shows it.
-pub fn remix_json(state: &AppState, row: &RemixRow) -> Value {
-    let base = &state.public_url();
-    json!({
-        "id": row.id,
-        "template": row.template,
-        "captions": row.captions,
-        "style": row.style,
-        "status": row.status,
-        "created_at": row.created_at,
-        "parent": row.parent,
-        "format": row.format,
-        "width": row.width,
-        "height": row.height,
-        "bytes": row.bytes,
-        "requests": row.requests,
-        "url": format!("{base}/m/{}", row.id),
-        "image_url": format!("{base}/i/{}.{}", row.id, row.format.extension()),
-        "card_url": format!("{base}/i/{}/card.jpg", row.id),
-    })
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Remix)]
+pub struct RemixView {
+    /// Id: the first 16 hex digits of the picture's blake3 hash.
+    pub id: String,
+    /// Template id.
+    pub template: String,
+    /// Captions, in box order.
+    pub captions: Vec<String>,
+    /// The style asked for (null: the box's default).
+    pub style: Style,
+    /// Where the remix stands with the campaign's curators.
+    pub status: Status,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// The remix this one remixes.
+    pub parent: Option<String>,
+    /// Format of the picture.
+    pub format: Format,
+    /// Picture width.
+    pub width: u32,
+    /// Picture height.
+    pub height: u32,
+    /// Picture size in bytes.
+    pub bytes: u64,
+    /// Requests answered with this remix.
+    pub requests: i64,
+    /// The share page.
+    pub url: String,
+    /// The picture.
+    pub image_url: String,
+    /// The 1200x630 share card.
+    pub card_url: String,
+    /// Whether this request made it (`POST /api/remixes` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<bool>,
+    /// Reports from supporters since staff last looked (staff answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<i64>,
+    /// Whether supporters reported it since staff last looked (staff answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<bool>,
 }
 
-async fn create(
+impl RemixView {
+    /// A remix as the API shows it.
+    pub fn new(state: &AppState, row: &RemixRow) -> RemixView {
+        let base = state.public_url();
+        RemixView {
+            id: row.id.to_string(),
+            template: row.template.clone(),
+            captions: row.captions.clone(),
+            style: row.style.clone(),
+            status: row.status,
+            created_at: row.created_at,
+            parent: row.parent.as_ref().map(ToString::to_string),
+            format: row.format,
+            width: row.width,
+            height: row.height,
+            bytes: row.bytes,
+            requests: row.requests,
+            url: format!("{base}/m/{}", row.id),
+            image_url: format!("{base}/i/{}.{}", row.id, row.format.extension()),
+            card_url: format!("{base}/i/{}/card.jpg", row.id),
+            created: None,
+            reports: None,
+            reported: None,
+        }
+    }
+}
+
+/// Makes a remix, or finds the one the same request made before (`created: false`, 200).
+/// New remixes count against the client's rate limit; repeats never do.
+#[utoipa::path(post, path = "/api/remixes", tag = "supporters", request_body = CreateRemix,
+    responses(
+        (status = 201, description = "Made now", body = RemixView,
+            headers(("Location" = String, description = "The share page"))),
+        (status = 200, description = "Made before by the same request", body = RemixView,
+            headers(("Location" = String, description = "The share page"))),
+        (status = 400, description = "A width out of range, or a body that is not JSON", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody),
+        (status = 410, description = "The template is retired", body = ErrorBody),
+        (status = 413, description = "A body over 64 KB", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "Captions or options that cannot be drawn, named", body = ErrorBody),
+        (status = 429, description = "Too many new remixes from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds"))),
+        (status = 503, description = "Too many pictures being made", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds"))),
+    ))]
+pub(crate) async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
@@ -127,8 +234,10 @@ async fn create(
         parent: body.parent,
     };
     let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
-    let mut answer = remix_json(&state, &row);
-    answer["created"] = Value::Bool(created);
+    let answer = RemixView {
+        created: Some(created),
+        ..RemixView::new(&state, &row)
+    };
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -153,16 +262,25 @@ pub async fn find_remix(state: &AppState, id: &str) -> Result<std::sync::Arc<Rem
     Ok(row)
 }
 
-async fn remix(
+/// A remix by id.
+#[utoipa::path(get, path = "/api/remixes/{id}", tag = "supporters",
+    params(("id" = String, Path, description = "The remix id")),
+    responses(
+        (status = 200, description = "The remix", body = RemixView),
+        (status = 404, description = "No such remix", body = ErrorBody),
+        (status = 410, description = "Removed by the campaign", body = ErrorBody),
+    ))]
+pub(crate) async fn remix(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<RemixView>, AppError> {
     let row = find_remix(&state, &id).await?;
-    Ok(Json(remix_json(&state, &row)))
+    Ok(Json(RemixView::new(&state, &row)))
 }
 
 /// `?cursor=&template=` for gallery listings.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GalleryQuery {
     /// Where the previous page ended.
     pub cursor: Option<String>,
@@ -233,15 +351,41 @@ pub async fn gallery_page(
     })
 }
 
-async fn gallery(
-    State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<GalleryQuery>,
-) -> Result<Json<Value>, AppError> {
-    let page = gallery_page(&state, &query, 24).await?;
-    let items: Vec<Value> = page.items.iter().map(|r| remix_json(&state, r)).collect();
-    Ok(Json(json!({"items": items, "next_cursor": page.next})))
+/// A page of a list, and where the next one starts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Listing<T> {
+    /// This page.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
+/// The public gallery: featured remixes first, then approved ones, newest first, 24 a page.
+#[utoipa::path(get, path = "/api/gallery", tag = "supporters", params(GalleryQuery),
+    responses(
+        (status = 200, description = "A page of the gallery", body = Listing<RemixView>),
+        (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
+    ))]
+pub(crate) async fn gallery(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<GalleryQuery>,
+) -> Result<Json<Listing<RemixView>>, AppError> {
+    let page = gallery_page(&state, &query, 24).await?;
+    Ok(Json(Listing {
+        items: page
+            .items
+            .iter()
+            .map(|r| RemixView::new(&state, r))
+            .collect(),
+        next_cursor: page.next,
+    }))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operators",
+    responses(
+        (status = 200, description = "The database and the blob store take writes", body = String, content_type = "text/plain"),
+        (status = 503, description = "One of them does not", body = String, content_type = "text/plain"),
+    ))]
 /// `200 ok` when the database and the blob store both take a write, else
 /// `503 unavailable`. Nothing more is said to an anonymous caller; the cause goes to the log
 /// and to `/metrics` (`jalsa_health`). Checked at most once a second, so a load balancer
@@ -256,6 +400,9 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operators",
+    responses((status = 200, description = "OpenMetrics text", body = String,
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
@@ -267,10 +414,18 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn openapi() -> Response {
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "developers",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub(crate) async fn openapi() -> Response {
+    static DOCUMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        super::openapi::document()
+            .to_json()
+            .expect("the OpenAPI document serialises")
+    });
     (
         [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
+        DOCUMENT.as_str(),
     )
         .into_response()
 }

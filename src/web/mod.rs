@@ -4,9 +4,10 @@ pub mod api;
 pub mod client;
 pub mod extract;
 pub mod images;
+mod openapi;
 pub mod pages;
 pub mod server;
-pub mod staff;
+pub(crate) mod staff;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

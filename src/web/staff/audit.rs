@@ -4,12 +4,13 @@ use askama::Template as Page;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
-use serde_json::{Value, json};
 
 use super::{ApiStaff, CursorQuery, StaffUser, html};
-use crate::error::AppError;
+use crate::db::AuditEntry;
+use crate::error::{AppError, ErrorBody};
 use crate::staff;
 use crate::web::AppState;
+use crate::web::api::Listing;
 use crate::web::extract::{ApiQuery, PageQuery};
 use crate::web::pages::PageError;
 
@@ -72,13 +73,23 @@ pub(super) async fn audit_page(
     })
 }
 
-pub(super) async fn api_audit(
+/// The audit log, newest first, 100 a page.
+#[utoipa::path(get, path = "/api/staff/audit", tag = "staff", security(("staff_token" = [])), params(CursorQuery),
+    responses(
+        (status = 200, description = "A page of the log", body = Listing<AuditEntry>),
+        (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+    ))]
+pub(crate) async fn api_audit(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
     ApiQuery(query): ApiQuery<CursorQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Listing<AuditEntry>>, AppError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
-    Ok(Json(json!({"items": page.items, "next_cursor": page.next})))
+    Ok(Json(Listing {
+        items: page.items,
+        next_cursor: page.next,
+    }))
 }
 
 #[cfg(test)]

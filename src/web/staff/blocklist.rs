@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffUser, check_csrf, html, record};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::{JsonBody, PageForm};
@@ -90,39 +90,90 @@ pub(super) async fn unblock_form(
     Ok(Redirect::to("/staff/blocklist").into_response())
 }
 
-pub(super) async fn api_blocklist(
-    State(state): State<AppState>,
-    ApiStaff(_): ApiStaff,
-) -> Result<Json<Value>, AppError> {
-    let phrases = staff::blocked_phrases(state.db()).await?;
-    Ok(Json(json!({"phrases": phrases})))
+/// The blocked phrases.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Phrases {
+    /// Each as stored (trimmed, NFC, lowercase).
+    phrases: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The blocked phrases.
+#[utoipa::path(get, path = "/api/staff/blocklist", tag = "staff", security(("staff_token" = [])),
+    responses((status = 200, description = "The blocklist", body = Phrases), (status = 401, description = "No valid staff token", body = ErrorBody)))]
+pub(crate) async fn api_blocklist(
+    State(state): State<AppState>,
+    ApiStaff(_): ApiStaff,
+) -> Result<Json<Phrases>, AppError> {
+    let phrases = staff::blocked_phrases(state.db()).await?;
+    Ok(Json(Phrases { phrases }))
+}
+
+/// A phrase to block or unblock.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PhraseBody {
+pub(crate) struct PhraseBody {
+    /// The phrase, in any script.
     phrase: String,
 }
 
-pub(super) async fn api_block(
+/// A phrase as stored, or as removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PhraseAnswer {
+    /// The phrase added, as stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phrase: Option<String>,
+    /// The phrase removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed: Option<String>,
+}
+
+/// Blocks a phrase.
+#[utoipa::path(post, path = "/api/staff/blocklist", tag = "staff", security(("staff_token" = [])),
+    request_body = PhraseBody,
+    responses(
+        (status = 201, description = "Blocked, as stored", body = PhraseAnswer),
+        (status = 400, description = "A body that is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "An empty or overlong phrase, or a body of the wrong shape", body = ErrorBody),
+    ))]
+pub(crate) async fn api_block(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     JsonBody(body): JsonBody<PhraseBody>,
 ) -> Result<Response, AppError> {
     let stored = block(&state, &staff, &body.phrase).await?;
-    Ok((StatusCode::CREATED, Json(json!({"phrase": stored}))).into_response())
+    let answer = PhraseAnswer {
+        phrase: Some(stored),
+        removed: None,
+    };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-pub(super) async fn api_unblock(
+/// Unblocks a phrase.
+#[utoipa::path(post, path = "/api/staff/blocklist/remove", tag = "staff", security(("staff_token" = [])),
+    request_body = PhraseBody,
+    responses(
+        (status = 200, description = "Removed", body = PhraseAnswer),
+        (status = 400, description = "A body that is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 404, description = "Not on the blocklist", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
+    ))]
+pub(crate) async fn api_unblock(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     JsonBody(body): JsonBody<PhraseBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<PhraseAnswer>, AppError> {
     if !unblock(&state, &staff, &body.phrase).await? {
         return Err(AppError::not_found(format!(
             "{:?} is not on the blocklist",
             body.phrase
         )));
     }
-    Ok(Json(json!({"removed": body.phrase})))
+    Ok(Json(PhraseAnswer {
+        phrase: None,
+        removed: Some(body.phrase),
+    }))
 }

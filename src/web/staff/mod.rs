@@ -3,12 +3,12 @@
 //! on every form, and the same actions as JSON behind bearer tokens. One file per area;
 //! this one holds the routes and what they share (who is asking, CSRF, the audit record).
 
-mod audit;
+pub(crate) mod audit;
 mod auth;
-mod blocklist;
-mod queue;
-mod templates;
-mod tokens;
+pub(crate) mod blocklist;
+pub(crate) mod queue;
+pub(crate) mod templates;
+pub(crate) mod tokens;
 
 use askama::Template as Page;
 use axum::Router;
@@ -32,8 +32,10 @@ const LOGIN_CSRF_COOKIE: &str = "jalsa_login_csrf";
 const DEVICE_COOKIE: &str = "jalsa_device";
 
 /// `?cursor=` for the paged lists (queue, audit log).
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct CursorQuery {
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CursorQuery {
+    /// Where the previous page ended.
     cursor: Option<String>,
 }
 

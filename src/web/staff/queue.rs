@@ -4,14 +4,14 @@ use askama::Template as Page;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{ApiStaff, CursorQuery, StaffUser, check_csrf, html, record};
 use crate::db::{RemixRow, Status};
-use crate::error::{AppError, code};
+use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
-use crate::web::api::remix_json;
+use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageForm, PageQuery};
 use crate::web::pages::PageError;
 
@@ -107,65 +107,101 @@ pub(super) async fn bulk_status_form(
     Ok(Redirect::to("/staff").into_response())
 }
 
-pub(super) async fn api_queue(
+/// The moderation queue: new remixes and reported ones, newest first, 50 a page.
+#[utoipa::path(get, path = "/api/staff/queue", tag = "staff", security(("staff_token" = [])), params(CursorQuery),
+    responses(
+        (status = 200, description = "A page of the queue", body = Listing<RemixView>),
+        (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+    ))]
+pub(crate) async fn api_queue(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
     ApiQuery(query): ApiQuery<CursorQuery>,
-) -> Result<Json<Value>, AppError> {
-    let page = state
-        .remixer
-        .db()
-        .list_queue(query.cursor.as_deref(), 50)
-        .await
-        .map_err(AppError::from)?;
-    let items: Vec<Value> = page
+) -> Result<Json<Listing<RemixView>>, AppError> {
+    let page = state.db().list_queue(query.cursor.as_deref(), 50).await?;
+    let items = page
         .items
         .iter()
-        .map(|r| {
-            let mut v = remix_json(&state, r);
-            v["reports"] = json!(r.reports);
-            v["reported"] = json!(r.reports > 0);
-            v
+        .map(|r| RemixView {
+            reports: Some(r.reports),
+            reported: Some(r.reports > 0),
+            ..RemixView::new(&state, r)
         })
         .collect();
-    Ok(Json(json!({"items": items, "next_cursor": page.next})))
+    Ok(Json(Listing {
+        items,
+        next_cursor: page.next,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new status for a remix.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct StatusBody {
+pub(crate) struct StatusBody {
     status: Status,
 }
 
-pub(super) async fn api_status(
+/// Sets a remix's status (and clears its reports).
+#[utoipa::path(post, path = "/api/staff/remixes/{id}/status", tag = "staff", security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The remix id")), request_body = StatusBody,
+    responses(
+        (status = 200, description = "The remix as it now is", body = RemixView),
+        (status = 400, description = "A body that is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 404, description = "No such remix", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
+    ))]
+pub(crate) async fn api_status(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<StatusBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<RemixView>, AppError> {
     if change_status(&state, &staff, std::slice::from_ref(&id), body.status).await? == 0 {
         return Err(AppError::not_found(format!("no remix {id:?}")));
     }
     let row = state
-        .remixer
+        .remixer()
         .remix(&id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no remix {id:?}")))?;
-    Ok(Json(remix_json(&state, &row)))
+    Ok(Json(RemixView::new(&state, &row)))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new status for many remixes.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct BulkBody {
+pub(crate) struct BulkBody {
+    /// Remix ids, at most 500.
+    #[schema(max_items = 500)]
     ids: Vec<String>,
     status: Status,
 }
 
-pub(super) async fn api_bulk_status(
+/// How many remixes a bulk change changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Changed {
+    /// Remixes that exist and were changed.
+    changed: usize,
+}
+
+/// Sets the status of many remixes at once; unknown ids are skipped.
+#[utoipa::path(post, path = "/api/staff/remixes/status", tag = "staff", security(("staff_token" = [])),
+    request_body = BulkBody,
+    responses(
+        (status = 200, description = "How many changed", body = Changed),
+        (status = 400, description = "More than 500 ids, or a body that is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
+    ))]
+pub(crate) async fn api_bulk_status(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     JsonBody(body): JsonBody<BulkBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Changed>, AppError> {
     if body.ids.len() > 500 {
         return Err(AppError::bad_request(
             code::TOO_MANY,
@@ -173,5 +209,5 @@ pub(super) async fn api_bulk_status(
         ));
     }
     let changed = change_status(&state, &staff, &body.ids, body.status).await?;
-    Ok(Json(json!({"changed": changed})))
+    Ok(Json(Changed { changed }))
 }

@@ -8,19 +8,19 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffUser, check_csrf, html, internal, record};
 use crate::db::TemplateStatus;
-use crate::error::{AppError, code};
+use crate::error::{AppError, ErrorBody, code};
 use crate::photo::{accept_photo, hashtags, new_template_id};
 use crate::remix::{RemixError, TemplateEdit};
 use crate::render::template::TextBox;
 use crate::render::{Template, TemplateSpec};
 use crate::staff::Session;
 use crate::web::AppState;
-use crate::web::api::template_json;
+use crate::web::api::TemplateView;
 use crate::web::extract::{ApiQuery, PageForm};
 use crate::web::pages::PageError;
 
@@ -463,7 +463,21 @@ pub(super) async fn template_preview(
         .into_response())
 }
 
-pub(super) async fn api_upload(
+/// Uploads a photo as a template: published when `boxes` or `publish` is given, else a
+/// draft. The photo is checked (format from its bytes, 20 MB and 40 megapixels at most, at
+/// least 64 px a side), turned upright, scaled to 1600 px at most and stored without
+/// metadata.
+#[utoipa::path(post, path = "/api/staff/templates", tag = "staff", security(("staff_token" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The new template", body = TemplateView),
+        (status = 400, description = "A body that is not multipart", body = ErrorBody),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 409, description = "Another upload took the same id at the same moment", body = ErrorBody),
+        (status = 413, description = "A photo over 20 MB", body = ErrorBody),
+        (status = 422, description = "A photo, title or boxes refused, with the reason", body = ErrorBody),
+    ))]
+pub(crate) async fn api_upload(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     multipart: Multipart,
@@ -474,25 +488,73 @@ pub(super) async fn api_upload(
         upload.publish = true;
     }
     let template = create_template(&state, &staff, upload).await?;
-    let mut body = template_json(&state, &template);
-    body["status"] = json!(state.remixer().template_status(template.id.as_str()));
+    let body = TemplateView {
+        status: state.remixer().template_status(template.id.as_str()),
+        ..TemplateView::new(&state, &template)
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-pub(super) async fn api_retire(
-    State(state): State<AppState>,
-    ApiStaff(staff): ApiStaff,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
-    set_template_status(&state, &staff, &id, TemplateStatus::Retired).await?;
-    Ok(Json(json!({"id": id, "status": "retired"})))
+/// A template's new status.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TemplateStatusAnswer {
+    /// The template.
+    id: String,
+    /// Its status now.
+    status: TemplateStatus,
 }
 
-pub(super) async fn api_publish(
+/// The fields of a template upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Read field by field from the multipart body; this is its schema.
+pub(crate) struct UploadForm {
+    /// The photo: JPEG, PNG or WebP.
+    #[schema(format = Binary, value_type = String)]
+    photo: Vec<u8>,
+    /// Shown to supporters.
+    title: String,
+    /// Describes the photo.
+    alt: String,
+    /// Comma- or space-separated, `#` optional.
+    hashtags: Option<String>,
+    /// The boxes as a JSON array (default: a top and a bottom box).
+    boxes: Option<String>,
+    /// `true` to publish at once.
+    publish: Option<String>,
+}
+
+/// Retires a template: it takes no new remixes; its remixes stay.
+#[utoipa::path(post, path = "/api/staff/templates/{id}/retire", tag = "staff", security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The template id")),
+    responses(
+        (status = 200, description = "Retired", body = TemplateStatusAnswer),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody),
+    ))]
+pub(crate) async fn api_retire(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
-    set_template_status(&state, &staff, &id, TemplateStatus::Published).await?;
-    Ok(Json(json!({"id": id, "status": "published"})))
+) -> Result<Json<TemplateStatusAnswer>, AppError> {
+    let status = TemplateStatus::Retired;
+    set_template_status(&state, &staff, &id, status).await?;
+    Ok(Json(TemplateStatusAnswer { id, status }))
+}
+
+/// Publishes a template (a draft, or a retired one again).
+#[utoipa::path(post, path = "/api/staff/templates/{id}/publish", tag = "staff", security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The template id")),
+    responses(
+        (status = 200, description = "Published", body = TemplateStatusAnswer),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody),
+    ))]
+pub(crate) async fn api_publish(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<TemplateStatusAnswer>, AppError> {
+    let status = TemplateStatus::Published;
+    set_template_status(&state, &staff, &id, status).await?;
+    Ok(Json(TemplateStatusAnswer { id, status }))
 }

@@ -5,10 +5,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{ApiStaff, CsrfForm, StaffUser, check_csrf, html, record};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::PageForm;
@@ -66,7 +67,23 @@ pub(super) async fn revoke_token_form(
     Ok(Redirect::to("/staff/tokens").into_response())
 }
 
-pub(super) async fn api_create_token(
+/// A token, when made or revoked.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TokenAnswer {
+    /// Its id, to revoke it by.
+    id: String,
+    /// The secret, shown this once (creation only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    /// Whether it is revoked (revocation only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked: Option<bool>,
+}
+
+/// Makes a token for the caller's account; the secret is shown once.
+#[utoipa::path(post, path = "/api/staff/tokens", tag = "staff", security(("staff_token" = [])),
+    responses((status = 201, description = "The new token", body = TokenAnswer), (status = 401, description = "No valid staff token", body = ErrorBody)))]
+pub(crate) async fn api_create_token(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
 ) -> Result<Response, AppError> {
@@ -74,19 +91,35 @@ pub(super) async fn api_create_token(
     record(&state, &staff, "token.create", &info.id, "").await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": info.id, "token": secret})),
+        Json(TokenAnswer {
+            id: info.id,
+            token: Some(secret),
+            revoked: None,
+        }),
     )
         .into_response())
 }
 
-pub(super) async fn api_revoke_token(
+/// Revokes a token: it stops working at once, on every node.
+#[utoipa::path(post, path = "/api/staff/tokens/{id}/revoke", tag = "staff", security(("staff_token" = [])),
+    params(("id" = String, Path, description = "The token's id")),
+    responses(
+        (status = 200, description = "Revoked", body = TokenAnswer),
+        (status = 401, description = "No valid staff token", body = ErrorBody),
+        (status = 404, description = "No live token with that id", body = ErrorBody),
+    ))]
+pub(crate) async fn api_revoke_token(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<TokenAnswer>, AppError> {
     if !staff::revoke_token(state.db(), &id).await? {
         return Err(AppError::not_found(format!("no live token {id:?}")));
     }
     record(&state, &staff, "token.revoke", &id, "").await?;
-    Ok(Json(json!({"id": id, "revoked": true})))
+    Ok(Json(TokenAnswer {
+        id,
+        token: None,
+        revoked: Some(true),
+    }))
 }

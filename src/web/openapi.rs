@@ -1,0 +1,70 @@
+//! The OpenAPI document of `/api`, generated from the handlers and the types they read and
+//! answer with (utoipa), so it cannot drift from the code. `GET /api/openapi.json` serves
+//! it; CI runs schemathesis against a live server with it.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{api, staff};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "jalsa",
+        description = "Supporters remix a campaign's official photos. Errors answer \
+            `{\"error\": {\"code\", \"message\"}}` with the status given for each operation."
+    ),
+    paths(
+        api::templates,
+        api::create,
+        api::remix,
+        api::gallery,
+        api::openapi,
+        api::healthz,
+        api::metrics,
+        staff::queue::api_queue,
+        staff::queue::api_bulk_status,
+        staff::queue::api_status,
+        staff::templates::api_upload,
+        staff::templates::api_retire,
+        staff::templates::api_publish,
+        staff::blocklist::api_blocklist,
+        staff::blocklist::api_block,
+        staff::blocklist::api_unblock,
+        staff::tokens::api_create_token,
+        staff::tokens::api_revoke_token,
+        staff::audit::api_audit,
+    ),
+    modifiers(&StaffToken),
+    tags(
+        (name = "supporters", description = "Templates, remixes and the gallery"),
+        (name = "staff", description = "The staff area's actions, behind a bearer token \
+            (`jalsa staff token NAME`)"),
+        (name = "operators", description = "Health and metrics"),
+        (name = "developers", description = "This document"),
+    )
+)]
+struct ApiDoc;
+
+/// The bearer token the staff routes take.
+struct StaffToken;
+
+impl Modify for StaffToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "staff_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A staff API token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
