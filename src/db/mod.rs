@@ -214,6 +214,8 @@ fn cursor_after(created_at: i64, id: &str) -> String {
 
 fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
     let (ms, id) = cursor.split_once('.')?;
-    let id_ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    let ms_ok = (1..=18).contains(&ms.len()) && ms.bytes().all(|b| b.is_ascii_digit());
+    let id_ok =
+        ms_ok && !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric());
     Some((ms.parse().ok()?, id.to_owned())).filter(|_| id_ok)
 }

@@ -244,14 +244,16 @@ impl Db {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<AuditEntry>, DbError> {
-        let before = cursor.filter(|c| !c.is_empty()).unwrap_or("~");
-        if before.len() > 64
-            || !before
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'~')
-        {
-            return Err(DbError::BadCursor);
-        }
+        // A cursor is an entry's id: digits and lowercase hex. `~` sorts after every id.
+        let before = match cursor.filter(|c| !c.is_empty()) {
+            None => "~",
+            Some(c)
+                if c.len() <= 64 && c.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+            {
+                c
+            }
+            Some(_) => return Err(DbError::BadCursor),
+        };
         let rows = sqlx::query(
             "SELECT id, at, staff, action, item, detail FROM audit_log WHERE id < $1 \
              ORDER BY id DESC LIMIT $2",

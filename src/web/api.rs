@@ -100,7 +100,7 @@ pub struct CreateRemix {
     #[serde(default)]
     pub style: Style,
     /// The remix this one remixes.
-    #[schema(pattern = "^[0-9a-f]{16}$")]
+    #[schema(pattern = "^([0-9a-f]{16})?$")]
     pub parent: Option<String>,
     /// jpg (default), png or webp.
     pub format: Option<Format>,
@@ -282,7 +282,8 @@ pub(crate) async fn remix(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GalleryQuery {
-    /// Where the previous page ended.
+    /// Where the previous page ended: the `next_cursor` of the page before.
+    #[param(pattern = "^([fa]:([0-9]{1,18}\\.[0-9A-Za-z]{1,64})?)?$")]
     pub cursor: Option<String>,
     /// Only remixes of this template.
     pub template: Option<String>,

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{ApiStaff, CursorQuery, StaffUser, html};
+use super::{ApiStaff, AuditQuery, StaffUser, html};
 use crate::db::AuditEntry;
 use crate::error::{AppError, ErrorBody};
 use crate::staff;
@@ -49,7 +49,7 @@ fn when(ms: i64) -> String {
 pub(super) async fn audit_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
-    PageQuery(query): PageQuery<CursorQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
     html(AuditPage {
@@ -74,7 +74,7 @@ pub(super) async fn audit_page(
 }
 
 /// The audit log, newest first, 100 a page.
-#[utoipa::path(get, path = "/api/staff/audit", tag = "staff", security(("staff_token" = [])), params(CursorQuery),
+#[utoipa::path(get, path = "/api/staff/audit", tag = "staff", security(("staff_token" = [])), params(AuditQuery),
     responses(
         (status = 200, description = "A page of the log", body = Listing<AuditEntry>),
         (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
@@ -83,7 +83,7 @@ pub(super) async fn audit_page(
 pub(crate) async fn api_audit(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
-    ApiQuery(query): ApiQuery<CursorQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Listing<AuditEntry>>, AppError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
     Ok(Json(Listing {

@@ -112,7 +112,8 @@ pub(crate) async fn api_blocklist(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PhraseBody {
-    /// The phrase, in any script.
+    /// The phrase, in any script, with at least one word.
+    #[schema(min_length = 1, max_length = 100)]
     phrase: String,
 }
 

@@ -35,7 +35,17 @@ const DEVICE_COOKIE: &str = "jalsa_device";
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct CursorQuery {
-    /// Where the previous page ended.
+    /// Where the previous page ended: the `next_cursor` of the page before.
+    #[param(pattern = "^([0-9]{1,18}\\.[0-9A-Za-z]{1,64})?$")]
+    cursor: Option<String>,
+}
+
+/// `?cursor=` for the audit log.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// Where the previous page ended: the `next_cursor` of the page before.
+    #[param(pattern = "^[0-9a-f]{0,64}$")]
     cursor: Option<String>,
 }
 
