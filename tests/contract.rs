@@ -7,9 +7,9 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::node::start_with;
+use common::node::{add_staff, start_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schemathesis_finds_nothing_against_the_openapi_document() {
@@ -26,15 +26,7 @@ async fn schemathesis_finds_nothing_against_the_openapi_document() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("jalsa.db").display());
     let storage = format!("file://{}", dir.path().join("blobs").display());
-    let mut add = Command::new(env!("CARGO_BIN_EXE_jalsa"))
-        .args(["staff", "add", "amna", "--database", &database])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    writeln!(add.stdin.take().unwrap(), "a long enough password").unwrap();
-    assert!(add.wait().unwrap().success());
+    add_staff(&database, "amna", "a long enough password");
     let token = Command::new(env!("CARGO_BIN_EXE_jalsa"))
         .args(["staff", "token", "amna", "--database", &database])
         .output()

@@ -247,15 +247,7 @@ fn memory_mb(pid: u32) -> (u64, u64) {
 async fn a_thousand_sign_ins_at_once_keep_the_server_small() {
     let dir = tempfile::tempdir().unwrap();
     let (database, blobs) = sqlite_and_files(dir.path());
-    let mut add = Command::new(env!("CARGO_BIN_EXE_jalsa"))
-        .args(["staff", "add", "amna", "--database", &database])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    writeln!(add.stdin.take().unwrap(), "the right password").unwrap();
-    assert!(add.wait().unwrap().success());
+    common::node::add_staff(&database, "amna", "the right password");
     // No per-client limit, so every attempt reaches the password checks.
     let node = start_with(&database, &blobs, dir.path(), &["--login-limit", "100000"]).await;
     let address = node.address;

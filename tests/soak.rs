@@ -151,17 +151,7 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
     let database = common::postgres_schema(&database).await;
     let storage = format!("{}/soak-{}", storage.trim_end_matches('/'), common::nonce());
     let dir = tempfile::tempdir().unwrap();
-    let mut staff = std::process::Command::new(env!("CARGO_BIN_EXE_jalsa"))
-        .args(["staff", "add", "soak", "--database", &database])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    staff
-        .stdin
-        .take()
-        .unwrap()
-        .write_all_sync(b"the right password\n");
-    assert!(staff.wait().unwrap().success());
+    common::node::add_staff(&database, "soak", "the right password");
 
     let a = start_with(&database, &storage, dir.path(), FLAGS).await;
     let b = start_with(&database, &storage, dir.path(), FLAGS).await;
@@ -322,16 +312,4 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
         tally.statuses.get(&429).copied().unwrap_or(0) > 0,
         "forged headers got past the per-client limit"
     );
-}
-
-/// `write_all` on a std pipe, for the staff password.
-trait WriteAllSync {
-    fn write_all_sync(self, bytes: &[u8]);
-}
-
-impl WriteAllSync for std::process::ChildStdin {
-    fn write_all_sync(mut self, bytes: &[u8]) {
-        use std::io::Write;
-        self.write_all(bytes).unwrap();
-    }
 }

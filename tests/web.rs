@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use axum::response::Response;
+use common::service::{Answer, Options, Service, body, error_code, header_of, json_of, text};
 use jalsa::catalog::Catalog;
 use jalsa::db::{Db, Status};
 use jalsa::remix::Remixer;
@@ -17,114 +17,37 @@ use jalsa::web::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-struct Service {
-    router: Router,
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
 async fn service_with(rate_limit: u32, slots: usize, queue: usize) -> Service {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("jalsa.db").display()
-    ))
+    Service::start(Options {
+        rate_limit,
+        slots,
+        queue,
+        ..Options::default()
+    })
     .await
-    .unwrap();
-    let remixer = Remixer::new(Blobs::memory(), db, slots, queue);
-    let templates = common::repo().join("templates");
-    remixer
-        .register_catalog(&templates, &Catalog::load(&templates).unwrap())
-        .await
-        .unwrap();
-    let state = AppState::new(Arc::new(remixer), "https://jalsa.example.org/", rate_limit);
-    Service {
-        router: app(state.clone()),
-        state,
-        _dir: dir,
-    }
 }
 
 async fn service() -> Service {
     service_with(0, 2, 64).await
 }
 
-impl Service {
-    async fn send(&self, request: Request<Body>) -> Response {
-        self.router.clone().oneshot(request).await.unwrap()
-    }
+/// What the web tests add to the harness.
+trait Remixes {
+    /// Creates a remix of the astronaut through the API and returns its JSON.
+    async fn remix(&self, captions: &[&str]) -> Value;
+}
 
-    async fn get(&self, uri: &str) -> Response {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post_json(&self, uri: &str, body: Value) -> Response {
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Response {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// Creates a remix through the API and returns its JSON.
+impl Remixes for Service {
     async fn remix(&self, captions: &[&str]) -> Value {
-        let r = self
-            .post_json(
-                "/api/remixes",
-                json!({"template": "astronaut", "captions": captions}),
-            )
-            .await;
-        assert!(r.status().is_success(), "{}", r.status());
-        json_body(r).await
+        let r = Answer::of(self.supporter_remix("astronaut", captions).await).await;
+        assert!(
+            r.status.is_success(),
+            "{captions:?}: {} {}",
+            r.status,
+            r.text()
+        );
+        serde_json::from_slice(&r.body).unwrap()
     }
-}
-
-async fn body(r: Response) -> bytes::Bytes {
-    axum::body::to_bytes(r.into_body(), 64 << 20).await.unwrap()
-}
-
-async fn text(r: Response) -> String {
-    String::from_utf8(body(r).await.to_vec()).unwrap()
-}
-
-async fn json_body(r: Response) -> Value {
-    serde_json::from_slice(&body(r).await).unwrap()
-}
-
-fn header_of(r: &Response, name: header::HeaderName) -> String {
-    r.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-/// The error JSON's code, after checking the status.
-async fn error_code(r: Response, status: StatusCode) -> String {
-    assert_eq!(r.status(), status);
-    assert!(header_of(&r, header::CONTENT_TYPE).starts_with("application/json"));
-    let v = json_body(r).await;
-    assert!(
-        v["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty())
-    );
-    v["error"]["code"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -249,7 +172,7 @@ async fn submitting_the_form_lands_on_a_share_page_with_every_tag() {
     let child = header_of(&r, header::LOCATION)
         .trim_start_matches("/m/")
         .to_owned();
-    let v = json_body(s.get(&format!("/api/remixes/{child}")).await).await;
+    let v = json_of(s.get(&format!("/api/remixes/{child}")).await).await;
     assert_eq!(v["parent"], json!(id));
 }
 
@@ -454,7 +377,7 @@ async fn remixes_addressed_by_url_are_stored_once() {
 #[tokio::test]
 async fn the_api_creates_then_finds() {
     let s = service().await;
-    let templates = json_body(s.get("/api/templates").await).await;
+    let templates = json_of(s.get("/api/templates").await).await;
     let astronaut = templates
         .as_array()
         .unwrap()
@@ -471,18 +394,18 @@ async fn the_api_creates_then_finds() {
     let body = json!({"template": "rocket", "captions": ["up", "and away"], "style": {"color": "#ffcc00", "outline": "none"}});
     let r = s.post_json("/api/remixes", body.clone()).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let created = json_body(r).await;
+    let created = json_of(r).await;
     assert_eq!(created["created"], true);
     for key in ["id", "url", "image_url", "card_url"] {
         assert!(created[key].as_str().is_some(), "{key} missing");
     }
     let r = s.post_json("/api/remixes", body).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let again = json_body(r).await;
+    let again = json_of(r).await;
     assert_eq!(again["created"], false);
     assert_eq!(again["id"], created["id"]);
 
-    let got = json_body(
+    let got = json_of(
         s.get(&format!("/api/remixes/{}", created["id"].as_str().unwrap()))
             .await,
     )
@@ -549,11 +472,9 @@ async fn api_errors_are_json_with_the_right_status() {
         ),
     ];
     for (body, status, code) in cases {
-        assert_eq!(
-            error_code(s.post_json("/api/remixes", body.clone()).await, status).await,
-            code,
-            "{body}"
-        );
+        let case = body.to_string();
+        let answer = Answer::of(s.post_json("/api/remixes", body).await).await;
+        assert_eq!(answer.error_code(status, &case), code, "{case}");
     }
     let r = s
         .send(
@@ -623,13 +544,13 @@ async fn the_gallery_shows_featured_first_then_approved() {
     db.set_status(&ids[0], Status::Featured).await.unwrap();
     db.set_status(&ids[29], Status::Hidden).await.unwrap();
 
-    let first = json_body(s.get("/api/gallery").await).await;
+    let first = json_of(s.get("/api/gallery").await).await;
     let items = first["items"].as_array().unwrap();
     assert_eq!(items.len(), 24);
     assert_eq!(items[0]["id"], json!(ids[0]), "featured is not first");
     assert_eq!(items[1]["id"], json!(ids[25]), "then newest approved");
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = json_body(
+    let second = json_of(
         s.get(&format!("/api/gallery?cursor={}", urlencode(cursor)))
             .await,
     )
@@ -657,7 +578,7 @@ async fn the_gallery_shows_featured_first_then_approved() {
         home.contains(&format!("href=\"/m/{}\"", ids[0])),
         "featured strip missing"
     );
-    let other = json_body(s.get("/api/gallery?template=rocket").await).await;
+    let other = json_of(s.get("/api/gallery?template=rocket").await).await;
     assert!(other["items"].as_array().unwrap().is_empty());
 }
 
@@ -936,19 +857,9 @@ async fn every_error_keeps_the_documented_format() {
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
     ] {
-        let r = s.send(request).await;
-        assert_eq!(r.status(), status, "{case}");
-        assert!(
-            header_of(&r, header::CONTENT_TYPE).starts_with("application/json"),
-            "{case}: {:?}",
-            header_of(&r, header::CONTENT_TYPE)
-        );
-        let v: Value = serde_json::from_slice(&body(r).await).unwrap();
-        assert!(v["error"]["code"].is_string(), "{case}: {v}");
-        assert!(
-            !v["error"]["message"].as_str().unwrap().is_empty(),
-            "{case}: {v}"
-        );
+        Answer::of(s.send(request).await)
+            .await
+            .error_code(status, case);
     }
     for (case, request, status) in [
         (
@@ -1087,7 +998,7 @@ async fn health_metrics_and_openapi() {
     ] {
         assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
     }
-    let spec = json_body(s.get("/api/openapi.json").await).await;
+    let spec = json_of(s.get("/api/openapi.json").await).await;
     let documented: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
     let staff: Vec<_> = documented
         .iter()

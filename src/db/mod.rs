@@ -96,10 +96,12 @@ fn redact(url: &str) -> String {
 
 /// SQLite settings for every connection. WAL lets readers go on while one writer writes; a
 /// writer waits for another rather than failing.
-const SQLITE_PRAGMAS: [&str; 3] = [
+const SQLITE_PRAGMAS: [&str; 4] = [
     "PRAGMA journal_mode = WAL",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA synchronous = NORMAL",
+    // staff_devices refers to staff (migration 0004): enforced here as PostgreSQL does.
+    "PRAGMA foreign_keys = ON",
 ];
 
 impl Db {

@@ -319,6 +319,59 @@ impl Db {
         Ok(())
     }
 
+    /// The public gallery: featured remixes first, then approved ones, each newest first,
+    /// `limit` at a time. Its cursor says which part a page is in: `f:` then the featured
+    /// list's cursor, or `a:` then the approved list's.
+    pub async fn gallery(
+        &self,
+        template: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<RemixRow>, DbError> {
+        let (phase, inner) = match cursor.filter(|c| !c.is_empty()) {
+            None => ("f", None),
+            Some(c) => {
+                let (phase, rest) = c.split_once(':').ok_or(DbError::BadCursor)?;
+                if !matches!(phase, "f" | "a") || rest.len() > 100 {
+                    return Err(DbError::BadCursor);
+                }
+                (phase, Some(rest).filter(|r| !r.is_empty()))
+            }
+        };
+        let approved =
+            |inner, limit| self.list_remixes(&[Status::Approved], template, inner, limit);
+        if phase == "a" {
+            let page = approved(inner, limit).await?;
+            return Ok(Page {
+                items: page.items,
+                next: page.next.map(|n| format!("a:{n}")),
+            });
+        }
+        let featured = self
+            .list_remixes(&[Status::Featured], template, inner, limit)
+            .await?;
+        if let Some(next) = featured.next {
+            return Ok(Page {
+                items: featured.items,
+                next: Some(format!("f:{next}")),
+            });
+        }
+        let mut items = featured.items;
+        let room = limit - items.len() as u32;
+        if room == 0 {
+            return Ok(Page {
+                items,
+                next: Some("a:".into()),
+            });
+        }
+        let page = approved(None, room).await?;
+        items.extend(page.items);
+        Ok(Page {
+            items,
+            next: page.next.map(|n| format!("a:{n}")),
+        })
+    }
+
     /// Remixes with one of `statuses`, newest first, `limit` at a time.
     pub async fn list_remixes(
         &self,

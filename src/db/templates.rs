@@ -125,28 +125,7 @@ impl Db {
     pub async fn record_bundled(&self, t: &TemplateRow) -> Result<Recorded, DbError> {
         let mut tx = self.pool.begin().await?;
         // The write comes first so SQLite takes its write lock at once.
-        let inserted = sqlx::query(
-            "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-             height, status, bundled, source_hash, edited_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, 0, $12, $12) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&t.id)
-        .bind(&t.title)
-        .bind(&t.alt)
-        .bind(serde_json::to_string(&t.hashtags)?)
-        .bind(t.boxes.to_string())
-        .bind(&t.photo_hash)
-        .bind(&t.photo_key)
-        .bind(i64::from(t.width))
-        .bind(i64::from(t.height))
-        .bind(t.status.as_str())
-        .bind(&t.source)
-        .bind(t.created_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+        let inserted = insert(t)?.execute(&mut *tx).await?.rows_affected() == 1;
         if inserted {
             tx.commit().await?;
             return Ok(Recorded::New);
@@ -188,26 +167,7 @@ impl Db {
 
     /// Records a template staff uploaded; `false` if the id is taken.
     pub async fn insert_template(&self, t: &TemplateRow) -> Result<bool, DbError> {
-        let done = sqlx::query(
-            "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-             height, status, bundled, source_hash, edited_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, '', 0, $11, $11) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&t.id)
-        .bind(&t.title)
-        .bind(&t.alt)
-        .bind(serde_json::to_string(&t.hashtags)?)
-        .bind(t.boxes.to_string())
-        .bind(&t.photo_hash)
-        .bind(&t.photo_key)
-        .bind(i64::from(t.width))
-        .bind(i64::from(t.height))
-        .bind(t.status.as_str())
-        .bind(t.created_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(insert(t)?.execute(&self.pool).await?.rows_affected() == 1)
     }
 
     /// A staff edit of a template's words and boxes (the photo stays as it is); `false` if
@@ -254,6 +214,32 @@ impl Db {
             .await?;
         rows.iter().map(template_from_row).collect()
     }
+}
+
+/// The insert of a row, unless its id is taken.
+fn insert(
+    t: &TemplateRow,
+) -> Result<sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>, DbError> {
+    Ok(sqlx::query(
+        "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
+         height, status, bundled, source_hash, edited_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&t.id)
+    .bind(&t.title)
+    .bind(&t.alt)
+    .bind(serde_json::to_string(&t.hashtags)?)
+    .bind(t.boxes.to_string())
+    .bind(&t.photo_hash)
+    .bind(&t.photo_key)
+    .bind(i64::from(t.width))
+    .bind(i64::from(t.height))
+    .bind(t.status.as_str())
+    .bind(i64::from(t.bundled))
+    .bind(&t.source)
+    .bind(t.edited_at.unwrap_or(0))
+    .bind(t.created_at))
 }
 
 fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {

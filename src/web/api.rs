@@ -295,61 +295,11 @@ pub async fn gallery_page(
     query: &GalleryQuery,
     limit: u32,
 ) -> Result<Page<RemixRow>, AppError> {
-    let bad = || {
-        AppError::bad_request(
-            code::BAD_CURSOR,
-            "the cursor is not one this server gave out",
-        )
-    };
     let template = query.template.as_deref().filter(|t| !t.is_empty());
-    let db = state.db();
-    let (phase, inner) = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => ("f", None),
-        Some(c) => {
-            let (phase, rest) = c.split_once(':').ok_or_else(bad)?;
-            if !matches!(phase, "f" | "a") || rest.len() > 100 {
-                return Err(bad());
-            }
-            (phase, Some(rest).filter(|r| !r.is_empty()))
-        }
-    };
-    if phase == "f" {
-        let featured = db
-            .list_remixes(&[Status::Featured], template, inner, limit)
-            .await
-            .map_err(AppError::from)?;
-        if let Some(next) = featured.next {
-            return Ok(Page {
-                items: featured.items,
-                next: Some(format!("f:{next}")),
-            });
-        }
-        let mut items = featured.items;
-        let room = limit - items.len() as u32;
-        if room == 0 {
-            return Ok(Page {
-                items,
-                next: Some("a:".into()),
-            });
-        }
-        let approved = db
-            .list_remixes(&[Status::Approved], template, None, room)
-            .await
-            .map_err(AppError::from)?;
-        items.extend(approved.items);
-        return Ok(Page {
-            items,
-            next: approved.next.map(|n| format!("a:{n}")),
-        });
-    }
-    let approved = db
-        .list_remixes(&[Status::Approved], template, inner, limit)
-        .await
-        .map_err(AppError::from)?;
-    Ok(Page {
-        items: approved.items,
-        next: approved.next.map(|n| format!("a:{n}")),
-    })
+    Ok(state
+        .db()
+        .gallery(template, query.cursor.as_deref(), limit)
+        .await?)
 }
 
 /// A page of a list, and where the next one starts.

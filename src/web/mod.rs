@@ -4,7 +4,7 @@ pub mod api;
 pub mod client;
 pub mod extract;
 pub mod images;
-mod openapi;
+pub(crate) mod openapi;
 pub mod pages;
 pub mod server;
 pub(crate) mod staff;

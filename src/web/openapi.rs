@@ -6,6 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{api, staff};
+use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +46,33 @@ use super::{api, staff};
     )
 )]
 struct ApiDoc;
+
+/// The refusal every staff route shares.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // A description of answers, never built.
+pub(crate) enum StaffRefusal {
+    /// No valid staff token.
+    #[response(status = 401, description = "No valid staff token")]
+    Unauthorized(ErrorBody),
+}
+
+/// The refusals every route that reads a JSON body shares.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // A description of answers, never built.
+pub(crate) enum JsonRefusals {
+    /// Not JSON at all.
+    #[response(status = 400, description = "A body that is not JSON")]
+    NotJson(ErrorBody),
+    /// Not sent as JSON.
+    #[response(status = 415, description = "A body not sent as application/json")]
+    WrongType(ErrorBody),
+    /// JSON of the wrong shape.
+    #[response(
+        status = 422,
+        description = "A body of the wrong shape, or values refused, named"
+    )]
+    WrongShape(ErrorBody),
+}
 
 /// The bearer token the staff routes take.
 struct StaffToken;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod node;
+pub mod service;
 
 use std::path::PathBuf;
 use std::sync::Arc;

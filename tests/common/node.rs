@@ -23,6 +23,23 @@ impl Drop for Node {
     }
 }
 
+/// Adds a staff account through the command line, as an operator does.
+pub fn add_staff(database: &str, name: &str, password: &str) {
+    use std::io::Write as _;
+    let mut add = Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["staff", "add", name, "--database", database])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{password}").unwrap();
+    assert!(
+        add.wait().unwrap().success(),
+        "jalsa staff add {name} failed"
+    );
+}
+
 /// A node on these backends, post-moderation, no rate limit.
 pub async fn start(database: &str, storage: &str, data: &std::path::Path) -> Node {
     start_with(

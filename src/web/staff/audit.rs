@@ -12,6 +12,7 @@ use crate::staff;
 use crate::web::AppState;
 use crate::web::api::Listing;
 use crate::web::extract::{ApiQuery, PageQuery};
+use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 struct AuditRow {
@@ -78,7 +79,7 @@ pub(super) async fn audit_page(
     responses(
         (status = 200, description = "A page of the log", body = Listing<AuditEntry>),
         (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
     ))]
 pub(crate) async fn api_audit(
     State(state): State<AppState>,

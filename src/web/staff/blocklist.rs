@@ -13,6 +13,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::{JsonBody, PageForm};
+use crate::web::openapi::{JsonRefusals, StaffRefusal};
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -99,7 +100,7 @@ pub(crate) struct Phrases {
 
 /// The blocked phrases.
 #[utoipa::path(get, path = "/api/staff/blocklist", tag = "staff", security(("staff_token" = [])),
-    responses((status = 200, description = "The blocklist", body = Phrases), (status = 401, description = "No valid staff token", body = ErrorBody)))]
+    responses((status = 200, description = "The blocklist", body = Phrases), StaffRefusal))]
 pub(crate) async fn api_blocklist(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
@@ -133,10 +134,8 @@ pub(crate) struct PhraseAnswer {
     request_body = PhraseBody,
     responses(
         (status = 201, description = "Blocked, as stored", body = PhraseAnswer),
-        (status = 400, description = "A body that is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
-        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
-        (status = 422, description = "An empty or overlong phrase, or a body of the wrong shape", body = ErrorBody),
+        JsonRefusals,
+        StaffRefusal,
     ))]
 pub(crate) async fn api_block(
     State(state): State<AppState>,
@@ -156,11 +155,9 @@ pub(crate) async fn api_block(
     request_body = PhraseBody,
     responses(
         (status = 200, description = "Removed", body = PhraseAnswer),
-        (status = 400, description = "A body that is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        JsonRefusals,
+        StaffRefusal,
         (status = 404, description = "Not on the blocklist", body = ErrorBody),
-        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
-        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
     ))]
 pub(crate) async fn api_unblock(
     State(state): State<AppState>,

@@ -13,6 +13,7 @@ use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageForm, PageQuery};
+use crate::web::openapi::{JsonRefusals, StaffRefusal};
 use crate::web::pages::PageError;
 
 struct QueueItem {
@@ -112,7 +113,7 @@ pub(super) async fn bulk_status_form(
     responses(
         (status = 200, description = "A page of the queue", body = Listing<RemixView>),
         (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
     ))]
 pub(crate) async fn api_queue(
     State(state): State<AppState>,
@@ -147,11 +148,9 @@ pub(crate) struct StatusBody {
     params(("id" = String, Path, description = "The remix id")), request_body = StatusBody,
     responses(
         (status = 200, description = "The remix as it now is", body = RemixView),
-        (status = 400, description = "A body that is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        JsonRefusals,
+        StaffRefusal,
         (status = 404, description = "No such remix", body = ErrorBody),
-        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
-        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
     ))]
 pub(crate) async fn api_status(
     State(state): State<AppState>,
@@ -192,10 +191,8 @@ pub(crate) struct Changed {
     request_body = BulkBody,
     responses(
         (status = 200, description = "How many changed", body = Changed),
-        (status = 400, description = "More than 500 ids, or a body that is not JSON", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
-        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
-        (status = 422, description = "A body of the wrong shape", body = ErrorBody),
+        JsonRefusals,
+        StaffRefusal,
     ))]
 pub(crate) async fn api_bulk_status(
     State(state): State<AppState>,
@@ -203,9 +200,13 @@ pub(crate) async fn api_bulk_status(
     JsonBody(body): JsonBody<BulkBody>,
 ) -> Result<Json<Changed>, AppError> {
     if body.ids.len() > 500 {
-        return Err(AppError::bad_request(
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             code::TOO_MANY,
-            "at most 500 remixes at a time",
+            format!(
+                "{} remixes were given; at most 500 at a time",
+                body.ids.len()
+            ),
         ));
     }
     let changed = change_status(&state, &staff, &body.ids, body.status).await?;

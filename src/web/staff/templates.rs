@@ -22,6 +22,7 @@ use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::api::TemplateView;
 use crate::web::extract::{ApiQuery, PageForm};
+use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 struct Upload {
@@ -472,7 +473,7 @@ pub(super) async fn template_preview(
     responses(
         (status = 201, description = "The new template", body = TemplateView),
         (status = 400, description = "A body that is not multipart", body = ErrorBody),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
         (status = 409, description = "Another upload took the same id at the same moment", body = ErrorBody),
         (status = 413, description = "A photo over 20 MB", body = ErrorBody),
         (status = 422, description = "A photo, title or boxes refused, with the reason", body = ErrorBody),
@@ -528,7 +529,7 @@ pub(crate) struct UploadForm {
     params(("id" = String, Path, description = "The template id")),
     responses(
         (status = 200, description = "Retired", body = TemplateStatusAnswer),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
         (status = 404, description = "No such template", body = ErrorBody),
     ))]
 pub(crate) async fn api_retire(
@@ -546,7 +547,7 @@ pub(crate) async fn api_retire(
     params(("id" = String, Path, description = "The template id")),
     responses(
         (status = 200, description = "Published", body = TemplateStatusAnswer),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
         (status = 404, description = "No such template", body = ErrorBody),
     ))]
 pub(crate) async fn api_publish(

@@ -13,6 +13,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::PageForm;
+use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -82,7 +83,7 @@ pub(crate) struct TokenAnswer {
 
 /// Makes a token for the caller's account; the secret is shown once.
 #[utoipa::path(post, path = "/api/staff/tokens", tag = "staff", security(("staff_token" = [])),
-    responses((status = 201, description = "The new token", body = TokenAnswer), (status = 401, description = "No valid staff token", body = ErrorBody)))]
+    responses((status = 201, description = "The new token", body = TokenAnswer), StaffRefusal))]
 pub(crate) async fn api_create_token(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
@@ -105,7 +106,7 @@ pub(crate) async fn api_create_token(
     params(("id" = String, Path, description = "The token's id")),
     responses(
         (status = 200, description = "Revoked", body = TokenAnswer),
-        (status = 401, description = "No valid staff token", body = ErrorBody),
+        StaffRefusal,
         (status = 404, description = "No live token with that id", body = ErrorBody),
     ))]
 pub(crate) async fn api_revoke_token(

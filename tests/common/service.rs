@@ -1,0 +1,278 @@
+//! The service through its real router, in process: one harness for every test that drives
+//! the web layer (pages, images, the JSON API, the staff area).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::response::Response;
+use jalsa::catalog::Catalog;
+use jalsa::db::Db;
+use jalsa::remix::{Policy, Remixer};
+use jalsa::store::Blobs;
+use jalsa::web::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The staff member every service has, and the password.
+pub const STAFF: &str = "amna";
+/// Her password.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// How a test wants the service.
+pub struct Options {
+    /// New remixes a minute per client (0: off).
+    pub rate_limit: u32,
+    /// Render slots.
+    pub slots: usize,
+    /// Renders that may wait for a slot.
+    pub queue: usize,
+    /// Moderation and blocklist.
+    pub policy: Policy,
+    /// Whether the tests stand behind a proxy on loopback (`X-Forwarded-For` names the
+    /// client).
+    pub behind_proxy: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            rate_limit: 0,
+            slots: 2,
+            queue: 64,
+            policy: Policy::default(),
+            behind_proxy: false,
+        }
+    }
+}
+
+/// The router and the state behind it, over a fresh SQLite file and memory blobs, with the
+/// bundled templates and one staff account.
+pub struct Service {
+    /// What requests go to.
+    pub router: Router,
+    /// What the handlers share.
+    pub state: AppState,
+    /// The folder of the SQLite file.
+    pub dir: tempfile::TempDir,
+}
+
+impl Service {
+    /// A service with these options.
+    pub async fn start(options: Options) -> Service {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("jalsa.db").display()
+        ))
+        .await
+        .unwrap();
+        jalsa::staff::add_staff(&db, STAFF, PASSWORD).await.unwrap();
+        let remixer = Remixer::new(Blobs::memory(), db, options.slots, options.queue);
+        let templates = super::repo().join("templates");
+        remixer
+            .register_catalog(&templates, &Catalog::load(&templates).unwrap())
+            .await
+            .unwrap();
+        remixer.set_policy(options.policy);
+        let mut state = AppState::new(
+            Arc::new(remixer),
+            "https://jalsa.example.org/",
+            options.rate_limit,
+        );
+        if options.behind_proxy {
+            state = state.with_trusted_proxies("127.0.0.1".parse().unwrap());
+        }
+        Service {
+            router: app(state.clone()),
+            state,
+            dir,
+        }
+    }
+
+    /// Sends a request.
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// `GET uri`, with a cookie if given.
+    pub async fn get_with(&self, uri: &str, cookie: Option<&str>) -> Response {
+        let mut r = Request::get(uri);
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::empty()).unwrap()).await
+    }
+
+    /// `GET uri`.
+    pub async fn get(&self, uri: &str) -> Response {
+        self.get_with(uri, None).await
+    }
+
+    /// `POST uri` with a JSON body.
+    pub async fn post_json(&self, uri: &str, body: Value) -> Response {
+        self.api("POST", uri, None, Some(body)).await
+    }
+
+    /// `POST uri` with a form, and a cookie if given.
+    pub async fn post_form_with(
+        &self,
+        uri: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+    ) -> Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let mut r =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            r = r.header(header::COOKIE, c);
+        }
+        self.send(r.body(Body::from(body)).unwrap()).await
+    }
+
+    /// `POST uri` with a form.
+    pub async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Response {
+        self.post_form_with(uri, None, pairs).await
+    }
+
+    /// An API call, with a bearer token and a JSON body if given.
+    pub async fn api(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        json: Option<Value>,
+    ) -> Response {
+        let mut r = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match json {
+            Some(v) => {
+                r = r.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(r.body(body).unwrap()).await
+    }
+
+    /// A supporter's remix through the API, as sent.
+    pub async fn supporter_remix(&self, template: &str, captions: &[&str]) -> Response {
+        self.post_json(
+            "/api/remixes",
+            json!({"template": template, "captions": captions}),
+        )
+        .await
+    }
+
+    /// A new API token for the staff member.
+    pub async fn token(&self) -> String {
+        jalsa::staff::create_token(self.state.db(), STAFF)
+            .await
+            .unwrap()
+            .0
+    }
+}
+
+/// A response read whole, so a failed assertion can show what came back.
+pub struct Answer {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: bytes::Bytes,
+}
+
+impl Answer {
+    /// Reads a response.
+    pub async fn of(r: Response) -> Answer {
+        let status = r.status();
+        let headers = r.headers().clone();
+        Answer {
+            status,
+            headers,
+            body: body(r).await,
+        }
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header, or empty.
+    pub fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Asserts the status, naming the case and showing the body when it is not.
+    pub fn expect(&self, status: StatusCode, case: &str) -> &Answer {
+        assert_eq!(
+            self.status,
+            status,
+            "{case}: answered {} with {}",
+            self.status,
+            self.text()
+        );
+        self
+    }
+
+    /// The JSON error's code, after checking the status and the error's shape.
+    pub fn error_code(&self, status: StatusCode, case: &str) -> String {
+        self.expect(status, case);
+        assert!(
+            self.header(header::CONTENT_TYPE)
+                .starts_with("application/json"),
+            "{case}: not JSON: {}",
+            self.text()
+        );
+        let v: Value = serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{case}: {e}: {}", self.text()));
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{case}: no message: {v}"
+        );
+        v["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{case}: no code: {v}"))
+            .to_owned()
+    }
+}
+
+/// The body of a response.
+pub async fn body(r: Response) -> bytes::Bytes {
+    axum::body::to_bytes(r.into_body(), 64 << 20).await.unwrap()
+}
+
+/// The body as text.
+pub async fn text(r: Response) -> String {
+    String::from_utf8(body(r).await.to_vec()).unwrap()
+}
+
+/// The body as JSON.
+pub async fn json_of(r: Response) -> Value {
+    serde_json::from_slice(&body(r).await).unwrap()
+}
+
+/// A header, or empty.
+pub fn header_of(r: &Response, name: header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The JSON error's code, after checking the status (the body is shown if it is not).
+pub async fn error_code(r: Response, status: StatusCode) -> String {
+    Answer::of(r).await.error_code(status, "")
+}
