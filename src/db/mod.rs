@@ -18,7 +18,7 @@ pub use templates::{Recorded, TemplateRow, TemplateStatus};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use sqlx::any::AnyPoolOptions;
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection, Row};
 
 /// A failure of the database.
@@ -67,6 +67,26 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Opaque cursor for the next page, if there is one.
     pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page from `limit + 1` rows read in order: the extra row only says there is a next
+    /// page, which starts after the last item kept (`cursor` names it).
+    fn of_rows(
+        rows: &[AnyRow],
+        limit: u32,
+        read: impl Fn(&AnyRow) -> Result<T, DbError>,
+        cursor: impl Fn(&T) -> String,
+    ) -> Result<Page<T>, DbError> {
+        let mut items = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(cursor)
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
 }
 
 /// The metadata repository.

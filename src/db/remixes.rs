@@ -562,17 +562,9 @@ impl Db {
 
 /// A page of remixes from `limit + 1` rows: the extra row only says there is a next page.
 fn remix_page(rows: &[AnyRow], limit: u32) -> Result<Page<RemixRow>, DbError> {
-    let mut items = rows
-        .iter()
-        .map(remix_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|r| cursor_after(r.created_at, &r.id))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Page::of_rows(rows, limit, remix_from_row, |r| {
+        cursor_after(r.created_at, &r.id)
+    })
 }
 
 fn remix_from_row(r: &AnyRow) -> Result<RemixRow, DbError> {

@@ -262,17 +262,7 @@ impl Db {
         .bind(i64::from(limit) + 1)
         .fetch_all(&self.pool)
         .await?;
-        let mut items = rows
-            .iter()
-            .map(audit_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|e| e.id.clone())
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Page::of_rows(&rows, limit, audit_from_row, |e| e.id.clone())
     }
 
     /// Every blocked phrase, in order.

@@ -99,6 +99,16 @@ pub enum Recorded {
     EditReplaced,
 }
 
+/// The insert of a row, up to its conflict clause.
+macro_rules! template_insert {
+    () => {
+        "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
+         height, status, bundled, source_hash, edited_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         ON CONFLICT (id) "
+    };
+}
+
 const TEMPLATE_COLUMNS: &str = "id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
      height, status, bundled, source_hash, edited_at, created_at";
 
@@ -125,8 +135,12 @@ impl Db {
     pub async fn record_bundled(&self, t: &TemplateRow) -> Result<Recorded, DbError> {
         let mut tx = self.pool.begin().await?;
         // The write comes first so SQLite takes its write lock at once.
-        let inserted = insert(t)?.execute(&mut *tx).await?.rows_affected() == 1;
-        if inserted {
+        if write(t, Conflict::Keep)?
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1
+        {
             tx.commit().await?;
             return Ok(Recorded::New);
         }
@@ -139,24 +153,7 @@ impl Db {
             tx.commit().await?;
             return Ok(Recorded::Kept);
         }
-        sqlx::query(
-            "UPDATE templates SET title = $2, alt = $3, hashtags = $4, boxes = $5, photo_hash = $6, \
-             photo_key = $7, width = $8, height = $9, bundled = 1, source_hash = $10, \
-             edited_at = 0, updated_at = $11 WHERE id = $1",
-        )
-        .bind(&t.id)
-        .bind(&t.title)
-        .bind(&t.alt)
-        .bind(serde_json::to_string(&t.hashtags)?)
-        .bind(t.boxes.to_string())
-        .bind(&t.photo_hash)
-        .bind(&t.photo_key)
-        .bind(i64::from(t.width))
-        .bind(i64::from(t.height))
-        .bind(&t.source)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+        write(t, Conflict::FollowFolder)?.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(if edited_at > 0 {
             Recorded::EditReplaced
@@ -167,7 +164,11 @@ impl Db {
 
     /// Records a template staff uploaded; `false` if the id is taken.
     pub async fn insert_template(&self, t: &TemplateRow) -> Result<bool, DbError> {
-        Ok(insert(t)?.execute(&self.pool).await?.rows_affected() == 1)
+        Ok(write(t, Conflict::Keep)?
+            .execute(&self.pool)
+            .await?
+            .rows_affected()
+            == 1)
     }
 
     /// A staff edit of a template's words and boxes (the photo stays as it is); `false` if
@@ -216,30 +217,48 @@ impl Db {
     }
 }
 
-/// The insert of a row, unless its id is taken.
-fn insert(
+/// What writing a row does when its id is taken.
+#[derive(Clone, Copy)]
+enum Conflict {
+    /// Nothing: the row there stays.
+    Keep,
+    /// The row follows its folder: everything but its status and creation time, and no
+    /// staff edit is left.
+    FollowFolder,
+}
+
+/// The write of a row.
+fn write(
     t: &TemplateRow,
+    conflict: Conflict,
 ) -> Result<sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>, DbError> {
-    Ok(sqlx::query(
-        "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-         height, status, bundled, source_hash, edited_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&t.id)
-    .bind(&t.title)
-    .bind(&t.alt)
-    .bind(serde_json::to_string(&t.hashtags)?)
-    .bind(t.boxes.to_string())
-    .bind(&t.photo_hash)
-    .bind(&t.photo_key)
-    .bind(i64::from(t.width))
-    .bind(i64::from(t.height))
-    .bind(t.status.as_str())
-    .bind(i64::from(t.bundled))
-    .bind(&t.source)
-    .bind(t.edited_at.unwrap_or(0))
-    .bind(t.created_at))
+    let sql = match conflict {
+        Conflict::Keep => concat!(template_insert!(), "DO NOTHING"),
+        Conflict::FollowFolder => concat!(
+            template_insert!(),
+            "DO UPDATE SET title = excluded.title, alt = excluded.alt, \
+             hashtags = excluded.hashtags, boxes = excluded.boxes, \
+             photo_hash = excluded.photo_hash, photo_key = excluded.photo_key, \
+             width = excluded.width, height = excluded.height, bundled = excluded.bundled, \
+             source_hash = excluded.source_hash, edited_at = 0, updated_at = $15"
+        ),
+    };
+    Ok(sqlx::query(sql)
+        .bind(&t.id)
+        .bind(&t.title)
+        .bind(&t.alt)
+        .bind(serde_json::to_string(&t.hashtags)?)
+        .bind(t.boxes.to_string())
+        .bind(&t.photo_hash)
+        .bind(&t.photo_key)
+        .bind(i64::from(t.width))
+        .bind(i64::from(t.height))
+        .bind(t.status.as_str())
+        .bind(i64::from(t.bundled))
+        .bind(&t.source)
+        .bind(t.edited_at.unwrap_or(0))
+        .bind(t.created_at)
+        .bind(now_ms()))
 }
 
 fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {

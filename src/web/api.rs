@@ -311,6 +311,16 @@ pub struct Listing<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Listing<T> {
+    /// A page of rows, each shown as `show` says.
+    pub fn of<R>(page: Page<R>, show: impl FnMut(R) -> T) -> Listing<T> {
+        Listing {
+            items: page.items.into_iter().map(show).collect(),
+            next_cursor: page.next,
+        }
+    }
+}
+
 /// The public gallery: featured remixes first, then approved ones, newest first, 24 a page.
 #[utoipa::path(get, path = "/api/gallery", tag = "supporters", params(GalleryQuery),
     responses(
@@ -322,14 +332,7 @@ pub(crate) async fn gallery(
     ApiQuery(query): ApiQuery<GalleryQuery>,
 ) -> Result<Json<Listing<RemixView>>, AppError> {
     let page = gallery_page(&state, &query, 24).await?;
-    Ok(Json(Listing {
-        items: page
-            .items
-            .iter()
-            .map(|r| RemixView::new(&state, r))
-            .collect(),
-        next_cursor: page.next,
-    }))
+    Ok(Json(Listing::of(page, |r| RemixView::new(&state, &r))))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operators",

@@ -16,24 +16,14 @@ use crate::error::ErrorBody;
             `{\"error\": {\"code\", \"message\"}}` with the status given for each operation."
     ),
     paths(
-        api::templates,
-        api::create,
-        api::remix,
-        api::gallery,
-        api::openapi,
-        api::healthz,
+        api::templates, api::create, api::remix, api::gallery, api::openapi, api::healthz,
         api::metrics,
-        staff::queue::api_queue,
-        staff::queue::api_bulk_status,
-        staff::queue::api_status,
-        staff::templates::api_upload,
-        staff::templates::api_retire,
+        staff::queue::api_queue, staff::queue::api_bulk_status, staff::queue::api_status,
+        staff::templates::api_upload, staff::templates::api_retire,
         staff::templates::api_publish,
-        staff::blocklist::api_blocklist,
-        staff::blocklist::api_block,
+        staff::blocklist::api_blocklist, staff::blocklist::api_block,
         staff::blocklist::api_unblock,
-        staff::tokens::api_create_token,
-        staff::tokens::api_revoke_token,
+        staff::tokens::api_create_token, staff::tokens::api_revoke_token,
         staff::audit::api_audit,
     ),
     modifiers(&StaffToken),
@@ -46,15 +36,6 @@ use crate::error::ErrorBody;
     )
 )]
 struct ApiDoc;
-
-/// The refusal every staff route shares.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // A description of answers, never built.
-pub(crate) enum StaffRefusal {
-    /// No valid staff token.
-    #[response(status = 401, description = "No valid staff token")]
-    Unauthorized(ErrorBody),
-}
 
 /// The refusals every route that reads a JSON body shares.
 #[derive(utoipa::IntoResponses)]
@@ -78,17 +59,54 @@ pub(crate) enum JsonRefusals {
 struct StaffToken;
 
 impl Modify for StaffToken {
+    /// Every `/api/staff/` operation takes the token, is tagged `staff`, and answers 401
+    /// without it: said once here rather than at each handler.
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "staff_token",
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A staff API token"))
+                    .description(Some("A staff API token (`jalsa staff token NAME`)"))
                     .build(),
             ),
         );
+        let unauthorized = ResponseBuilder::new()
+            .description("No valid staff token")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Error")))
+                    .build(),
+            )
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/staff/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation.tags = Some(vec!["staff".into()]);
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "staff_token",
+                    Vec::<String>::new(),
+                )]);
+                operation
+                    .responses
+                    .responses
+                    .insert("401".into(), unauthorized.clone().into());
+            }
+        }
     }
 }
 

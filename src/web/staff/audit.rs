@@ -12,7 +12,6 @@ use crate::staff;
 use crate::web::AppState;
 use crate::web::api::Listing;
 use crate::web::extract::{ApiQuery, PageQuery};
-use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 struct AuditRow {
@@ -75,11 +74,10 @@ pub(super) async fn audit_page(
 }
 
 /// The audit log, newest first, 100 a page.
-#[utoipa::path(get, path = "/api/staff/audit", tag = "staff", security(("staff_token" = [])), params(AuditQuery),
+#[utoipa::path(get, path = "/api/staff/audit", params(AuditQuery),
     responses(
         (status = 200, description = "A page of the log", body = Listing<AuditEntry>),
         (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
-        StaffRefusal,
     ))]
 pub(crate) async fn api_audit(
     State(state): State<AppState>,
@@ -87,10 +85,7 @@ pub(crate) async fn api_audit(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Listing<AuditEntry>>, AppError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
-    Ok(Json(Listing {
-        items: page.items,
-        next_cursor: page.next,
-    }))
+    Ok(Json(Listing::of(page, |entry| entry)))
 }
 
 #[cfg(test)]

@@ -149,20 +149,17 @@ pub(super) async fn login(
     devices.push(staff::cookie_device(&device_token));
     staff::remember_devices(state.db(), &form.name, &devices).await?;
     let secure = state.public_url().starts_with("https://");
-    let device = Cookie::build((DEVICE_COOKIE, device_token))
-        .path("/staff")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .max_age(time::Duration::milliseconds(staff::DEVICE_MS))
-        .build();
-    let cookie = Cookie::build((SESSION_COOKIE, token))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .max_age(time::Duration::milliseconds(staff::SESSION_MS))
-        .build();
+    let private = |name, value, path, ms| {
+        Cookie::build((name, value))
+            .path(path)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .max_age(time::Duration::milliseconds(ms))
+            .build()
+    };
+    let device = private(DEVICE_COOKIE, device_token, "/staff", staff::DEVICE_MS);
+    let cookie = private(SESSION_COOKIE, token, "/", staff::SESSION_MS);
     Ok((
         jar.add(cookie)
             .add(device)

@@ -10,10 +10,10 @@ use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffUser, check_csrf, html, record};
 use crate::error::{AppError, ErrorBody};
-use crate::staff;
+use crate::staff::{self, Session};
 use crate::web::AppState;
 use crate::web::extract::{JsonBody, PageForm};
-use crate::web::openapi::{JsonRefusals, StaffRefusal};
+use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -29,12 +29,21 @@ pub(super) async fn blocklist_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
 ) -> Result<Html<String>, PageError> {
+    page(&state, session, String::new()).await
+}
+
+/// The blocklist page, with why the last phrase was refused if it was.
+async fn page(
+    state: &AppState,
+    session: Session,
+    error: String,
+) -> Result<Html<String>, PageError> {
     let phrases = staff::blocked_phrases(state.db()).await?;
     html(BlocklistPage {
         staff: session.staff,
         csrf: session.csrf,
         phrases,
-        error: String::new(),
+        error,
     })
 }
 
@@ -69,13 +78,7 @@ pub(super) async fn block_form(
 ) -> Result<Response, PageError> {
     check_csrf(&session, &form.csrf)?;
     if let Err(e) = block(&state, &session.staff, &form.phrase).await {
-        let phrases = staff::blocked_phrases(state.db()).await?;
-        let page = html(BlocklistPage {
-            staff: session.staff,
-            csrf: session.csrf,
-            phrases,
-            error: e.message.clone(),
-        })?;
+        let page = page(&state, session, e.message.clone()).await?;
         return Ok((e.status, page).into_response());
     }
     Ok(Redirect::to("/staff/blocklist").into_response())
@@ -99,8 +102,8 @@ pub(crate) struct Phrases {
 }
 
 /// The blocked phrases.
-#[utoipa::path(get, path = "/api/staff/blocklist", tag = "staff", security(("staff_token" = [])),
-    responses((status = 200, description = "The blocklist", body = Phrases), StaffRefusal))]
+#[utoipa::path(get, path = "/api/staff/blocklist",
+    responses((status = 200, description = "The blocklist", body = Phrases)))]
 pub(crate) async fn api_blocklist(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
@@ -130,12 +133,11 @@ pub(crate) struct PhraseAnswer {
 }
 
 /// Blocks a phrase.
-#[utoipa::path(post, path = "/api/staff/blocklist", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/blocklist",
     request_body = PhraseBody,
     responses(
         (status = 201, description = "Blocked, as stored", body = PhraseAnswer),
         JsonRefusals,
-        StaffRefusal,
     ))]
 pub(crate) async fn api_block(
     State(state): State<AppState>,
@@ -151,12 +153,11 @@ pub(crate) async fn api_block(
 }
 
 /// Unblocks a phrase.
-#[utoipa::path(post, path = "/api/staff/blocklist/remove", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/blocklist/remove",
     request_body = PhraseBody,
     responses(
         (status = 200, description = "Removed", body = PhraseAnswer),
         JsonRefusals,
-        StaffRefusal,
         (status = 404, description = "Not on the blocklist", body = ErrorBody),
     ))]
 pub(crate) async fn api_unblock(

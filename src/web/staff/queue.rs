@@ -13,7 +13,7 @@ use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageForm, PageQuery};
-use crate::web::openapi::{JsonRefusals, StaffRefusal};
+use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
 struct QueueItem {
@@ -109,11 +109,10 @@ pub(super) async fn bulk_status_form(
 }
 
 /// The moderation queue: new remixes and reported ones, newest first, 50 a page.
-#[utoipa::path(get, path = "/api/staff/queue", tag = "staff", security(("staff_token" = [])), params(CursorQuery),
+#[utoipa::path(get, path = "/api/staff/queue", params(CursorQuery),
     responses(
         (status = 200, description = "A page of the queue", body = Listing<RemixView>),
         (status = 400, description = "A cursor this server did not give out", body = ErrorBody),
-        StaffRefusal,
     ))]
 pub(crate) async fn api_queue(
     State(state): State<AppState>,
@@ -121,19 +120,11 @@ pub(crate) async fn api_queue(
     ApiQuery(query): ApiQuery<CursorQuery>,
 ) -> Result<Json<Listing<RemixView>>, AppError> {
     let page = state.db().list_queue(query.cursor.as_deref(), 50).await?;
-    let items = page
-        .items
-        .iter()
-        .map(|r| RemixView {
-            reports: Some(r.reports),
-            reported: Some(r.reports > 0),
-            ..RemixView::new(&state, r)
-        })
-        .collect();
-    Ok(Json(Listing {
-        items,
-        next_cursor: page.next,
-    }))
+    Ok(Json(Listing::of(page, |r| RemixView {
+        reports: Some(r.reports),
+        reported: Some(r.reports > 0),
+        ..RemixView::new(&state, &r)
+    })))
 }
 
 /// A new status for a remix.
@@ -144,12 +135,11 @@ pub(crate) struct StatusBody {
 }
 
 /// Sets a remix's status (and clears its reports).
-#[utoipa::path(post, path = "/api/staff/remixes/{id}/status", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/remixes/{id}/status",
     params(("id" = String, Path, description = "The remix id")), request_body = StatusBody,
     responses(
         (status = 200, description = "The remix as it now is", body = RemixView),
         JsonRefusals,
-        StaffRefusal,
         (status = 404, description = "No such remix", body = ErrorBody),
     ))]
 pub(crate) async fn api_status(
@@ -187,12 +177,11 @@ pub(crate) struct Changed {
 }
 
 /// Sets the status of many remixes at once; unknown ids are skipped.
-#[utoipa::path(post, path = "/api/staff/remixes/status", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/remixes/status",
     request_body = BulkBody,
     responses(
         (status = 200, description = "How many changed", body = Changed),
         JsonRefusals,
-        StaffRefusal,
     ))]
 pub(crate) async fn api_bulk_status(
     State(state): State<AppState>,

@@ -22,7 +22,6 @@ use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::api::TemplateView;
 use crate::web::extract::{ApiQuery, PageForm};
-use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 struct Upload {
@@ -468,12 +467,11 @@ pub(super) async fn template_preview(
 /// draft. The photo is checked (format from its bytes, 20 MB and 40 megapixels at most, at
 /// least 64 px a side), turned upright, scaled to 1600 px at most and stored without
 /// metadata.
-#[utoipa::path(post, path = "/api/staff/templates", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/templates",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The new template", body = TemplateView),
         (status = 400, description = "A body that is not multipart", body = ErrorBody),
-        StaffRefusal,
         (status = 409, description = "Another upload took the same id at the same moment", body = ErrorBody),
         (status = 413, description = "A photo over 20 MB", body = ErrorBody),
         (status = 422, description = "A photo, title or boxes refused, with the reason", body = ErrorBody),
@@ -525,37 +523,41 @@ pub(crate) struct UploadForm {
 }
 
 /// Retires a template: it takes no new remixes; its remixes stay.
-#[utoipa::path(post, path = "/api/staff/templates/{id}/retire", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/templates/{id}/retire",
     params(("id" = String, Path, description = "The template id")),
     responses(
         (status = 200, description = "Retired", body = TemplateStatusAnswer),
-        StaffRefusal,
         (status = 404, description = "No such template", body = ErrorBody),
     ))]
 pub(crate) async fn api_retire(
-    State(state): State<AppState>,
-    ApiStaff(staff): ApiStaff,
-    Path(id): Path<String>,
+    state: State<AppState>,
+    staff: ApiStaff,
+    id: Path<String>,
 ) -> Result<Json<TemplateStatusAnswer>, AppError> {
-    let status = TemplateStatus::Retired;
-    set_template_status(&state, &staff, &id, status).await?;
-    Ok(Json(TemplateStatusAnswer { id, status }))
+    api_set_status(state, staff, id, TemplateStatus::Retired).await
 }
 
 /// Publishes a template (a draft, or a retired one again).
-#[utoipa::path(post, path = "/api/staff/templates/{id}/publish", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/templates/{id}/publish",
     params(("id" = String, Path, description = "The template id")),
     responses(
         (status = 200, description = "Published", body = TemplateStatusAnswer),
-        StaffRefusal,
         (status = 404, description = "No such template", body = ErrorBody),
     ))]
 pub(crate) async fn api_publish(
+    state: State<AppState>,
+    staff: ApiStaff,
+    id: Path<String>,
+) -> Result<Json<TemplateStatusAnswer>, AppError> {
+    api_set_status(state, staff, id, TemplateStatus::Published).await
+}
+
+async fn api_set_status(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
+    status: TemplateStatus,
 ) -> Result<Json<TemplateStatusAnswer>, AppError> {
-    let status = TemplateStatus::Published;
     set_template_status(&state, &staff, &id, status).await?;
     Ok(Json(TemplateStatusAnswer { id, status }))
 }

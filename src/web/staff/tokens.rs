@@ -10,10 +10,9 @@ use utoipa::ToSchema;
 
 use super::{ApiStaff, CsrfForm, StaffUser, check_csrf, html, record};
 use crate::error::{AppError, ErrorBody};
-use crate::staff;
+use crate::staff::{self, Session};
 use crate::web::AppState;
 use crate::web::extract::PageForm;
-use crate::web::openapi::StaffRefusal;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -29,12 +28,21 @@ pub(super) async fn tokens_page(
     State(state): State<AppState>,
     StaffUser(session): StaffUser,
 ) -> Result<Html<String>, PageError> {
+    page(&state, session, String::new()).await
+}
+
+/// The tokens page, showing a secret just created once.
+async fn page(
+    state: &AppState,
+    session: Session,
+    created: String,
+) -> Result<Html<String>, PageError> {
     let tokens = staff::list_tokens(state.db()).await?;
     html(TokensPage {
         staff: session.staff,
         csrf: session.csrf,
         tokens,
-        created: String::new(),
+        created,
     })
 }
 
@@ -46,13 +54,7 @@ pub(super) async fn create_token_form(
     check_csrf(&session, &form.csrf)?;
     let (secret, info) = staff::create_token(state.db(), &session.staff).await?;
     record(&state, &session.staff, "token.create", &info.id, "").await?;
-    let tokens = staff::list_tokens(state.db()).await?;
-    html(TokensPage {
-        staff: session.staff,
-        csrf: session.csrf,
-        tokens,
-        created: secret,
-    })
+    page(&state, session, secret).await
 }
 
 pub(super) async fn revoke_token_form(
@@ -82,8 +84,8 @@ pub(crate) struct TokenAnswer {
 }
 
 /// Makes a token for the caller's account; the secret is shown once.
-#[utoipa::path(post, path = "/api/staff/tokens", tag = "staff", security(("staff_token" = [])),
-    responses((status = 201, description = "The new token", body = TokenAnswer), StaffRefusal))]
+#[utoipa::path(post, path = "/api/staff/tokens",
+    responses((status = 201, description = "The new token", body = TokenAnswer)))]
 pub(crate) async fn api_create_token(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
@@ -102,11 +104,10 @@ pub(crate) async fn api_create_token(
 }
 
 /// Revokes a token: it stops working at once, on every node.
-#[utoipa::path(post, path = "/api/staff/tokens/{id}/revoke", tag = "staff", security(("staff_token" = [])),
+#[utoipa::path(post, path = "/api/staff/tokens/{id}/revoke",
     params(("id" = String, Path, description = "The token's id")),
     responses(
         (status = 200, description = "Revoked", body = TokenAnswer),
-        StaffRefusal,
         (status = 404, description = "No live token with that id", body = ErrorBody),
     ))]
 pub(crate) async fn api_revoke_token(
