@@ -2,15 +2,10 @@
 # The field on loopback, against a release build on the same 2 cores: clients that hang
 # up, a flood of the slowest request, 1,000 sign-ins at once. Prints what the server's
 # /metrics and /proc say afterwards. Usage: loadtest/field.sh [seconds per flood, default 10]
-set -euo pipefail
-cd "$(dirname "$0")/.."
 seconds=${1:-10}
 port=18090
-base="http://127.0.0.1:$port"
-data=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
-
-cargo build --release --quiet
+# shellcheck source=loadtest/common.sh
+. "$(dirname "$0")/common.sh"
 echo "the right password" | ./target/release/jalsa staff --data-dir "$data" add field
 env ${JALSA_ENV:-} ./target/release/jalsa serve --listen 127.0.0.1:$port --data-dir "$data" --rate-limit 0 \
   --login-limit 100000 >"$data/log" 2>&1 &

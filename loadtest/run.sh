@@ -2,15 +2,10 @@
 # Load test on loopback: fresh remixes, repeats, image GETs and share pages against a
 # release build, with wrk as the client on the same 2 cores. Prints wrk's reports and the
 # server's memory. Usage: loadtest/run.sh [seconds per test, default 15]
-set -euo pipefail
-cd "$(dirname "$0")/.."
 seconds=${1:-15}
 port=18080
-base="http://127.0.0.1:$port"
-data=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
-
-cargo build --release --quiet
+# shellcheck source=loadtest/common.sh
+. "$(dirname "$0")/common.sh"
 ./target/release/jalsa serve --listen 127.0.0.1:$port --data-dir "$data" --rate-limit 0 >"$data/log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done

@@ -70,13 +70,10 @@ pub async fn verify(
         after = last.id.to_string();
         for row in rows {
             report.remixes += 1;
-            let problem = match blobs.get(&row.blob_key).await? {
-                None => format!("remix {}: picture {} is missing", row.id, row.blob_key),
-                Some(b) if blake3::hash(&b).to_hex().as_str() != row.hash => {
-                    format!("remix {}: picture {} is damaged", row.id, row.blob_key)
-                }
-                Some(_) => continue,
+            let Some(state) = blob_state(blobs, &row.blob_key, &row.hash).await? else {
+                continue;
             };
+            let problem = format!("remix {}: picture {} is {state}", row.id, row.blob_key);
             let fixed = if repair {
                 Some(
                     remixer
@@ -94,17 +91,11 @@ pub async fn verify(
 
     for (id, rendition) in db.all_renditions().await? {
         report.renditions += 1;
-        let problem = match blobs.get(&rendition.blob_key).await? {
-            None => format!(
-                "remix {id}: {} rendition {} is missing",
-                rendition.kind, rendition.blob_key
-            ),
-            Some(b) if blake3::hash(&b).to_hex().as_str() != rendition.hash => format!(
-                "remix {id}: {} rendition {} is damaged",
-                rendition.kind, rendition.blob_key
-            ),
-            Some(_) => continue,
+        let (key, kind) = (&rendition.blob_key, rendition.kind);
+        let Some(state) = blob_state(blobs, key, &rendition.hash).await? else {
+            continue;
         };
+        let problem = format!("remix {id}: {kind} rendition {key} is {state}");
         let fixed = if repair {
             Some(redraw_rendition(remixer, &id, rendition.kind).await)
         } else {
@@ -115,17 +106,11 @@ pub async fn verify(
 
     for template in db.list_templates().await? {
         report.templates += 1;
-        let problem = match blobs.get(&template.photo_key).await? {
-            None => format!(
-                "template {}: photo {} is missing",
-                template.id, template.photo_key
-            ),
-            Some(b) if blake3::hash(&b).to_hex().as_str() != template.photo_hash => format!(
-                "template {}: photo {} is damaged",
-                template.id, template.photo_key
-            ),
-            Some(_) => continue,
+        let (id, key) = (&template.id, &template.photo_key);
+        let Some(state) = blob_state(blobs, key, &template.photo_hash).await? else {
+            continue;
         };
+        let problem = format!("template {id}: photo {key} is {state}");
         let fixed = repair.then(|| {
             Err(if template.bundled {
                 "a bundled photo is stored again from templates/ when the service starts".into()
@@ -145,18 +130,27 @@ pub async fn verify(
     Ok(report)
 }
 
+/// `missing` or `damaged` (its bytes do not hash to `hash`) for a blob that is not as its
+/// row says; `None` for one that is.
+async fn blob_state(
+    blobs: &crate::store::Blobs,
+    key: &str,
+    hash: &str,
+) -> Result<Option<&'static str>, RemixError> {
+    Ok(match blobs.get(key).await? {
+        None => Some("missing"),
+        Some(b) if blake3::hash(&b).to_hex().as_str() != hash => Some("damaged"),
+        Some(_) => None,
+    })
+}
+
 async fn redraw_rendition(remixer: &Remixer, id: &str, kind: RenditionKind) -> Result<(), String> {
     let row = remixer
         .remix(id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| "its remix row is gone".to_owned())?;
-    let drawn = match kind {
-        RenditionKind::Card => remixer.card(&row).await,
-        RenditionKind::Thumb => remixer.thumbnail(&row).await,
-        RenditionKind::Format(format) => remixer.picture(&row, format).await,
-    };
-    match drawn {
+    match remixer.rendition_of(&row, kind).await {
         Ok(Some(_)) => Ok(()),
         Ok(None) => Err("its template is not loaded".into()),
         Err(e) => Err(e.to_string()),

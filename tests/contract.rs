@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use common::node::{add_staff, start_with};
+use common::node::{add_staff, sqlite_and_files, start_local};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schemathesis_finds_nothing_against_the_openapi_document() {
@@ -24,8 +24,7 @@ async fn schemathesis_finds_nothing_against_the_openapi_document() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("jalsa.db").display());
-    let storage = format!("file://{}", dir.path().join("blobs").display());
+    let (database, _) = sqlite_and_files(dir.path());
     add_staff(&database, "amna", "a long enough password");
     let token = Command::new(env!("CARGO_BIN_EXE_jalsa"))
         .args(["staff", "token", "amna", "--database", &database])
@@ -36,9 +35,7 @@ async fn schemathesis_finds_nothing_against_the_openapi_document() {
     let token = token.lines().last().unwrap().trim().to_owned();
 
     // No per-client limits: the fuzzer is one client sending a great many requests.
-    let node = start_with(
-        &database,
-        &storage,
+    let node = start_local(
         dir.path(),
         &["--rate-limit", "0", "--report-limit", "100000"],
     )

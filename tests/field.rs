@@ -12,13 +12,6 @@ use common::node::{http, start_with};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-fn sqlite_and_files(dir: &std::path::Path) -> (String, String) {
-    (
-        format!("sqlite://{}", dir.join("jalsa.db").display()),
-        format!("file://{}", dir.join("blobs").display()),
-    )
-}
-
 /// Reads until the server closes the connection; how long that took.
 async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
     let started = Instant::now();
@@ -40,8 +33,7 @@ async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Durati
 #[tokio::test]
 async fn half_sent_headers_and_silent_connections_are_closed() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, blobs) = sqlite_and_files(dir.path());
-    let node = start_with(&db, &blobs, dir.path(), &["--header-timeout", "1s"]).await;
+    let node = common::node::start_local(dir.path(), &["--header-timeout", "1s"]).await;
     let mut partial = TcpStream::connect(node.address).await.unwrap();
     partial
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -61,10 +53,7 @@ async fn half_sent_headers_and_silent_connections_are_closed() {
 #[tokio::test]
 async fn a_hanging_connection_cannot_hold_shutdown_past_its_deadline() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, blobs) = sqlite_and_files(dir.path());
-    let mut node = start_with(
-        &db,
-        &blobs,
+    let mut node = common::node::start_local(
         dir.path(),
         &["--header-timeout", "60s", "--shutdown-timeout", "2s"],
     )
@@ -95,10 +84,7 @@ async fn a_hanging_connection_cannot_hold_shutdown_past_its_deadline() {
 #[tokio::test]
 async fn a_flood_of_silent_connections_leaves_room_for_health_checks() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, blobs) = sqlite_and_files(dir.path());
-    let node = start_with(
-        &db,
-        &blobs,
+    let node = common::node::start_local(
         dir.path(),
         &["--max-connections", "20", "--header-timeout", "30s"],
     )
@@ -168,7 +154,7 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
     use jalsa::store::Blobs;
 
     let dir = tempfile::tempdir().unwrap();
-    let (db_url, blobs_url) = sqlite_and_files(dir.path());
+    let (db_url, blobs_url) = common::node::sqlite_and_files(dir.path());
     let templates = common::repo().join("templates");
     let remixer = Remixer::new(
         Blobs::open(&blobs_url).unwrap(),
@@ -246,7 +232,7 @@ fn memory_mb(pid: u32) -> (u64, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_sign_ins_at_once_keep_the_server_small() {
     let dir = tempfile::tempdir().unwrap();
-    let (database, blobs) = sqlite_and_files(dir.path());
+    let (database, blobs) = common::node::sqlite_and_files(dir.path());
     common::node::add_staff(&database, "amna", "the right password");
     // No per-client limit, so every attempt reaches the password checks.
     let node = start_with(&database, &blobs, dir.path(), &["--login-limit", "100000"]).await;

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 
 use jalsa::catalog::Catalog;
 use jalsa::db::Db;
+use jalsa::db::RenditionKind;
 use jalsa::remix::{RemixRequest, Remixer};
 use jalsa::render::{Format, Style};
 use jalsa::store::Blobs;
@@ -93,12 +94,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         .await
         .unwrap();
     rows.push(child);
-    source.card(&rows[0]).await.unwrap().unwrap();
-    source
-        .picture(&rows[1], Format::Png)
-        .await
-        .unwrap()
-        .unwrap();
+    renditions(&source, &rows).await;
     jalsa::staff::add_staff(&source_db, "amna", "correct horse battery")
         .await
         .unwrap();
@@ -175,12 +171,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         let (original, _) = source.picture(row, Format::Jpeg).await.unwrap().unwrap();
         assert!(bytes == original, "{}: picture differs", row.id);
     }
-    target.card(&rows[0]).await.unwrap().unwrap();
-    target
-        .picture(&rows[1], Format::Png)
-        .await
-        .unwrap()
-        .unwrap();
+    renditions(&target, &rows).await;
     let (again, created) = target
         .create_or_find(request("rocket", &["rally 1", "زندہ باد"], None))
         .await
@@ -227,4 +218,11 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
             .any(|r| r.id == rows[3].id && r.reports == 1)
     );
     let _ = Arc::new(());
+}
+
+/// A card of the first remix and a PNG of the second, made (or found) on this side.
+async fn renditions(remixer: &jalsa::remix::Remixer, rows: &[std::sync::Arc<jalsa::db::RemixRow>]) {
+    remixer.card(&rows[0]).await.unwrap().unwrap();
+    let png = RenditionKind::Format(Format::Png);
+    remixer.rendition_of(&rows[1], png).await.unwrap().unwrap();
 }

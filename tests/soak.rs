@@ -49,20 +49,7 @@ async fn send(
             .await
             .map_err(|_| std::io::Error::other("no answer in 30 s"))??,
     };
-    let end = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no response head"))?;
-    let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut body = response[end + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        body = common::node::unchunk(&body);
-    }
+    let (status, head, body) = common::node::parse_response(&response)?;
     Ok(Some(Answer { status, head, body }))
 }
 

@@ -35,14 +35,16 @@ impl FromStr for TemplateStatus {
     type Err = String;
 
     fn from_str(s: &str) -> Result<TemplateStatus, String> {
-        match s {
-            "draft" => Ok(TemplateStatus::Draft),
-            "published" => Ok(TemplateStatus::Published),
-            "retired" => Ok(TemplateStatus::Retired),
-            other => Err(format!(
-                "unknown template status {other:?}; use published, retired or draft"
-            )),
-        }
+        let all = [
+            TemplateStatus::Published,
+            TemplateStatus::Retired,
+            TemplateStatus::Draft,
+        ];
+        all.into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown template status {s:?}; use published, retired or draft")
+            })
     }
 }
 

@@ -74,6 +74,19 @@ impl Remixer {
         Ok(Bytes::from(rendered.bytes))
     }
 
+    /// A remix's picture of this kind: its own or another format, its card, its thumbnail.
+    pub async fn rendition_of(
+        &self,
+        row: &RemixRow,
+        kind: RenditionKind,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        match kind {
+            RenditionKind::Format(format) => self.picture(row, format).await,
+            RenditionKind::Card => self.card(row).await,
+            RenditionKind::Thumb => self.thumbnail(row).await,
+        }
+    }
+
     /// A 240 px wide thumbnail for the moderation queue, made and stored on first request.
     pub async fn thumbnail(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
         self.rendition(row, RenditionKind::Thumb, |renderer, template, remix| {

@@ -1,7 +1,5 @@
 //! Caption colours: a small named palette or `#RRGGBB`.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// An opaque sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Color(pub [u8; 3]);
@@ -69,18 +67,7 @@ impl std::fmt::Display for Color {
     }
 }
 
-impl Serialize for Color {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_as_text!(Color);
 
 /// `#RRGGBB` or a palette name, as the API's schema says it.
 pub const COLOR_PATTERN: &str =
@@ -130,18 +117,7 @@ impl std::fmt::Display for Outline {
     }
 }
 
-impl Serialize for Outline {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Outline {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_as_text!(Outline);
 
 impl utoipa::PartialSchema for Outline {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

@@ -68,19 +68,7 @@ impl std::str::FromStr for Format {
     }
 }
 
-impl serde::Serialize for Format {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.extension())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Format {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
+serde_as_text!(Format);
 
 impl utoipa::PartialSchema for Format {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

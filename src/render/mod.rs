@@ -5,6 +5,26 @@
 //! on. The only state is a cache of template photos scaled to the widths asked for, with
 //! their JPEG encodings for strip splicing.
 
+/// Serde for a type written as text: its `Display` out, its `FromStr` in (the error as
+/// the message).
+macro_rules! serde_as_text {
+    ($type:ty) => {
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(d)?
+                    .parse()
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 pub mod color;
 pub mod draw;
 pub mod encode;

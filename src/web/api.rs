@@ -1,10 +1,9 @@
 //! The JSON API, `/healthz` and `/metrics`.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,16 +13,6 @@ use crate::error::{AppError, ErrorBody, code};
 use crate::remix::{Lookup, RemixId, RemixRequest};
 use crate::render::{Format, Style, TextBox};
 use crate::web::extract::{ApiQuery, JsonBody};
-
-/// The API's routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/templates", get(templates))
-        .route("/api/remixes", post(create))
-        .route("/api/remixes/{id}", get(remix))
-        .route("/api/gallery", get(gallery))
-        .route("/api/openapi.json", get(openapi))
-}
 
 /// A template as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

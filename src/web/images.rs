@@ -1,32 +1,19 @@
 //! Pictures: stored remixes, share cards, previews, remixes addressed by URL alone, and the
 //! template photos.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use bytes::Bytes;
 use serde::Deserialize;
 
 use super::AppState;
 use super::api::{create_or_find, find_remix};
-use crate::db::RenditionKind;
+use crate::db::{RemixRow, RenditionKind};
 use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
 use crate::web::extract::ApiQuery;
-
-/// The image routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/i/{file}", get(picture))
-        .route("/i/{id}/card.jpg", get(card))
-        .route("/i/{id}/thumb.jpg", get(thumb))
-        .route("/preview/{file}", get(preview))
-        .route("/render/{template}/{*lines}", get(render_by_url))
-        .route("/photos/{id}", get(photo))
-}
 
 /// Style fields as forms and query strings carry them; empty means the box's default.
 #[derive(Debug, Default, Deserialize)]
@@ -214,44 +201,51 @@ where
     Ok(found)
 }
 
-async fn picture(
+/// A remix's picture of this kind, from memory or the store, cached for good.
+async fn serve(
+    state: &AppState,
+    row: &RemixRow,
+    kind: RenditionKind,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let format = match kind {
+        RenditionKind::Format(format) => format,
+        RenditionKind::Card | RenditionKind::Thumb => Format::Jpeg,
+    };
+    let key = PictureKey::Remix(row.id.to_string(), kind);
+    let (bytes, hash) = hot(state, key, || state.remixer().rendition_of(row, kind)).await?;
+    Ok(immutable(bytes, &hash, format, headers))
+}
+
+pub(super) async fn picture(
     State(state): State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let row = find_remix(&state, id).await?;
-    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Format(format));
-    let (bytes, hash) = hot(&state, key, || state.remixer().picture(&row, format)).await?;
-    Ok(immutable(bytes, &hash, format, &headers))
+    serve(&state, &row, RenditionKind::Format(format), &headers).await
 }
 
-async fn card(
+/// `/i/{id}/card.jpg` (the 1200x630 share card) and `/i/{id}/thumb.jpg` (240 px wide).
+pub(super) async fn rendition(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let kind = match file.as_str() {
+        "card.jpg" => RenditionKind::Card,
+        "thumb.jpg" => RenditionKind::Thumb,
+        _ => return Err(AppError::not_found(format!("no picture {file:?}"))),
+    };
     let row = find_remix(&state, &id).await?;
-    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Card);
-    let (bytes, hash) = hot(&state, key, || state.remixer().card(&row)).await?;
-    Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
-}
-
-async fn thumb(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let row = find_remix(&state, &id).await?;
-    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Thumb);
-    let (bytes, hash) = hot(&state, key, || state.remixer().thumbnail(&row)).await?;
-    Ok(immutable(bytes, &hash, Format::Jpeg, &headers))
+    serve(&state, &row, kind, &headers).await
 }
 
 /// The default preview width: small enough to be quick on a phone's connection.
 const PREVIEW_WIDTH: u32 = 480;
 
-async fn preview(
+pub(super) async fn preview(
     State(state): State<AppState>,
     Path(file): Path<String>,
     ApiQuery(query): ApiQuery<PictureQuery>,
@@ -340,7 +334,7 @@ pub fn decode_line(line: &str) -> String {
     out
 }
 
-async fn render_by_url(
+pub(super) async fn render_by_url(
     State(state): State<AppState>,
     Path((template, lines)): Path<(String, String)>,
     ApiQuery(query): ApiQuery<PictureQuery>,
@@ -358,12 +352,10 @@ async fn render_by_url(
         parent: None,
     };
     let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
-    let key = PictureKey::Remix(row.id.to_string(), RenditionKind::Format(format));
-    let (bytes, hash) = hot(&state, key, || state.remixer().picture(&row, format)).await?;
-    Ok(immutable(bytes, &hash, format, &headers))
+    serve(&state, &row, RenditionKind::Format(format), &headers).await
 }
 
-async fn photo(
+pub(super) async fn photo(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,

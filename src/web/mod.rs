@@ -17,7 +17,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Router, extract::DefaultBodyLimit};
 use bytes::Bytes;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -392,9 +392,26 @@ pub fn app(state: AppState) -> Router {
                style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                frame-ancestors 'none'";
     Router::new()
-        .merge(pages::router())
-        .merge(images::router())
-        .merge(api::router())
+        // Supporters' pages, pictures and the JSON API; the staff area has its own file.
+        .route("/", get(pages::home))
+        .route("/t/{template}", get(pages::form))
+        .route("/remix", post(pages::submit))
+        .route("/m/{id}", get(pages::share))
+        .route("/m/{id}/report", post(pages::report))
+        .route("/gallery", get(pages::gallery))
+        .route("/static/app.css", get(pages::css))
+        .route("/static/app.js", get(pages::js))
+        .route("/static/naskh.ttf", get(pages::naskh))
+        .route("/i/{file}", get(images::picture))
+        .route("/i/{id}/{rendition}", get(images::rendition))
+        .route("/preview/{file}", get(images::preview))
+        .route("/render/{template}/{*lines}", get(images::render_by_url))
+        .route("/photos/{id}", get(images::photo))
+        .route("/api/templates", get(api::templates))
+        .route("/api/remixes", post(api::create))
+        .route("/api/remixes/{id}", get(api::remix))
+        .route("/api/gallery", get(api::gallery))
+        .route("/api/openapi.json", get(api::openapi))
         .merge(staff::router())
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))

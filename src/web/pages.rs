@@ -4,11 +4,9 @@
 use std::sync::Arc;
 
 use askama::Template as Page;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppState;
@@ -20,20 +18,6 @@ use crate::remix::RemixRequest;
 use crate::render::color::PALETTE;
 use crate::render::{Format, Template};
 use crate::web::extract::{PageForm, PageQuery};
-
-/// The page routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/t/{template}", get(form))
-        .route("/remix", post(submit))
-        .route("/m/{id}", get(share))
-        .route("/m/{id}/report", post(report))
-        .route("/gallery", get(gallery))
-        .route("/static/app.css", get(css))
-        .route("/static/app.js", get(js))
-        .route("/static/naskh.ttf", get(naskh))
-}
 
 /// A page-flavoured error: the same status, a readable page instead of JSON.
 pub struct PageError(pub AppError);
@@ -161,7 +145,7 @@ struct Home {
     featured: Vec<Tile>,
 }
 
-async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub(super) async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
     let featured = state
         .remixer
         .db()
@@ -213,7 +197,7 @@ struct FormPage {
 
 /// `?parent=ID` pre-fills the form from the remix being remixed.
 #[derive(Debug, Default, Deserialize)]
-struct FormQuery {
+pub(super) struct FormQuery {
     parent: Option<String>,
 }
 
@@ -301,7 +285,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
     })
 }
 
-async fn form(
+pub(super) async fn form(
     State(state): State<AppState>,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<FormQuery>,
@@ -321,7 +305,7 @@ async fn form(
     html(form_page(template, &form, String::new()))
 }
 
-async fn submit(
+pub(super) async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
@@ -379,7 +363,7 @@ struct SharePage {
 
 /// `?reported=1` after a supporter reports a remix.
 #[derive(Debug, Default, Deserialize)]
-struct ShareQuery {
+pub(super) struct ShareQuery {
     reported: Option<String>,
 }
 
@@ -387,7 +371,7 @@ fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-async fn share(
+pub(super) async fn share(
     State(state): State<AppState>,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<ShareQuery>,
@@ -451,7 +435,7 @@ struct GalleryPage {
     template: String,
 }
 
-async fn gallery(
+pub(super) async fn gallery(
     State(state): State<AppState>,
     PageQuery(query): PageQuery<GalleryQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -475,7 +459,7 @@ async fn gallery(
     })
 }
 
-async fn css() -> Response {
+pub(super) async fn css() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -486,7 +470,7 @@ async fn css() -> Response {
         .into_response()
 }
 
-async fn js() -> Response {
+pub(super) async fn js() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -499,7 +483,7 @@ async fn js() -> Response {
 
 /// Noto Naskh Arabic for Urdu typed into the form and shown on pages, for phones without an
 /// Urdu font; the stylesheet asks for it only when such text is on the page.
-async fn naskh() -> Response {
+pub(super) async fn naskh() -> Response {
     (
         [
             (header::CONTENT_TYPE, "font/ttf"),
@@ -513,11 +497,11 @@ async fn naskh() -> Response {
 // ----- reports from supporters -----
 
 #[derive(Debug, Default, Deserialize)]
-struct ReportForm {
+pub(super) struct ReportForm {
     reason: Option<String>,
 }
 
-async fn report(
+pub(super) async fn report(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,

@@ -40,6 +40,20 @@ pub fn add_staff(database: &str, name: &str, password: &str) {
     );
 }
 
+/// A SQLite file and a blob folder in `dir`, as URLs.
+pub fn sqlite_and_files(dir: &std::path::Path) -> (String, String) {
+    (
+        format!("sqlite://{}", dir.join("jalsa.db").display()),
+        format!("file://{}", dir.join("blobs").display()),
+    )
+}
+
+/// A node on a SQLite file and a blob folder in `dir`, with these flags.
+pub async fn start_local(dir: &std::path::Path, flags: &[&str]) -> Node {
+    let (database, storage) = sqlite_and_files(dir);
+    start_with(&database, &storage, dir, flags).await
+}
+
 /// A node on these backends, post-moderation, no rate limit.
 pub async fn start(database: &str, storage: &str, data: &std::path::Path) -> Node {
     start_with(
@@ -105,24 +119,27 @@ pub async fn http(
     stream.write_all(request.as_bytes()).await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
-    let head_end = response
+    let (status, _, body) = parse_response(&response)?;
+    Ok((status, body))
+}
+
+/// A whole HTTP/1.1 response: its status, its head (lowercased) and its body (unchunked).
+pub fn parse_response(response: &[u8]) -> std::io::Result<(u16, String, Vec<u8>)> {
+    let end = response
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .ok_or_else(|| std::io::Error::other("no response head"))?;
-    let head = String::from_utf8_lossy(&response[..head_end]).into_owned();
+    let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
     let status = head
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let mut body = response[head_end + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let mut body = response[end + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
         body = unchunk(&body);
     }
-    Ok((status, body))
+    Ok((status, head, body))
 }
 
 /// The body of a chunked response.

@@ -7,9 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
-use super::{
-    CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffUser, check_csrf, html, record,
-};
+use super::{CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffForm, html, record};
 use crate::error::{AppError, code};
 use crate::limits::client_key;
 use crate::staff::{self, same_secret};
@@ -171,11 +169,9 @@ pub(super) async fn login(
 
 pub(super) async fn logout(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
     jar: CookieJar,
-    PageForm(form): PageForm<CsrfForm>,
+    StaffForm(session, _): StaffForm<CsrfForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         staff::end_session(state.db(), cookie.value()).await?;
     }

@@ -8,11 +8,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, StaffUser, check_csrf, html, record};
+use super::{ApiStaff, StaffForm, StaffUser, csrf_form, html, record};
 use crate::error::{AppError, ErrorBody};
 use crate::staff::{self, Session};
 use crate::web::AppState;
-use crate::web::extract::{JsonBody, PageForm};
+use crate::web::extract::JsonBody;
 use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
@@ -55,6 +55,8 @@ pub(super) struct PhraseForm {
     phrase: String,
 }
 
+csrf_form!(PhraseForm);
+
 async fn block(state: &AppState, staff: &str, phrase: &str) -> Result<String, AppError> {
     let stored = staff::block_phrase(state.db(), staff, phrase).await?;
     state.remixer().reload_blocklist().await?;
@@ -73,10 +75,8 @@ async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, Ap
 
 pub(super) async fn block_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
-    PageForm(form): PageForm<PhraseForm>,
+    StaffForm(session, form): StaffForm<PhraseForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     if let Err(e) = block(&state, &session.staff, &form.phrase).await {
         let page = page(&state, session, e.message.clone()).await?;
         return Ok((e.status, page).into_response());
@@ -86,10 +86,8 @@ pub(super) async fn block_form(
 
 pub(super) async fn unblock_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
-    PageForm(form): PageForm<PhraseForm>,
+    StaffForm(session, form): StaffForm<PhraseForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     unblock(&state, &session.staff, &form.phrase).await?;
     Ok(Redirect::to("/staff/blocklist").into_response())
 }

@@ -12,18 +12,20 @@ pub(crate) mod tokens;
 
 use askama::Template as Page;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::pages::{PageError, error_page};
 use crate::error::{AppError, code};
 use crate::staff::{self, Session, same_secret};
+use crate::web::extract::PageForm;
 
 const SESSION_COOKIE: &str = "jalsa_session";
 const LOGIN_CSRF_COOKIE: &str = "jalsa_login_csrf";
@@ -189,6 +191,45 @@ impl FromRequestParts<AppState> for ApiStaff {
 }
 
 /// Refuses a form post whose CSRF token is not the session's.
+/// A form that carries the session's anti-forgery token.
+pub(crate) trait Csrf {
+    /// The token sent with the form.
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`Csrf`] for forms with a `csrf` field.
+macro_rules! csrf_form {
+    ($($form:ty),*) => {
+        $(impl crate::web::staff::Csrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+pub(super) use csrf_form;
+
+csrf_form!(CsrfForm);
+
+/// A form from a signed-in staff member whose anti-forgery token matched: no staff form
+/// reaches its handler without both.
+pub(crate) struct StaffForm<T>(pub Session, pub T);
+
+impl<T: DeserializeOwned + Csrf + Send> FromRequest<AppState> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let StaffUser(session) = StaffUser::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let PageForm(form) = PageForm::<T>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        check_csrf(&session, form.csrf()).map_err(IntoResponse::into_response)?;
+        Ok(StaffForm(session, form))
+    }
+}
+
 fn check_csrf(session: &Session, sent: &str) -> Result<(), PageError> {
     if same_secret(&session.csrf, sent) {
         Ok(())

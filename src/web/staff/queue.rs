@@ -7,12 +7,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, CursorQuery, StaffUser, check_csrf, html, record};
+use super::{ApiStaff, CursorQuery, StaffForm, StaffUser, csrf_form, html, record};
 use crate::db::{RemixRow, Status};
 use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
-use crate::web::extract::{ApiQuery, JsonBody, PageForm, PageQuery};
+use crate::web::extract::{ApiQuery, JsonBody, PageQuery};
 use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
@@ -94,12 +94,12 @@ pub(super) struct BulkForm {
     status: String,
 }
 
+csrf_form!(BulkForm);
+
 pub(super) async fn bulk_status_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
-    PageForm(form): PageForm<BulkForm>,
+    StaffForm(session, form): StaffForm<BulkForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     let status: Status = form
         .status
         .parse()

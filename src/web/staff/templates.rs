@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, StaffUser, check_csrf, html, internal, record};
+use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, internal, record};
 use crate::db::TemplateStatus;
 use crate::error::{AppError, ErrorBody, code};
 use crate::photo::{accept_photo, hashtags, new_template_id};
@@ -21,7 +21,7 @@ use crate::render::{Template, TemplateSpec};
 use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::api::TemplateView;
-use crate::web::extract::{ApiQuery, PageForm};
+use crate::web::extract::ApiQuery;
 use crate::web::pages::PageError;
 
 struct Upload {
@@ -333,13 +333,13 @@ pub(super) struct TemplateForm {
     height: Vec<String>,
 }
 
+csrf_form!(TemplateForm);
+
 pub(super) async fn save_template_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<TemplateForm>,
+    StaffForm(session, form): StaffForm<TemplateForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     let t = find_template(&state, &id)?;
     let mut boxes = Vec::new();
     let mut problem = String::new();
@@ -409,6 +409,8 @@ pub(super) struct TemplateStatusForm {
     status: String,
 }
 
+csrf_form!(TemplateStatusForm);
+
 async fn set_template_status(
     state: &AppState,
     staff: &str,
@@ -422,11 +424,9 @@ async fn set_template_status(
 
 pub(super) async fn template_status_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<TemplateStatusForm>,
+    StaffForm(session, form): StaffForm<TemplateStatusForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     let status = form
         .status
         .parse()

@@ -8,11 +8,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiStaff, CsrfForm, StaffUser, check_csrf, html, record};
+use super::{ApiStaff, CsrfForm, StaffForm, StaffUser, html, record};
 use crate::error::{AppError, ErrorBody};
 use crate::staff::{self, Session};
 use crate::web::AppState;
-use crate::web::extract::PageForm;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
@@ -48,10 +47,8 @@ async fn page(
 
 pub(super) async fn create_token_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
-    PageForm(form): PageForm<CsrfForm>,
+    StaffForm(session, _): StaffForm<CsrfForm>,
 ) -> Result<Html<String>, PageError> {
-    check_csrf(&session, &form.csrf)?;
     let (secret, info) = staff::create_token(state.db(), &session.staff).await?;
     record(&state, &session.staff, "token.create", &info.id, "").await?;
     page(&state, session, secret).await
@@ -59,11 +56,9 @@ pub(super) async fn create_token_form(
 
 pub(super) async fn revoke_token_form(
     State(state): State<AppState>,
-    StaffUser(session): StaffUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
+    StaffForm(session, _): StaffForm<CsrfForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&session, &form.csrf)?;
     if staff::revoke_token(state.db(), &id).await? {
         record(&state, &session.staff, "token.revoke", &id, "").await?;
     }
