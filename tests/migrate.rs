@@ -226,3 +226,38 @@ async fn renditions(remixer: &jalsa::remix::Remixer, rows: &[std::sync::Arc<jals
     let png = RenditionKind::Format(Format::Png);
     remixer.rendition_of(&rows[1], png).await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_migrate_does_not_know_stops_it_before_anything_is_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let source = format!("sqlite://{}", data.join("jalsa.db").display());
+    std::fs::create_dir_all(data.join("blobs/cards")).unwrap();
+    let card = b"a card";
+    let key = format!("blobs/cards/{}.jpg", blake3::hash(card).to_hex());
+    std::fs::write(data.join(key), card).unwrap();
+    Db::connect(&source).await.unwrap();
+    // A later release's column, written into this one's database.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&format!("{source}?mode=rw"))
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE remixes ADD COLUMN area TEXT")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let target = format!("sqlite://{}", dir.path().join("target.db").display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["migrate", "--to-database", &target, "--to-storage"])
+        .arg(format!("file://{}", dir.path().join("blobs").display()))
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "migrated with an unknown column");
+    assert!(stderr.contains("remixes.area"), "{stderr}");
+    let copied = std::fs::read_dir(dir.path().join("blobs")).map_or(0, |d| d.count());
+    assert_eq!(copied, 0, "blobs were copied before the refusal");
+}

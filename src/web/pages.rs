@@ -43,6 +43,7 @@ struct ErrorPage<'a> {
 
 /// A readable page for an error, with its status.
 pub fn error_page(e: &AppError) -> Response {
+    e.log();
     let title = match e.status {
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::GONE => "Gone",
