@@ -1080,3 +1080,106 @@ async fn a_real_listener_serves_pages_and_images() {
     assert_eq!(&image[start..start + 2], &[0xFF, 0xD8]);
     server.abort();
 }
+
+#[tokio::test]
+async fn icons_and_the_manifest_make_the_home_screen_look_right() {
+    let s = service().await;
+    let icon = Answer::of(s.get("/favicon.ico").await).await;
+    icon.expect(StatusCode::OK, "/favicon.ico");
+    assert_eq!(icon.header(header::CONTENT_TYPE), "image/png");
+    assert_eq!(common::decode(&icon.body).dimensions(), (32, 32));
+    let manifest = Answer::of(s.get("/manifest.webmanifest").await).await;
+    manifest.expect(StatusCode::OK, "manifest");
+    assert_eq!(
+        manifest.header(header::CONTENT_TYPE),
+        "application/manifest+json"
+    );
+    let manifest: Value = serde_json::from_slice(&manifest.body).unwrap();
+    assert_eq!(manifest["start_url"], "/");
+    for icon in manifest["icons"].as_array().unwrap() {
+        let src = icon["src"].as_str().unwrap();
+        let answer = Answer::of(s.get(src).await).await;
+        answer.expect(StatusCode::OK, src);
+        let (w, h) = common::decode(&answer.body).dimensions();
+        assert_eq!(format!("{w}x{h}"), icon["sizes"], "{src}");
+    }
+    Answer::of(s.get("/icons/33.png").await)
+        .await
+        .expect(StatusCode::NOT_FOUND, "an icon size not offered");
+    // Every page points at them, so no browser asks for what is not there.
+    let home = text(s.get("/").await).await;
+    for needle in [
+        "rel=\"icon\" href=\"/favicon.ico\"",
+        "rel=\"apple-touch-icon\" href=\"/icons/180.png\"",
+        "rel=\"manifest\" href=\"/manifest.webmanifest\"",
+        "<meta name=\"description\"",
+    ] {
+        assert!(home.contains(needle), "home page lacks {needle}");
+    }
+}
+
+#[tokio::test]
+async fn home_page_photos_carry_their_size() {
+    let s = service().await;
+    let home = text(s.get("/").await).await;
+    for t in s.state.remixer().published_templates() {
+        let (w, h) = t.size();
+        let tag = format!("src=\"/photos/{}\"", t.id);
+        let at = home
+            .find(&tag)
+            .unwrap_or_else(|| panic!("{} not listed", t.id));
+        let img = &home[at..at + home[at..].find('>').unwrap()];
+        assert!(
+            img.contains(&format!("width=\"{w}\" height=\"{h}\"")),
+            "{}: {img}",
+            t.id
+        );
+    }
+}
+
+/// WCAG contrast of white text on `background` (`#rrggbb`).
+fn contrast_with_white(background: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&background[i..i + 2], 16).unwrap()) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    1.05 / (luminance + 0.05)
+}
+
+#[test]
+fn white_labels_on_share_buttons_are_readable() {
+    let css = std::fs::read_to_string(common::repo().join("src/web/static/app.css")).unwrap();
+    for selector in [
+        ".facebook",
+        ".whatsapp",
+        ".x",
+        "button, .button",
+        "button[type=submit], .primary",
+    ] {
+        let rule = css
+            .split('\n')
+            .flat_map(|line| line.split('}'))
+            .find(|rule| rule.trim_start().starts_with(&format!("{selector} {{")))
+            .unwrap_or_else(|| panic!("no rule for {selector}"));
+        let at = rule
+            .find("background: #")
+            .unwrap_or_else(|| panic!("{selector}: {rule}"))
+            + 12;
+        let colour = rule[at..].split([';', ' ']).next().unwrap();
+        // #abc is #aabbcc.
+        let long: String = match colour.len() {
+            4 => colour.chars().flat_map(|c| [c, c]).skip(1).collect(),
+            _ => colour.to_owned(),
+        };
+        let ratio = contrast_with_white(&long);
+        assert!(
+            ratio >= 4.5,
+            "{selector}: white on {colour} is {ratio:.2}:1"
+        );
+    }
+}

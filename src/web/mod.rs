@@ -3,6 +3,7 @@
 pub mod api;
 pub mod client;
 pub mod extract;
+pub mod icons;
 pub mod images;
 pub(crate) mod openapi;
 pub mod pages;
@@ -402,6 +403,9 @@ pub fn app(state: AppState) -> Router {
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/static/naskh.ttf", get(pages::naskh))
+        .route("/favicon.ico", get(icons::favicon))
+        .route("/icons/{file}", get(icons::icon))
+        .route("/manifest.webmanifest", get(icons::manifest))
         .route("/i/{file}", get(images::picture))
         .route("/i/{id}/{rendition}", get(images::rendition))
         .route("/preview/{file}", get(images::preview))
