@@ -1183,3 +1183,60 @@ fn white_labels_on_share_buttons_are_readable() {
         );
     }
 }
+
+#[tokio::test]
+async fn static_files_are_cached_for_good_under_their_hashed_names() {
+    let s = service().await;
+    let home = text(s.get("/").await).await;
+    let mut seen = 0;
+    for (attribute, plain) in [("href", "app.css"), ("src", "app.js")] {
+        let (stem, extension) = plain.split_once('.').unwrap();
+        let at = home
+            .find(&format!("{attribute}=\"/static/{stem}."))
+            .unwrap_or_else(|| panic!("{plain} not linked"));
+        let url = home[at + attribute.len() + 2..].split('"').next().unwrap();
+        assert!(
+            url.ends_with(extension) && url.len() > plain.len() + 9,
+            "{url}"
+        );
+        let hashed = Answer::of(s.get(url).await).await;
+        hashed.expect(StatusCode::OK, url);
+        assert_eq!(
+            hashed.header(header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable",
+            "{url}"
+        );
+        // The plain name still answers the same bytes, briefly cached.
+        let old = Answer::of(s.get(&format!("/static/{plain}")).await).await;
+        old.expect(StatusCode::OK, plain);
+        assert_eq!(old.body, hashed.body, "{plain}");
+        assert_eq!(old.header(header::CACHE_CONTROL), "public, max-age=3600");
+        seen += 1;
+        if plain == "app.css" {
+            // The font the stylesheet names is itself hashed and cached for good.
+            let css = hashed.text();
+            let font = css
+                .split("url(\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                font.starts_with("/static/naskh.") && font.ends_with(".ttf"),
+                "{font}"
+            );
+            let answer = Answer::of(s.get(font).await).await;
+            answer.expect(StatusCode::OK, font);
+            assert!(answer.header(header::CACHE_CONTROL).contains("immutable"));
+        }
+    }
+    assert_eq!(seen, 2);
+    // Another release's name (a rolling deploy) gets today's file, briefly cached.
+    let stale = Answer::of(s.get("/static/app.00000000.css").await).await;
+    stale.expect(StatusCode::OK, "another release's hash");
+    assert_eq!(stale.header(header::CACHE_CONTROL), "public, max-age=3600");
+    Answer::of(s.get("/static/nothing.css").await)
+        .await
+        .expect(StatusCode::NOT_FOUND, "no such file");
+}

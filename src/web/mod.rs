@@ -1,6 +1,7 @@
 //! The service: axum on tokio, one router per area.
 
 pub mod api;
+pub mod assets;
 pub mod client;
 pub mod extract;
 pub mod icons;
@@ -400,9 +401,7 @@ pub fn app(state: AppState) -> Router {
         .route("/m/{id}", get(pages::share))
         .route("/m/{id}/report", post(pages::report))
         .route("/gallery", get(pages::gallery))
-        .route("/static/app.css", get(pages::css))
-        .route("/static/app.js", get(pages::js))
-        .route("/static/naskh.ttf", get(pages::naskh))
+        .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(icons::favicon))
         .route("/icons/{file}", get(icons::icon))
         .route("/manifest.webmanifest", get(icons::manifest))

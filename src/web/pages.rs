@@ -460,41 +460,6 @@ pub(super) async fn gallery(
     })
 }
 
-pub(super) async fn css() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("static/app.css"),
-    )
-        .into_response()
-}
-
-pub(super) async fn js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("static/app.js"),
-    )
-        .into_response()
-}
-
-/// Noto Naskh Arabic for Urdu typed into the form and shown on pages, for phones without an
-/// Urdu font; the stylesheet asks for it only when such text is on the page.
-pub(super) async fn naskh() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "font/ttf"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        crate::render::fonts::font_bytes(crate::render::fonts::FaceId::Naskh),
-    )
-        .into_response()
-}
-
 // ----- reports from supporters -----
 
 #[derive(Debug, Default, Deserialize)]
