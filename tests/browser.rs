@@ -409,7 +409,13 @@ async fn staff_upload_place_publish_and_curate() {
                 .await
                 .unwrap();
             click(&c, ".bulk button[type=submit]").await;
-            wait_for("the queue again", || async { path(&c).await == "/staff" }).await;
+            // The queue is the page before and after: wait until the decision shows in it
+            // (a decided remix leaves the queue), not merely for its address.
+            let listed = format!("value=\"{remix}\"");
+            wait_for("the decision to be taken", || async {
+                path(&c).await == "/staff" && !c.source().await.unwrap().contains(&listed)
+            })
+            .await;
         }
     };
     decide("approved").await;
