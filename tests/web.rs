@@ -1106,34 +1106,53 @@ async fn icons_and_the_manifest_make_the_home_screen_look_right() {
     Answer::of(s.get("/icons/33.png").await)
         .await
         .expect(StatusCode::NOT_FOUND, "an icon size not offered");
-    // Every page points at them, so no browser asks for what is not there.
-    let home = text(s.get("/").await).await;
-    for needle in [
-        "rel=\"icon\" href=\"/favicon.ico\"",
-        "rel=\"apple-touch-icon\" href=\"/icons/180.png\"",
-        "rel=\"manifest\" href=\"/manifest.webmanifest\"",
-        "<meta name=\"description\"",
-    ] {
-        assert!(home.contains(needle), "home page lacks {needle}");
+    // Every page points at them, so no browser asks for what is not there, and says what
+    // it is in a description.
+    let remix = s.remix(&["described"]).await;
+    let share = format!("/m/{}", remix["id"].as_str().unwrap());
+    for page in ["/", "/t/astronaut", "/gallery", share.as_str()] {
+        let html = text(s.get(page).await).await;
+        for needle in [
+            "rel=\"icon\" href=\"/favicon.ico\"",
+            "rel=\"apple-touch-icon\" href=\"/icons/180.png\"",
+            "rel=\"manifest\" href=\"/manifest.webmanifest\"",
+            "<meta name=\"description\" content=\"",
+        ] {
+            assert!(html.contains(needle), "{page} lacks {needle}");
+        }
     }
 }
 
 #[tokio::test]
-async fn home_page_photos_carry_their_size() {
+async fn home_page_photos_carry_their_size_and_version() {
     let s = service().await;
     let home = text(s.get("/").await).await;
     for t in s.state.remixer().published_templates() {
         let (w, h) = t.size();
-        let tag = format!("src=\"/photos/{}\"", t.id);
+        let src = format!("/photos/{}?v={}", t.id, t.photo_version());
         let at = home
-            .find(&tag)
-            .unwrap_or_else(|| panic!("{} not listed", t.id));
+            .find(&format!("src=\"{src}\""))
+            .unwrap_or_else(|| panic!("{} not listed as {src}", t.id));
         let img = &home[at..at + home[at..].find('>').unwrap()];
         assert!(
             img.contains(&format!("width=\"{w}\" height=\"{h}\"")),
             "{}: {img}",
             t.id
         );
+        // Named by its version, the photo is cached for good; bare, or by another
+        // version, for an hour (it may be replaced under the same id).
+        for (url, cache) in [
+            (src.clone(), "public, max-age=31536000, immutable"),
+            (format!("/photos/{}", t.id), "public, max-age=3600"),
+            (
+                format!("/photos/{}?v=00000000", t.id),
+                "public, max-age=3600",
+            ),
+        ] {
+            let photo = Answer::of(s.get(&url).await).await;
+            photo.expect(StatusCode::OK, &url);
+            assert_eq!(photo.header(header::CACHE_CONTROL), cache, "{url}");
+        }
     }
 }
 

@@ -297,6 +297,12 @@ impl Template {
     pub fn size(&self) -> (u32, u32) {
         self.photo.dimensions()
     }
+
+    /// A short name for this photo's version (the start of its hash), for URLs that may be
+    /// cached for good.
+    pub fn photo_version(&self) -> String {
+        self.photo_hash.to_hex()[..8].to_owned()
+    }
 }
 
 /// The largest photo the renderer accepts, in pixels, so a hostile file cannot take all the

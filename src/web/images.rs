@@ -355,9 +355,16 @@ pub(super) async fn render_by_url(
     serve(&state, &row, RenditionKind::Format(format), &headers).await
 }
 
+/// `?v=` on a photo's URL: the version it names.
+#[derive(Debug, Deserialize)]
+pub(super) struct PhotoQuery {
+    v: Option<String>,
+}
+
 pub(super) async fn photo(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<PhotoQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let template = state.remixer().template(&id).ok_or_else(|| {
@@ -369,6 +376,13 @@ pub(super) async fn photo(
     })?;
     // Keyed by the photo's hash, so a replaced photo is never served stale.
     let key = PictureKey::Photo(template.photo_hash.to_hex().to_string());
+    // A URL naming the photo's version can be kept for good; a bare one may be replaced
+    // under the same id.
+    let cache = if query.v == Some(template.photo_version()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
     let (bytes, hash) = hot(&state, key, || async {
         // The photo as it is drawn on (upright, no metadata), as a JPEG.
         let empty = Remix {
@@ -385,14 +399,7 @@ pub(super) async fn photo(
         Ok(Some((Bytes::from(rendered.bytes), hash)))
     })
     .await?;
-    // A template's photo may be replaced under the same id, so it is not immutable.
-    Ok(cached(
-        bytes,
-        &hash,
-        Format::Jpeg,
-        &headers,
-        "public, max-age=3600",
-    ))
+    Ok(cached(bytes, &hash, Format::Jpeg, &headers, cache))
 }
 
 #[cfg(test)]
