@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 
 use crate::error::AppError;
 
@@ -17,7 +18,7 @@ struct Asset {
     /// Its content-hashed name, e.g. `app.1a2b3c4d.css`.
     hashed: String,
     mime: &'static str,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 }
 
 impl Asset {
@@ -28,7 +29,7 @@ impl Asset {
             name,
             hashed: format!("{stem}.{}.{extension}", &hash[..8]),
             mime,
-            bytes,
+            bytes: Bytes::from(bytes),
         }
     }
 }
@@ -89,6 +90,7 @@ pub(super) async fn serve(Path(file): Path<String>) -> Result<Response, AppError
             (header::CONTENT_TYPE, asset.mime),
             (header::CACHE_CONTROL, cache),
         ],
+        // A cheap clone: the bytes are shared, not copied, per request.
         asset.bytes.clone(),
     )
         .into_response())

@@ -8,6 +8,7 @@ use std::sync::{LazyLock, Mutex};
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use image::{Rgba, RgbaImage};
 use imageproc::drawing::{draw_filled_circle_mut, draw_polygon_mut};
 use imageproc::point::Point;
@@ -21,10 +22,13 @@ const GREEN: Rgba<u8> = Rgba([11, 107, 58, 255]);
 const WHITE: Rgba<u8> = Rgba([255, 255, 255, 255]);
 
 /// The icon at `size` pixels a side, as PNG.
-pub fn png(size: u32) -> Vec<u8> {
-    static DRAWN: LazyLock<Mutex<HashMap<u32, Vec<u8>>>> = LazyLock::new(Default::default);
+pub fn png(size: u32) -> Bytes {
+    static DRAWN: LazyLock<Mutex<HashMap<u32, Bytes>>> = LazyLock::new(Default::default);
     let mut drawn = DRAWN.lock().expect("icon cache lock");
-    drawn.entry(size).or_insert_with(|| draw(size)).clone()
+    drawn
+        .entry(size)
+        .or_insert_with(|| Bytes::from(draw(size)))
+        .clone()
 }
 
 fn draw(size: u32) -> Vec<u8> {

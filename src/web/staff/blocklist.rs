@@ -77,9 +77,14 @@ pub(super) async fn block_form(
     State(state): State<AppState>,
     StaffForm(session, form): StaffForm<PhraseForm>,
 ) -> Result<Response, PageError> {
-    if let Err(e) = block(&state, &session.staff, &form.phrase).await {
-        let page = page(&state, session, e.message.clone()).await?;
-        return Ok((e.status, page).into_response());
+    match block(&state, &session.staff, &form.phrase).await {
+        Ok(_) => {}
+        // Ours: the error page, and the cause in the log.
+        Err(e) if e.status.is_server_error() => return Err(e.into()),
+        Err(e) => {
+            let page = page(&state, session, e.message.clone()).await?;
+            return Ok((e.status, page).into_response());
+        }
     }
     Ok(Redirect::to("/staff/blocklist").into_response())
 }
