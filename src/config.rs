@@ -84,6 +84,10 @@ pub struct Settings {
         global = true
     )]
     pub picture_cache_mb: u64,
+    /// The interface's language when a supporter has not chosen one (`?lang=`, kept in a
+    /// cookie) and their browser asks for neither (Accept-Language).
+    #[arg(long, env = "JALSA_LANGUAGE", value_enum, default_value_t = crate::web::i18n::Lang::Ur, global = true)]
+    pub language: crate::web::i18n::Lang,
     /// Staff password checks running at once (each holds about 19 MiB for its moment).
     #[arg(
         long,

@@ -101,6 +101,9 @@ pub struct AppError {
     pub message: String,
     /// Seconds to wait before trying again (503, 429).
     pub retry_after: Option<u64>,
+    /// Named values for the translated message a page shows (`error-{code}` in the
+    /// Fluent files), e.g. which caption was too long.
+    pub args: Vec<(&'static str, String)>,
     /// For our own failures: what went wrong, for the log only.
     detail: Option<String>,
 }
@@ -113,6 +116,7 @@ impl AppError {
             code,
             message: message.into(),
             retry_after: None,
+            args: vec![],
             detail: None,
         }
     }
@@ -153,6 +157,18 @@ impl AppError {
         if let Some(detail) = &self.detail {
             tracing::error!(%detail, code = self.code, "internal error");
         }
+    }
+
+    /// The same error, saying `message` instead (translated for a page, say).
+    pub fn with_message(mut self, message: impl Into<String>) -> AppError {
+        self.message = message.into();
+        self
+    }
+
+    /// The same error, with a value its translated message names.
+    pub fn with_arg(mut self, name: &'static str, value: impl ToString) -> AppError {
+        self.args.push((name, value.to_string()));
+        self
     }
 
     /// The same error, asking the client to wait `seconds`.
@@ -242,7 +258,25 @@ impl From<RenderError> for AppError {
             RenderError::BadWidth { .. } | RenderError::TooTall { .. } => StatusCode::BAD_REQUEST,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        AppError::new(status, e.code(), e.to_string())
+        let error = AppError::new(status, e.code(), e.to_string());
+        match e {
+            RenderError::TooManyCaptions { given, boxes } => {
+                error.with_arg("given", given).with_arg("boxes", boxes)
+            }
+            RenderError::CaptionTooLong { index, chars } => error
+                .with_arg("index", index)
+                .with_arg("chars", chars)
+                .with_arg("max", crate::render::MAX_CAPTION_CHARS),
+            RenderError::DoesNotFit { index, .. } => error.with_arg("index", index),
+            RenderError::TooManyLines { index, lines, max } => error
+                .with_arg("index", index)
+                .with_arg("lines", lines)
+                .with_arg("max", max),
+            RenderError::Unsupported { index, ch } => error
+                .with_arg("index", index)
+                .with_arg("char", format!("“{ch}” ({})", crate::render::codepoint(ch))),
+            RenderError::BadWidth { .. } | RenderError::TooTall { .. } => error,
+        }
     }
 }
 

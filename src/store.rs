@@ -209,6 +209,11 @@ pub fn card_key(hash: &blake3::Hash) -> String {
     format!("cards/{}.jpg", hash.to_hex())
 }
 
+/// Where a template photo's narrower copy lives (made from the photo, so named by its hash).
+pub fn photo_key(photo: &blake3::Hash, width: u32) -> String {
+    format!("photos/{}/{width}.jpg", photo.to_hex())
+}
+
 /// Where a template photo lives.
 pub fn template_key(hash: &blake3::Hash, extension: &str) -> String {
     format!("templates/{}.{extension}", hash.to_hex())

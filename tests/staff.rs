@@ -8,7 +8,9 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
-use common::service::{Answer, Options, PASSWORD, Service, header_of, json_of, text};
+use common::service::{
+    Answer, Options, PASSWORD, Service, SignIn, csrf_in, header_of, json_of, text,
+};
 use jalsa::catalog::Catalog;
 use jalsa::db::Db;
 use jalsa::remix::{BlockAction, Moderation, Policy, Remixer};
@@ -26,55 +28,6 @@ async fn service(moderation: Moderation, block_action: BlockAction) -> Service {
         ..Options::default()
     })
     .await
-}
-
-/// The value of `name="csrf"` on a page.
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
-}
-
-/// A signed-in browser: its session cookie and its CSRF token.
-struct Staff {
-    cookie: String,
-    csrf: String,
-}
-
-/// What the staff tests add to the harness.
-trait SignIn {
-    /// Signs in through the login form, as a browser does.
-    async fn login(&self) -> Staff;
-}
-
-impl SignIn for Service {
-    async fn login(&self) -> Staff {
-        let page = self.get("/staff/login").await;
-        let login_cookie = header_of(&page, header::SET_COOKIE);
-        let login_cookie = login_cookie.split(';').next().unwrap().to_owned();
-        let csrf = csrf_in(&text(page).await);
-        let r = self
-            .post_form_with(
-                "/staff/login",
-                Some(&login_cookie),
-                &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
-        let set = r
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|v| v.starts_with("jalsa_session="))
-            .expect("a session cookie");
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"),
-            "{set}"
-        );
-        let cookie = set.split(';').next().unwrap().to_owned();
-        let csrf = csrf_in(&text(self.get_with("/staff", Some(&cookie)).await).await);
-        Staff { cookie, csrf }
-    }
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::service::{Answer, Options, Service, body, error_code, header_of, json_of, text};
 use jalsa::catalog::Catalog;
-use jalsa::db::{Db, Status};
+use jalsa::db::{Db, RenditionKind, Status};
 use jalsa::remix::Remixer;
 use jalsa::store::Blobs;
 use jalsa::web::{AppState, app};
@@ -188,7 +188,10 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = text(r).await;
-    assert!(html.contains("caption 2 has 201 characters; the limit is 200"));
+    assert!(
+        html.contains("Caption 2 is too long: 201 characters, and at most 200 fit."),
+        "{html}"
+    );
     assert!(html.contains("keep me"), "what was typed is lost");
     let r = s
         .post_form(
@@ -197,7 +200,11 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(text(r).await.contains("unknown colour"));
+    assert!(
+        text(r)
+            .await
+            .contains("That colour, outline or font does not exist")
+    );
     let r = s
         .post_form("/remix", &[("template", "nope"), ("text", "a")])
         .await;
@@ -1131,14 +1138,36 @@ async fn home_page_photos_carry_their_size_and_version() {
         let (w, h) = t.size();
         let src = format!("/photos/{}?v={}", t.id, t.photo_version());
         let at = home
-            .find(&format!("src=\"{src}\""))
-            .unwrap_or_else(|| panic!("{} not listed as {src}", t.id));
-        let img = &home[at..at + home[at..].find('>').unwrap()];
+            .find(&format!("{src} {w}w\""))
+            .unwrap_or_else(|| panic!("{} not offered whole as {src}", t.id));
+        let start = home[..at].rfind("<img").unwrap();
+        let img = &home[start..at + home[at..].find('>').unwrap()];
         assert!(
             img.contains(&format!("width=\"{w}\" height=\"{h}\"")),
             "{}: {img}",
             t.id
         );
+        // A phone gets a narrower copy: made once, stored, as immutable as the photo.
+        let small = format!("{src}&#38;w=320");
+        assert!(img.contains(&format!("src=\"{small}\"")), "{img}");
+        assert!(img.contains(&format!("{small} 320w")), "{img}");
+        let url = small.replace("&#38;", "&");
+        let copy = Answer::of(s.get(&url).await).await;
+        copy.expect(StatusCode::OK, &url);
+        assert_eq!(
+            copy.header(header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        let picture = image::load_from_memory(&copy.body).unwrap();
+        assert_eq!(picture.width(), 320, "{url}");
+        // Stored: a fresh node (no pictures in memory) reads the same bytes.
+        s.state.pictures().clear();
+        let again = Answer::of(s.get(&url).await).await;
+        assert_eq!(again.body, copy.body, "{url}");
+        let odd = format!("{src}&w=321");
+        Answer::of(s.get(&odd).await)
+            .await
+            .expect(StatusCode::BAD_REQUEST, "a width not offered");
         // Named by its version, the photo is cached for good; bare, or by another
         // version, for an hour (it may be replaced under the same id).
         for (url, cache) in [
@@ -1242,7 +1271,7 @@ async fn static_files_are_cached_for_good_under_their_hashed_names() {
                 .next()
                 .unwrap();
             assert!(
-                font.starts_with("/static/naskh.") && font.ends_with(".ttf"),
+                font.starts_with("/static/nastaliq.") && font.ends_with(".woff2"),
                 "{font}"
             );
             let answer = Answer::of(s.get(font).await).await;
@@ -1258,4 +1287,60 @@ async fn static_files_are_cached_for_good_under_their_hashed_names() {
     Answer::of(s.get("/static/nothing.css").await)
         .await
         .expect(StatusCode::NOT_FOUND, "no such file");
+}
+
+#[tokio::test]
+async fn the_share_page_and_grids_offer_narrower_copies_made_once() {
+    let s = service().await;
+    let created = s.supporter_remix("hubble", &["Hope is priceless"]).await;
+    let share = header_of(&created, header::LOCATION);
+    let id = share.trim_start_matches("/m/");
+    let html = text(s.get(&share).await).await;
+    let at = html.find("srcset=\"").expect("a srcset") + 8;
+    let srcset = &html[at..at + html[at..].find('"').unwrap()];
+    let offered: Vec<(String, u32)> = srcset
+        .split(", ")
+        .map(|entry| {
+            let (url, width) = entry.split_once(' ').unwrap();
+            (url.to_owned(), width.trim_end_matches('w').parse().unwrap())
+        })
+        .collect();
+    let widths: Vec<u32> = offered.iter().map(|(_, w)| *w).collect();
+    assert_eq!(widths, [240, 480, 800, 1000], "{srcset}");
+    for (url, width) in &offered {
+        let answer = Answer::of(s.get(url).await).await;
+        answer.expect(StatusCode::OK, url);
+        assert!(answer.header(header::CACHE_CONTROL).contains("immutable"));
+        let picture = image::load_from_memory(&answer.body).unwrap();
+        assert_eq!(picture.width(), *width, "{url}");
+    }
+    // Made once: stored as renditions of the remix, read back by a fresh node.
+    s.state.pictures().clear();
+    let again = Answer::of(s.get(&format!("/i/{id}/small.jpg")).await).await;
+    let first = Answer::of(s.get(&format!("/i/{id}/small.jpg")).await).await;
+    assert_eq!(again.body, first.body);
+    let row = s.state.remixer().db().get_remix(id).await.unwrap().unwrap();
+    for kind in RenditionKind::SIZES {
+        assert!(
+            s.state
+                .remixer()
+                .db()
+                .get_rendition(&row.id, kind)
+                .await
+                .unwrap()
+                .is_some(),
+            "{kind} not stored"
+        );
+    }
+    // The gallery's grid offers them too, once the remix is in it.
+    s.state
+        .remixer()
+        .set_status(id, Status::Featured)
+        .await
+        .unwrap();
+    let gallery = text(s.get("/gallery").await).await;
+    assert!(
+        gallery.contains(&format!("/i/{id}/small.jpg 480w")),
+        "{gallery}"
+    );
 }

@@ -161,18 +161,44 @@ pub struct RemixRow {
 pub enum RenditionKind {
     /// The 1200x630 share card.
     Card,
-    /// The 240 px thumbnail of the moderation queue.
+    /// The 240 px thumbnail of the moderation queue and the smallest in a grid's `srcset`.
     Thumb,
+    /// A 480 px copy for grids and phones (`srcset`).
+    Small,
+    /// An 800 px copy for phones with dense screens (`srcset`).
+    Medium,
     /// The same picture in another format.
     Format(Format),
 }
 
 impl RenditionKind {
+    /// The narrower copies of a remix, for `srcset`, narrowest first.
+    pub const SIZES: [RenditionKind; 3] = [
+        RenditionKind::Thumb,
+        RenditionKind::Small,
+        RenditionKind::Medium,
+    ];
+
+    /// The width of a narrower copy of a picture `width` pixels wide: its own width where
+    /// the picture is narrower still (never wider than the picture, never below the
+    /// renderer's minimum). `None` for kinds that are not narrower copies.
+    pub fn width_for(self, width: u32) -> Option<u32> {
+        let target = match self {
+            RenditionKind::Thumb => 240,
+            RenditionKind::Small => 480,
+            RenditionKind::Medium => 800,
+            RenditionKind::Card | RenditionKind::Format(_) => return None,
+        };
+        Some(crate::render::MIN_WIDTH.max(target.min(width)))
+    }
+
     /// The word stored.
     pub fn as_str(self) -> &'static str {
         match self {
             RenditionKind::Card => "card",
             RenditionKind::Thumb => "thumb",
+            RenditionKind::Small => "small",
+            RenditionKind::Medium => "medium",
             RenditionKind::Format(f) => f.extension(),
         }
     }
@@ -191,6 +217,8 @@ impl FromStr for RenditionKind {
         match s {
             "card" => Ok(RenditionKind::Card),
             "thumb" => Ok(RenditionKind::Thumb),
+            "small" => Ok(RenditionKind::Small),
+            "medium" => Ok(RenditionKind::Medium),
             other => other
                 .parse()
                 .map(RenditionKind::Format)

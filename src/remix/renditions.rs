@@ -83,14 +83,21 @@ impl Remixer {
         match kind {
             RenditionKind::Format(format) => self.picture(row, format).await,
             RenditionKind::Card => self.card(row).await,
-            RenditionKind::Thumb => self.thumbnail(row).await,
+            RenditionKind::Thumb | RenditionKind::Small | RenditionKind::Medium => {
+                self.narrower(row, kind).await
+            }
         }
     }
 
-    /// A 240 px wide thumbnail for the moderation queue, made and stored on first request.
-    pub async fn thumbnail(&self, row: &RemixRow) -> Result<Option<(Bytes, String)>, RemixError> {
-        self.rendition(row, RenditionKind::Thumb, |renderer, template, remix| {
-            let width = Some(crate::render::MIN_WIDTH.max(240.min(remix.width.unwrap_or(240))));
+    /// A narrower copy of a remix (thumbnail, small, medium), made and stored on first
+    /// request.
+    pub async fn narrower(
+        &self,
+        row: &RemixRow,
+        kind: RenditionKind,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        let width = kind.width_for(row.width);
+        self.rendition(row, kind, move |renderer, template, remix| {
             renderer.render(
                 template,
                 &Remix {
@@ -101,6 +108,34 @@ impl Remixer {
             )
         })
         .await
+    }
+
+    /// A template's photo `width` pixels wide, as JPEG, for `srcset` on the home page:
+    /// stored on first request, so every node (and the next restart) reads it rather than
+    /// drawing it again.
+    pub async fn photo_at(
+        &self,
+        template: std::sync::Arc<Template>,
+        width: u32,
+    ) -> Result<(Bytes, String), RemixError> {
+        let key = store::photo_key(&template.photo_hash, width);
+        if let Some(bytes) = self.blobs.get(&key).await? {
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            return Ok((bytes, hash));
+        }
+        let empty = Remix {
+            captions: vec![],
+            style: Default::default(),
+            format: Format::Jpeg,
+            width: Some(width),
+        };
+        let rendered = self
+            .run_render(move |renderer| renderer.render(&template, &empty))
+            .await??;
+        let bytes = Bytes::from(rendered.bytes);
+        self.blobs.put(&key, bytes.clone()).await?;
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        Ok((bytes, hash))
     }
 
     /// The 1200x630 share card of a remix, made and stored on first request.
@@ -142,7 +177,10 @@ impl Remixer {
             .await??;
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = match kind {
-            RenditionKind::Card | RenditionKind::Thumb => store::card_key(&hash),
+            RenditionKind::Card
+            | RenditionKind::Thumb
+            | RenditionKind::Small
+            | RenditionKind::Medium => store::card_key(&hash),
             RenditionKind::Format(_) => store::remix_key(&hash, rendered.format),
         };
         let bytes = Bytes::from(rendered.bytes);

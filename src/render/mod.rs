@@ -168,7 +168,7 @@ pub enum RenderError {
 /// The tallest output, in pixels.
 pub const MAX_HEIGHT: u32 = 4096;
 
-fn codepoint(c: char) -> String {
+pub(crate) fn codepoint(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::api::{create_or_find, find_remix};
+use super::i18n::Locale;
 use crate::db::{RemixRow, RenditionKind};
 use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
@@ -138,8 +139,9 @@ fn cached(
 pub enum PictureKey {
     /// A remix's picture or one of its renditions.
     Remix(String, RenditionKind),
-    /// A template's photo, by the photo's hash (a replaced photo is never served stale).
-    Photo(String),
+    /// A template's photo, by the photo's hash (a replaced photo is never served stale),
+    /// whole or at a narrower width.
+    Photo(String, Option<u32>),
 }
 
 /// Hot pictures, so a viral image is read from the store once per node.
@@ -159,10 +161,11 @@ impl PictureCache {
         )
     }
 
-    /// Drops every picture of a remix: each format, the card and the thumbnail.
+    /// Drops every picture of a remix: each format, the card and the narrower copies.
     pub fn forget_remix(&self, id: &str) {
-        let kinds = [RenditionKind::Card, RenditionKind::Thumb]
+        let kinds = [RenditionKind::Card]
             .into_iter()
+            .chain(RenditionKind::SIZES)
             .chain(Format::ALL.iter().map(|f| RenditionKind::Format(*f)));
         for kind in kinds {
             self.0.invalidate(&PictureKey::Remix(id.to_owned(), kind));
@@ -210,7 +213,10 @@ async fn serve(
 ) -> Result<Response, AppError> {
     let format = match kind {
         RenditionKind::Format(format) => format,
-        RenditionKind::Card | RenditionKind::Thumb => Format::Jpeg,
+        RenditionKind::Card
+        | RenditionKind::Thumb
+        | RenditionKind::Small
+        | RenditionKind::Medium => Format::Jpeg,
     };
     let key = PictureKey::Remix(row.id.to_string(), kind);
     let (bytes, hash) = hot(state, key, || state.remixer().rendition_of(row, kind)).await?;
@@ -236,6 +242,8 @@ pub(super) async fn rendition(
     let kind = match file.as_str() {
         "card.jpg" => RenditionKind::Card,
         "thumb.jpg" => RenditionKind::Thumb,
+        "small.jpg" => RenditionKind::Small,
+        "medium.jpg" => RenditionKind::Medium,
         _ => return Err(AppError::not_found(format!("no picture {file:?}"))),
     };
     let row = find_remix(&state, &id).await?;
@@ -243,14 +251,29 @@ pub(super) async fn rendition(
 }
 
 /// The default preview width: small enough to be quick on a phone's connection.
-const PREVIEW_WIDTH: u32 = 480;
+pub const PREVIEW_WIDTH: u32 = 480;
 
+/// `/preview/{template}.jpg`: the form's live preview. Its errors are JSON like the API's,
+/// but their messages are for the supporter typing, so in the page's language; the form
+/// shows them under the preview.
 pub(super) async fn preview(
     State(state): State<AppState>,
+    l: Locale,
     Path(file): Path<String>,
     ApiQuery(query): ApiQuery<PictureQuery>,
 ) -> Result<Response, AppError> {
-    let (id, format) = split_extension(&file)?;
+    draw_preview(&state, &file, query).await.map_err(|e| {
+        let message = l.error(&e);
+        e.with_message(message)
+    })
+}
+
+async fn draw_preview(
+    state: &AppState,
+    file: &str,
+    query: PictureQuery,
+) -> Result<Response, AppError> {
+    let (id, format) = split_extension(file)?;
     let template = state.remixer().template(id).ok_or_else(|| {
         AppError::new(
             StatusCode::NOT_FOUND,
@@ -355,11 +378,16 @@ pub(super) async fn render_by_url(
     serve(&state, &row, RenditionKind::Format(format), &headers).await
 }
 
-/// `?v=` on a photo's URL: the version it names.
+/// `?v=` on a photo's URL: the version it names; `?w=` a narrower copy, one of
+/// [`PHOTO_WIDTHS`].
 #[derive(Debug, Deserialize)]
 pub(super) struct PhotoQuery {
     v: Option<String>,
+    w: Option<u32>,
 }
+
+/// The narrower copies of a template photo the home page offers in `srcset`.
+pub const PHOTO_WIDTHS: [u32; 2] = [320, 640];
 
 pub(super) async fn photo(
     State(state): State<AppState>,
@@ -374,8 +402,20 @@ pub(super) async fn photo(
             format!("no template {id:?}"),
         )
     })?;
+    let width = match query.w {
+        None => None,
+        Some(w) if PHOTO_WIDTHS.contains(&w) && w < template.size().0 => Some(w),
+        Some(w) => {
+            return Err(AppError::bad_request(
+                code::BAD_QUERY,
+                format!(
+                    "no {w} px copy of this photo; the copies are {PHOTO_WIDTHS:?} px wide, where narrower than the photo"
+                ),
+            ));
+        }
+    };
     // Keyed by the photo's hash, so a replaced photo is never served stale.
-    let key = PictureKey::Photo(template.photo_hash.to_hex().to_string());
+    let key = PictureKey::Photo(template.photo_hash.to_hex().to_string(), width);
     // A URL naming the photo's version can be kept for good; a bare one may be replaced
     // under the same id.
     let cache = if query.v == Some(template.photo_version()) {
@@ -384,6 +424,9 @@ pub(super) async fn photo(
         "public, max-age=3600"
     };
     let (bytes, hash) = hot(&state, key, || async {
+        if let Some(width) = width {
+            return state.remixer().photo_at(template, width).await.map(Some);
+        }
         // The photo as it is drawn on (upright, no metadata), as a JPEG.
         let empty = Remix {
             captions: vec![],

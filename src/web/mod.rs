@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod client;
 pub mod extract;
+pub mod i18n;
 pub mod icons;
 pub mod images;
 pub(crate) mod openapi;
@@ -84,6 +85,8 @@ pub struct App {
     request_timeout: Duration,
     /// The last health check.
     health: Health,
+    /// The interface's language for a request that names none.
+    language: i18n::Lang,
 }
 
 /// The handlers' view of the [`App`]: one pointer, cheap to clone (the shape of crates.io's
@@ -113,6 +116,11 @@ impl App {
     /// Base of absolute links, without a trailing slash.
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    /// The interface's language for a request that names none (`--language`).
+    pub fn default_language(&self) -> i18n::Lang {
+        self.language
     }
 
     /// The pictures this node keeps in memory.
@@ -309,6 +317,7 @@ impl AppState {
             known_password_checks: password_checker(1),
             request_timeout: Duration::from_secs(60),
             pictures: images::PictureCache::new(DEFAULT_PICTURE_CACHE),
+            language: i18n::Lang::Ur,
         }))
     }
 
@@ -334,6 +343,12 @@ impl AppState {
     /// The same state, believing `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
         self.configure().trusted_proxies = proxies;
+        self
+    }
+
+    /// The same state, speaking `lang` to requests that name no language.
+    pub fn with_language(mut self, lang: i18n::Lang) -> AppState {
+        self.configure().language = lang;
         self
     }
 
@@ -429,6 +444,7 @@ pub fn app(state: AppState) -> Router {
             state.request_timeout,
         ))
         .layer(middleware::from_fn(uniform_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), i18n::choose))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -11,8 +11,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
+use super::i18n::Locale;
 use super::images::StyleFields;
-use crate::db::{RemixRow, Status};
+use super::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
+use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
 use crate::remix::RemixRequest;
 use crate::render::color::PALETTE;
@@ -37,32 +39,52 @@ impl IntoResponse for PageError {
 #[derive(Page)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    l: &'a Locale,
     title: &'a str,
     message: &'a str,
 }
 
-/// A readable page for an error, with its status.
+/// An error a page answers with, still to be written in the page's language: the
+/// language layer ([`super::i18n::choose`]) renders it.
+#[derive(Clone)]
+pub(super) struct Failure(AppError);
+
+/// A readable page for an error, with its status (rendered in the request's language on
+/// the way out).
 pub fn error_page(e: &AppError) -> Response {
     e.log();
-    let title = match e.status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::GONE => "Gone",
-        StatusCode::TOO_MANY_REQUESTS => "Slow down",
-        StatusCode::SERVICE_UNAVAILABLE => "Busy",
-        s if s.is_client_error() => "That did not work",
-        _ => "Something went wrong",
-    };
-    let body = ErrorPage {
-        title,
-        message: &e.message,
-    }
-    .render()
-    .unwrap_or_else(|_| e.message.clone());
-    let mut response = (e.status, Html(body)).into_response();
+    let mut response = (
+        e.status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+    )
+        .into_response();
     if let Some(s) = e.retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, s.into());
     }
+    response.extensions_mut().insert(Failure(e.clone()));
     response
+}
+
+/// The error page of `failure` in `l`'s language, keeping `response`'s status and headers.
+pub(super) fn render_failure(l: &Locale, Failure(e): Failure, response: Response) -> Response {
+    let title = l.t(match e.status {
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::GONE => "error-title-gone",
+        StatusCode::TOO_MANY_REQUESTS => "error-title-slow-down",
+        StatusCode::SERVICE_UNAVAILABLE => "error-title-busy",
+        s if s.is_client_error() => "error-title-client",
+        _ => "error-title-server",
+    });
+    let message = l.error(&e);
+    let body = ErrorPage {
+        l,
+        title: &title,
+        message: &message,
+    }
+    .render()
+    .unwrap_or(message);
+    let (parts, _) = response.into_parts();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 fn html(page: impl Page) -> Result<Html<String>, PageError> {
@@ -75,14 +97,72 @@ fn html(page: impl Page) -> Result<Html<String>, PageError> {
 struct Tile {
     id: String,
     image: String,
+    srcset: String,
     alt: String,
+    width: u32,
+    height: u32,
 }
 
-fn tile(state: &AppState, row: &RemixRow) -> Tile {
+fn tile(state: &AppState, l: &Locale, row: &RemixRow) -> Tile {
+    let image = format!("/i/{}.{}", row.id, row.format.extension());
     Tile {
         id: row.id.to_string(),
-        image: format!("/i/{}.{}", row.id, row.format.extension()),
-        alt: alt_text(state, row),
+        srcset: remix_srcset(row, &image),
+        image,
+        alt: alt_text(state, l, row),
+        width: row.width,
+        height: row.height,
+    }
+}
+
+/// `srcset` for a remix's picture: its narrower copies (made once, stored) and itself.
+fn remix_srcset(row: &RemixRow, image: &str) -> String {
+    let mut widths = vec![];
+    let mut set: Vec<String> = RenditionKind::SIZES
+        .iter()
+        .filter_map(|kind| {
+            let w = kind.width_for(row.width)?;
+            (w < row.width && !widths.contains(&w)).then(|| {
+                widths.push(w);
+                format!("/i/{}/{}.jpg {w}w", row.id, kind.as_str())
+            })
+        })
+        .collect();
+    set.push(format!("{image} {}w", row.width));
+    set.join(", ")
+}
+
+/// An official photo on the home page, offered at the widths a grid cell needs.
+struct PhotoTile {
+    id: String,
+    title: String,
+    alt: String,
+    src: String,
+    srcset: String,
+    width: u32,
+    height: u32,
+}
+
+fn photo_tile(t: &Template) -> PhotoTile {
+    let (width, height) = t.size();
+    let url = |w: Option<u32>| match w {
+        Some(w) => format!("/photos/{}?v={}&w={w}", t.id, t.photo_version()),
+        None => format!("/photos/{}?v={}", t.id, t.photo_version()),
+    };
+    let mut set: Vec<String> = PHOTO_WIDTHS
+        .iter()
+        .filter(|&&w| w < width)
+        .map(|&w| format!("{} {w}w", url(Some(w))))
+        .collect();
+    set.push(format!("{} {width}w", url(None)));
+    PhotoTile {
+        id: t.id.to_string(),
+        title: t.spec.title.clone(),
+        alt: t.spec.alt.clone(),
+        src: url(PHOTO_WIDTHS.iter().copied().find(|&w| w < width)),
+        srcset: set.join(", "),
+        width,
+        height,
     }
 }
 
@@ -117,17 +197,23 @@ pub fn plain_text(text: &str) -> String {
 }
 
 /// Alt text made from the captions and the photo's own description.
-fn alt_text(state: &AppState, row: &RemixRow) -> String {
+fn alt_text(state: &AppState, l: &Locale, row: &RemixRow) -> String {
     let captions = shown_captions(row);
     let photo = state
         .remixer
         .template(&row.template)
         .map(|t| t.spec.alt.clone())
-        .unwrap_or_else(|| "a photo".into());
-    if captions.is_empty() {
-        photo
-    } else {
-        format!("“{}” on {}", captions.join(" / "), lowercase_first(&photo))
+        .unwrap_or_default();
+    match (captions.is_empty(), photo.is_empty()) {
+        (true, _) => photo,
+        (false, true) => captions.join(" / "),
+        (false, false) => l.t2(
+            "remix-alt",
+            "captions",
+            captions.join(" / "),
+            "photo",
+            lowercase_first(&photo),
+        ),
     }
 }
 
@@ -142,11 +228,15 @@ fn lowercase_first(s: &str) -> String {
 #[derive(Page)]
 #[template(path = "home.html")]
 struct Home {
-    templates: Vec<Arc<Template>>,
+    l: Locale,
+    templates: Vec<PhotoTile>,
     featured: Vec<Tile>,
 }
 
-pub(super) async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub(super) async fn home(
+    State(state): State<AppState>,
+    l: Locale,
+) -> Result<Html<String>, PageError> {
     let featured = state
         .remixer
         .db()
@@ -154,8 +244,14 @@ pub(super) async fn home(State(state): State<AppState>) -> Result<Html<String>, 
         .await
         .map_err(AppError::internal)?;
     html(Home {
-        templates: state.remixer().published_templates(),
-        featured: featured.items.iter().map(|r| tile(&state, r)).collect(),
+        templates: state
+            .remixer()
+            .published_templates()
+            .iter()
+            .map(|t| photo_tile(t))
+            .collect(),
+        featured: featured.items.iter().map(|r| tile(&state, &l, r)).collect(),
+        l,
     })
 }
 
@@ -172,12 +268,17 @@ struct Choice {
     selected: bool,
 }
 
-fn choices(options: &[(&str, &str)], current: &str) -> Vec<Choice> {
-    options
+/// The choices of a select: each value with its label, message `{prefix}-{value}`
+/// (`{prefix}-default` for the empty value).
+fn choices(l: &Locale, prefix: &str, values: &[&str], current: &str) -> Vec<Choice> {
+    values
         .iter()
-        .map(|&(value, label)| Choice {
+        .map(|&value| Choice {
             value: value.into(),
-            label: label.into(),
+            label: l.t(&format!(
+                "{prefix}-{}",
+                if value.is_empty() { "default" } else { value }
+            )),
             selected: value == current,
         })
         .collect()
@@ -186,7 +287,11 @@ fn choices(options: &[(&str, &str)], current: &str) -> Vec<Choice> {
 #[derive(Page)]
 #[template(path = "form.html")]
 struct FormPage {
+    l: Locale,
+    description: String,
     template: Arc<Template>,
+    preview_width: u32,
+    preview_height: u32,
     fields: Vec<Field>,
     colors: Vec<Choice>,
     outlines: Vec<Choice>,
@@ -217,35 +322,23 @@ pub struct RemixForm {
     pub parent: Option<String>,
 }
 
-fn form_page(template: Arc<Template>, form: &RemixForm, error: String) -> FormPage {
-    let names = ["top", "bottom"];
+fn form_page(l: Locale, template: Arc<Template>, form: &RemixForm, error: String) -> FormPage {
     let count = template.spec.boxes.len();
     let fields = (0..count)
         .map(|i| Field {
-            label: match (count, names.get(i)) {
-                (2, Some(name)) => format!("Caption {} ({name})", i + 1),
-                _ => format!("Caption {}", i + 1),
+            label: match (count, i) {
+                (2, 0) => l.t1("form-caption-top", "n", 1),
+                (2, 1) => l.t1("form-caption-bottom", "n", 2),
+                _ => l.t1("form-caption", "n", i + 1),
             },
             value: form.text.get(i).cloned().unwrap_or_default(),
         })
         .collect();
     let current = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut colors: Vec<(&str, &str)> = vec![("", "White (default)")];
-    colors.extend(PALETTE.iter().skip(1).map(|(name, _)| (*name, *name)));
-    let outlines = [
-        ("", "Black (default)"),
-        ("white", "white"),
-        ("none", "none"),
-        ("green", "green"),
-        ("red", "red"),
-    ];
-    let fonts = [
-        ("", "Automatic"),
-        ("anton", "Anton (meme)"),
-        ("noto-sans", "Noto Sans"),
-        ("nastaliq", "Nastaliq (Urdu)"),
-        ("naskh", "Naskh (Urdu, Arabic)"),
-    ];
+    let mut colors = vec![""];
+    colors.extend(PALETTE.iter().skip(1).map(|(name, _)| *name));
+    let outlines = ["", "white", "none", "green", "red"];
+    let fonts = ["", "anton", "noto-sans", "nastaliq", "naskh"];
     let mut preview = format!("/preview/{}.jpg", template.id);
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for t in &form.text {
@@ -264,11 +357,24 @@ fn form_page(template: Arc<Template>, form: &RemixForm, error: String) -> FormPa
     if !query.is_empty() {
         preview = format!("{preview}?{query}");
     }
+    let (width, height) = template.size();
+    let preview_width = PREVIEW_WIDTH.min(width);
     FormPage {
+        description: l.t2(
+            "form-description",
+            "photo",
+            &template.spec.title,
+            "alt",
+            &template.spec.alt,
+        ),
         fields,
-        colors: choices(&colors, &current(&form.style.color)),
-        outlines: choices(&outlines, &current(&form.style.outline)),
-        fonts: choices(&fonts, &current(&form.style.font)),
+        colors: choices(&l, "colour", &colors, &current(&form.style.color)),
+        outlines: choices(&l, "outline", &outlines, &current(&form.style.outline)),
+        fonts: choices(&l, "font", &fonts, &current(&form.style.font)),
+        preview_width,
+        preview_height: (u64::from(height) * u64::from(preview_width) / u64::from(width.max(1)))
+            as u32,
+        l,
         parent: form.parent.clone().unwrap_or_default(),
         preview,
         error,
@@ -288,6 +394,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
 
 pub(super) async fn form(
     State(state): State<AppState>,
+    l: Locale,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<FormQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -303,11 +410,12 @@ pub(super) async fn form(
         };
         form.parent = Some(row.id.to_string());
     }
-    html(form_page(template, &form, String::new()))
+    html(form_page(l, template, &form, String::new()))
 }
 
 pub(super) async fn submit(
     State(state): State<AppState>,
+    l: Locale,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     PageForm(form): PageForm<RemixForm>,
@@ -333,7 +441,8 @@ pub(super) async fn submit(
         Ok((row, _)) => Ok(Redirect::to(&format!("/m/{}", row.id)).into_response()),
         // Bad input: the form again, as typed, with the reason and the right status.
         Err(e) if e.status.is_client_error() => {
-            let page = html(form_page(template, &form, e.message.clone()))?;
+            let message = l.error(&e);
+            let page = html(form_page(l, template, &form, message))?;
             let mut response = (e.status, page).into_response();
             if let Some(s) = e.retry_after {
                 response.headers_mut().insert(header::RETRY_AFTER, s.into());
@@ -347,7 +456,9 @@ pub(super) async fn submit(
 #[derive(Page)]
 #[template(path = "share.html")]
 struct SharePage {
+    l: Locale,
     row: Arc<RemixRow>,
+    srcset: String,
     title: String,
     description: String,
     alt: String,
@@ -374,6 +485,7 @@ fn encode(s: &str) -> String {
 
 pub(super) async fn share(
     State(state): State<AppState>,
+    l: Locale,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<ShareQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -386,7 +498,7 @@ pub(super) async fn share(
         .unwrap_or_default();
     let hashtags = template
         .as_ref()
-        .map(|t| t.spec.hashtags.join(","))
+        .map(|t| t.spec.hashtags.clone())
         .unwrap_or_default();
     let captions = shown_captions(&row);
     let title = if captions.is_empty() {
@@ -395,25 +507,43 @@ pub(super) async fn share(
         captions.join(" / ")
     };
     let page_url = format!("{base}/m/{}", row.id);
-    let text = format!("{title} — remixed on jalsa");
+    let text = l.t1("share-text", "title", &title);
+    let image = format!("/i/{}.{}", row.id, row.format.extension());
     html(SharePage {
-        description: format!("A remix of “{photo_title}”. Make your own."),
-        alt: alt_text(&state, &row),
-        image: format!("/i/{}.{}", row.id, row.format.extension()),
+        description: l.t1("share-description", "photo", &photo_title),
+        alt: alt_text(&state, &l, &row),
+        srcset: remix_srcset(&row, &image),
+        image,
         card_url: format!("{base}/i/{}/card.jpg", row.id),
-        facebook: format!(
-            "https://www.facebook.com/sharer/sharer.php?u={}",
-            encode(&page_url)
-        ),
+        // Facebook takes the link and one hashtag; X the text, the link and the hashtags;
+        // WhatsApp one message, so the hashtags go in it.
+        facebook: match hashtags.first() {
+            Some(tag) => format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}&hashtag={}",
+                encode(&page_url),
+                encode(&format!("#{tag}"))
+            ),
+            None => format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                encode(&page_url)
+            ),
+        },
         twitter: format!(
             "https://twitter.com/intent/tweet?text={}&url={}&hashtags={}",
             encode(&text),
             encode(&page_url),
-            encode(&hashtags)
+            encode(&hashtags.join(","))
         ),
         whatsapp: format!(
             "https://wa.me/?text={}",
-            encode(&format!("{text} {page_url}"))
+            encode(
+                &[text.clone()]
+                    .into_iter()
+                    .chain(hashtags.iter().map(|t| format!("#{t}")))
+                    .chain([page_url.clone()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         ),
         remix_url: format!("/t/{}?parent={}", row.template, row.id),
         parent: row
@@ -425,12 +555,14 @@ pub(super) async fn share(
         page_url,
         title,
         row,
+        l,
     })
 }
 
 #[derive(Page)]
 #[template(path = "gallery.html")]
 struct GalleryPage {
+    l: Locale,
     tiles: Vec<Tile>,
     next: String,
     template: String,
@@ -438,6 +570,7 @@ struct GalleryPage {
 
 pub(super) async fn gallery(
     State(state): State<AppState>,
+    l: Locale,
     PageQuery(query): PageQuery<GalleryQuery>,
 ) -> Result<Html<String>, PageError> {
     let page = gallery_page(&state, &query, 24).await?;
@@ -454,9 +587,10 @@ pub(super) async fn gallery(
         None => String::new(),
     };
     html(GalleryPage {
-        tiles: page.items.iter().map(|r| tile(&state, r)).collect(),
+        tiles: page.items.iter().map(|r| tile(&state, &l, r)).collect(),
         next,
         template,
+        l,
     })
 }
 

@@ -12,6 +12,7 @@ use crate::staff;
 use crate::web::AppState;
 use crate::web::api::Listing;
 use crate::web::extract::{ApiQuery, PageQuery};
+use crate::web::i18n::Locale;
 use crate::web::pages::PageError;
 
 struct AuditRow {
@@ -25,29 +26,16 @@ struct AuditRow {
 #[derive(Page)]
 #[template(path = "staff_audit.html")]
 struct AuditPage {
+    l: Locale,
     staff: String,
     csrf: String,
     rows: Vec<AuditRow>,
     next: String,
 }
 
-fn when(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        Err(_) => ms.to_string(),
-    }
-}
-
 pub(super) async fn audit_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
     PageQuery(query): PageQuery<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -59,7 +47,7 @@ pub(super) async fn audit_page(
             .items
             .into_iter()
             .map(|e| AuditRow {
-                when: when(e.at),
+                when: l.datetime(e.at),
                 staff: e.staff,
                 action: e.action,
                 item: e.item,
@@ -70,6 +58,7 @@ pub(super) async fn audit_page(
             .next
             .map(|n| format!("/staff/audit?cursor={n}"))
             .unwrap_or_default(),
+        l,
     })
 }
 
@@ -86,15 +75,4 @@ pub(crate) async fn api_audit(
 ) -> Result<Json<Listing<AuditEntry>>, AppError> {
     let page = staff::audit_log(state.db(), query.cursor.as_deref(), 100).await?;
     Ok(Json(Listing::of(page, |entry| entry)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::when;
-
-    #[test]
-    fn audit_times_are_readable() {
-        assert_eq!(when(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(when(1_795_777_126_823), "2026-11-27 10:58:46 UTC");
-    }
 }

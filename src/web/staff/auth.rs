@@ -13,11 +13,13 @@ use crate::limits::client_key;
 use crate::staff::{self, same_secret};
 use crate::web::AppState;
 use crate::web::extract::{PageForm, PageQuery};
+use crate::web::i18n::Locale;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
 #[template(path = "staff_login.html")]
 struct LoginPage {
+    l: Locale,
     csrf: String,
     next: String,
     error: String,
@@ -36,6 +38,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 pub(super) async fn login_page(
+    l: Locale,
     jar: CookieJar,
     PageQuery(query): PageQuery<NextQuery>,
 ) -> Result<Response, PageError> {
@@ -46,6 +49,7 @@ pub(super) async fn login_page(
         .same_site(SameSite::Strict)
         .build();
     let page = html(LoginPage {
+        l,
         csrf,
         next: safe_next(query.next.as_deref()),
         error: String::new(),
@@ -66,6 +70,7 @@ pub(super) struct LoginForm {
 
 pub(super) async fn login(
     State(state): State<AppState>,
+    l: Locale,
     jar: CookieJar,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
@@ -105,9 +110,10 @@ pub(super) async fn login(
             return Err(PageError(refused));
         }
         let page = html(LoginPage {
+            error: l.error(&refused),
+            l,
             csrf: form.csrf,
             next,
-            error: message.into(),
         })?;
         let wait = refused.retry_after.unwrap_or(60).to_string();
         return Ok((
@@ -133,9 +139,10 @@ pub(super) async fn login(
         .map_err(|e| PageError(AppError::from(e)))?;
     if !ok {
         let page = html(LoginPage {
+            error: l.t("error-login"),
+            l,
             csrf: form.csrf,
             next,
-            error: "That name and password do not match.".into(),
         })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }

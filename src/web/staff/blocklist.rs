@@ -13,12 +13,14 @@ use crate::error::{AppError, ErrorBody};
 use crate::staff::{self, Session};
 use crate::web::AppState;
 use crate::web::extract::JsonBody;
+use crate::web::i18n::Locale;
 use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
 #[template(path = "staff_blocklist.html")]
 struct BlocklistPage {
+    l: Locale,
     staff: String,
     csrf: String,
     phrases: Vec<String>,
@@ -27,19 +29,22 @@ struct BlocklistPage {
 
 pub(super) async fn blocklist_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
 ) -> Result<Html<String>, PageError> {
-    page(&state, session, String::new()).await
+    page(&state, l, session, String::new()).await
 }
 
 /// The blocklist page, with why the last phrase was refused if it was.
 async fn page(
     state: &AppState,
+    l: Locale,
     session: Session,
     error: String,
 ) -> Result<Html<String>, PageError> {
     let phrases = staff::blocked_phrases(state.db()).await?;
     html(BlocklistPage {
+        l,
         staff: session.staff,
         csrf: session.csrf,
         phrases,
@@ -75,6 +80,7 @@ async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, Ap
 
 pub(super) async fn block_form(
     State(state): State<AppState>,
+    l: Locale,
     StaffForm(session, form): StaffForm<PhraseForm>,
 ) -> Result<Response, PageError> {
     match block(&state, &session.staff, &form.phrase).await {
@@ -82,7 +88,8 @@ pub(super) async fn block_form(
         // Ours: the error page, and the cause in the log.
         Err(e) if e.status.is_server_error() => return Err(e.into()),
         Err(e) => {
-            let page = page(&state, session, e.message.clone()).await?;
+            let message = l.error(&e);
+            let page = page(&state, l, session, message).await?;
             return Ok((e.status, page).into_response());
         }
     }

@@ -13,6 +13,7 @@ use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageQuery};
+use crate::web::i18n::Locale;
 use crate::web::openapi::JsonRefusals;
 use crate::web::pages::PageError;
 
@@ -22,16 +23,18 @@ struct QueueItem {
     captions: String,
     status: String,
     reports: i64,
+    reported: String,
     template: String,
 }
 
-fn queue_item(row: &RemixRow) -> QueueItem {
+fn queue_item(l: &Locale, row: &RemixRow) -> QueueItem {
     QueueItem {
         id: row.id.to_string(),
         thumb: format!("/i/{}/thumb.jpg", row.id),
         captions: row.captions.join(" / "),
-        status: row.status.as_str().into(),
+        status: l.t(&format!("status-{}", row.status.as_str())),
         reports: row.reports,
+        reported: l.t1("queue-reported", "count", l.number(row.reports)),
         template: row.template.clone(),
     }
 }
@@ -39,6 +42,7 @@ fn queue_item(row: &RemixRow) -> QueueItem {
 #[derive(Page)]
 #[template(path = "staff_queue.html")]
 struct QueuePage {
+    l: Locale,
     staff: String,
     csrf: String,
     items: Vec<QueueItem>,
@@ -47,6 +51,7 @@ struct QueuePage {
 
 pub(super) async fn queue_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
     PageQuery(query): PageQuery<CursorQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -59,11 +64,12 @@ pub(super) async fn queue_page(
     html(QueuePage {
         staff: session.staff,
         csrf: session.csrf,
-        items: page.items.iter().map(queue_item).collect(),
+        items: page.items.iter().map(|r| queue_item(&l, r)).collect(),
         next: page
             .next
             .map(|n| format!("/staff?cursor={n}"))
             .unwrap_or_default(),
+        l,
     })
 }
 

@@ -22,6 +22,7 @@ use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::api::TemplateView;
 use crate::web::extract::ApiQuery;
+use crate::web::i18n::Locale;
 use crate::web::pages::PageError;
 
 struct Upload {
@@ -160,13 +161,14 @@ struct TemplateItem {
 #[derive(Page)]
 #[template(path = "staff_templates.html")]
 struct TemplatesPage {
+    l: Locale,
     staff: String,
     csrf: String,
     items: Vec<TemplateItem>,
     error: String,
 }
 
-fn template_items(state: &AppState) -> Vec<TemplateItem> {
+fn template_items(state: &AppState, l: &Locale) -> Vec<TemplateItem> {
     state
         .remixer
         .templates()
@@ -174,30 +176,41 @@ fn template_items(state: &AppState) -> Vec<TemplateItem> {
         .map(|t| TemplateItem {
             id: t.id.to_string(),
             title: t.spec.title.clone(),
-            status: state
-                .remixer
-                .template_status(t.id.as_str())
-                .unwrap_or(TemplateStatus::Published)
-                .to_string(),
-            size: format!("{}x{}", t.size().0, t.size().1),
+            status: l.t(&format!(
+                "status-{}",
+                state
+                    .remixer
+                    .template_status(t.id.as_str())
+                    .unwrap_or(TemplateStatus::Published)
+            )),
+            size: l.t2(
+                "photos-size-value",
+                "width",
+                l.number(t.size().0.into()),
+                "height",
+                l.number(t.size().1.into()),
+            ),
         })
         .collect()
 }
 
 pub(super) async fn templates_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
 ) -> Result<Html<String>, PageError> {
     html(TemplatesPage {
         staff: session.staff,
         csrf: session.csrf,
-        items: template_items(&state),
+        items: template_items(&state, &l),
         error: String::new(),
+        l,
     })
 }
 
 pub(super) async fn upload_form(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
@@ -209,8 +222,9 @@ pub(super) async fn upload_form(
             let page = html(TemplatesPage {
                 staff: session.staff,
                 csrf: session.csrf,
-                items: template_items(&state),
-                error: e.message.clone(),
+                items: template_items(&state, &l),
+                error: l.error(&e),
+                l,
             })?;
             Ok((e.status, page).into_response())
         }
@@ -229,6 +243,7 @@ struct BoxRow {
 #[derive(Page)]
 #[template(path = "staff_template.html")]
 struct TemplatePage {
+    l: Locale,
     staff: String,
     csrf: String,
     id: String,
@@ -236,6 +251,7 @@ struct TemplatePage {
     alt: String,
     hashtags: String,
     status: String,
+    status_label: String,
     rows: Vec<BoxRow>,
     preview: String,
     width: u32,
@@ -245,10 +261,15 @@ struct TemplatePage {
 
 fn template_page_for(
     state: &AppState,
+    l: Locale,
     session: &Session,
     t: &Template,
     error: String,
 ) -> TemplatePage {
+    let status = state
+        .remixer
+        .template_status(t.id.as_str())
+        .unwrap_or(TemplateStatus::Published);
     let mut rows: Vec<BoxRow> = t
         .spec
         .boxes
@@ -281,11 +302,9 @@ fn template_page_for(
         title: t.spec.title.clone(),
         alt: t.spec.alt.clone(),
         hashtags: t.spec.hashtags.join(", "),
-        status: state
-            .remixer
-            .template_status(t.id.as_str())
-            .unwrap_or(TemplateStatus::Published)
-            .to_string(),
+        status: status.to_string(),
+        status_label: l.t(&format!("status-{status}")),
+        l,
         rows,
         preview: format!("/staff/templates/{}/preview.jpg?{}", t.id, sample.join("&")),
         width: t.size().0,
@@ -306,11 +325,12 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
 
 pub(super) async fn template_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let t = find_template(&state, &id)?;
-    html(template_page_for(&state, &session, &t, String::new()))
+    html(template_page_for(&state, l, &session, &t, String::new()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -337,6 +357,7 @@ csrf_form!(TemplateForm);
 
 pub(super) async fn save_template_form(
     State(state): State<AppState>,
+    l: Locale,
     Path(id): Path<String>,
     StaffForm(session, form): StaffForm<TemplateForm>,
 ) -> Result<Response, PageError> {
@@ -394,7 +415,9 @@ pub(super) async fn save_template_form(
         }
     }
     if !problem.is_empty() {
-        let page = html(template_page_for(&state, &session, &t, problem))?;
+        let refused = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, problem);
+        let message = l.error(&refused);
+        let page = html(template_page_for(&state, l, &session, &t, message))?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     record(&state, &session.staff, "template.edit", &id, "").await?;

@@ -12,11 +12,13 @@ use super::{ApiStaff, CsrfForm, StaffForm, StaffUser, html, record};
 use crate::error::{AppError, ErrorBody};
 use crate::staff::{self, Session};
 use crate::web::AppState;
+use crate::web::i18n::Locale;
 use crate::web::pages::PageError;
 
 #[derive(Page)]
 #[template(path = "staff_tokens.html")]
 struct TokensPage {
+    l: Locale,
     staff: String,
     csrf: String,
     tokens: Vec<staff::TokenInfo>,
@@ -25,19 +27,22 @@ struct TokensPage {
 
 pub(super) async fn tokens_page(
     State(state): State<AppState>,
+    l: Locale,
     StaffUser(session): StaffUser,
 ) -> Result<Html<String>, PageError> {
-    page(&state, session, String::new()).await
+    page(&state, l, session, String::new()).await
 }
 
 /// The tokens page, showing a secret just created once.
 async fn page(
     state: &AppState,
+    l: Locale,
     session: Session,
     created: String,
 ) -> Result<Html<String>, PageError> {
     let tokens = staff::list_tokens(state.db()).await?;
     html(TokensPage {
+        l,
         staff: session.staff,
         csrf: session.csrf,
         tokens,
@@ -47,11 +52,12 @@ async fn page(
 
 pub(super) async fn create_token_form(
     State(state): State<AppState>,
+    l: Locale,
     StaffForm(session, _): StaffForm<CsrfForm>,
 ) -> Result<Html<String>, PageError> {
     let (secret, info) = staff::create_token(state.db(), &session.staff).await?;
     record(&state, &session.staff, "token.create", &info.id, "").await?;
-    page(&state, session, secret).await
+    page(&state, l, session, secret).await
 }
 
 pub(super) async fn revoke_token_form(

@@ -18,6 +18,16 @@
       });
       preview.src = "/preview/" + encodeURIComponent(form.dataset.preview) + ".jpg?" + params.toString();
     };
+    // A preview that cannot be drawn says why (in the page's language) under the picture.
+    var problem = document.getElementById("preview-problem");
+    preview.addEventListener("load", function () { if (problem) problem.hidden = true; });
+    preview.addEventListener("error", function () {
+      if (!problem) return;
+      fetch(preview.src).then(function (r) { return r.json(); }).then(function (body) {
+        problem.textContent = body.error.message;
+        problem.hidden = false;
+      }).catch(function () {});
+    });
     form.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(refresh, 350);
@@ -30,7 +40,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var link = button.dataset.copy;
-      var done = function () { button.textContent = "Copied"; };
+      var done = function () { button.textContent = button.dataset.copied || "Copied"; };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(link).then(done, function () {
           var field = document.getElementById("link");

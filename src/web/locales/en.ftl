@@ -1,0 +1,215 @@
+### jalsa's interface in English. Every message here has its twin in ur.ftl; a test fails
+### when one is missing from either file. `$detail` in an error message is the API's own
+### English sentence, for the errors whose cause only it can name.
+
+## Every page
+
+site-name = jalsa
+page-title = { $title } · jalsa
+nav-label = Site
+nav-photos = Photos
+nav-gallery = Gallery
+# The link to the other language, written in that language.
+switch-language = اردو
+switch-language-label = یہ صفحہ اردو میں پڑھیں
+
+## Home
+
+home-title = jalsa · remix the official photos
+home-description = Pick one of the campaign’s official photos, add your own words in English or Urdu, and share it on Facebook, X and WhatsApp.
+home-heading = Pick a photo, add your words, share it
+home-featured = Featured remixes
+home-see-gallery = See the gallery
+
+## The remix form
+
+form-title = Remix “{ $photo }”
+form-description = Add your own words to “{ $photo }” and share it: { $alt }
+form-preview = Preview
+form-preview-alt = Preview: { $alt }
+form-remixing = You are remixing another supporter’s remix.
+form-remixing-link = See the original
+form-caption = Caption { $n }
+form-caption-top = Caption { $n } (top)
+form-caption-bottom = Caption { $n } (bottom)
+form-colour = Colour
+form-outline = Outline
+form-font = Font
+form-submit = Make my remix
+colour-default = White (default)
+colour-black = Black
+colour-yellow = Yellow
+colour-green = Green
+colour-red = Red
+colour-blue = Blue
+colour-orange = Orange
+colour-pink = Pink
+colour-grey = Grey
+colour-cyan = Cyan
+outline-default = Black (default)
+outline-white = White
+outline-none = None
+outline-green = Green
+outline-red = Red
+font-default = Automatic
+font-anton = Anton (meme)
+font-noto-sans = Noto Sans
+font-nastaliq = Nastaliq (Urdu)
+font-naskh = Naskh (Urdu, Arabic)
+
+## The share page
+
+share-description = A remix of “{ $photo }”. Make your own.
+# What the X and WhatsApp buttons carry before the link.
+share-text = { $title } — remixed on jalsa
+share-facebook = Share on Facebook
+share-x = Post on X
+share-whatsapp = Send on WhatsApp
+share-download = Download
+share-link = Link
+share-copy = Copy link
+share-copied = Copied
+share-remix-this = Remix this
+share-parent = This remixes another supporter’s remix.
+share-parent-link = See it
+share-reported = Thank you: the campaign’s team will look at this remix.
+report-summary = Report this remix
+report-reason = What is wrong with it?
+report-submit = Report
+# Alt text of a remix: its captions on the photo's own description.
+remix-alt = “{ $captions }” on { $photo }
+
+## The gallery
+
+gallery-title = Gallery
+gallery-heading-template = Gallery: remixes of “{ $photo }”
+gallery-description = The best remixes of the campaign’s official photos, chosen by the campaign.
+gallery-empty = No remixes here yet.
+gallery-make-first = Make the first one.
+gallery-more = More remixes
+
+## Error pages
+
+error-title-not-found = Not found
+error-title-gone = Gone
+error-title-slow-down = Slow down
+error-title-busy = Busy
+error-title-client = That did not work
+error-title-server = Something went wrong
+error-back = Back to the photos
+error-bad_request = This request could not be read.
+error-method_not_allowed = This address does not take that kind of request.
+error-timeout = The request took too long to arrive. Please try again.
+error-bad_json = The request’s JSON could not be read.
+error-bad_form = The form could not be read. Please fill it in again.
+error-bad_query = This address carries options the page cannot read.
+error-bad_style = That colour, outline or font does not exist.
+error-bad_cursor = That page of the list does not exist. Start again from the first page.
+error-bad_status = That status does not exist.
+error-bad_upload = The upload could not be read: { $detail }
+error-bad_photo = That file is not a photo this takes: { $detail }
+error-photo_too_large = That photo is too large: { $detail }
+error-invalid_template = That photo’s details cannot be used: { $detail }
+error-template_exists = A photo with that name already exists.
+error-invalid = This cannot be saved: { $detail }
+error-unknown_template = There is no such photo to remix.
+error-template_retired = The campaign has retired this photo. Please pick another one.
+error-unknown_parent = The remix you are remixing no longer exists.
+error-caption_blocked = Your caption contains a phrase this campaign does not allow. Please say it in other words.
+error-reason_blocked = Your reason contains a phrase this campaign does not allow. Please say it in other words.
+error-not_found = There is nothing at this address.
+error-removed = The campaign has removed this remix.
+error-busy = Many pictures are being made right now. Please try again in a few seconds.
+error-rate_limited = That was a lot in a short time. Please wait a little and try again.
+error-too_many = That is more than one request may carry.
+error-too_large = That is larger than this page takes.
+error-unsupported_media_type = That kind of content is not taken here.
+error-unauthorized = Please sign in first.
+error-csrf = This form has expired or did not come from this site. Go back, reload it and try again.
+error-internal = Something went wrong on our side. Please try again.
+error-too_many_captions = This photo takes at most { $boxes } captions.
+error-caption_too_long = Caption { $index } is too long: { $chars } characters, and at most { $max } fit.
+error-caption_does_not_fit = Caption { $index } does not fit its box. Please shorten it.
+error-too_many_lines = Caption { $index } has { $lines } lines; its box takes at most { $max }.
+error-unsupported_character = Caption { $index } contains { $char }, which no font here can draw.
+error-bad_width = That picture size is not available.
+error-login = That name and password do not match.
+
+## Staff pages
+
+staff-nav-label = Staff
+staff-queue = Queue
+staff-photos = Photos
+staff-blocklist = Blocklist
+staff-tokens = API tokens
+staff-audit = Audit log
+staff-sign-out = Sign out { $name }
+login-title = Staff sign-in
+login-name = Name
+login-password = Password
+login-submit = Sign in
+queue-title = Moderation queue
+queue-empty = Nothing waits for a decision.
+queue-bulk = For the ticked remixes:
+queue-approve = Approve
+queue-feature = Feature
+queue-hide = Hide
+queue-remove = Remove
+queue-apply = Apply
+queue-reported = reported { $count } times
+queue-open = open
+list-older = Older
+status-new = new
+status-approved = approved
+status-featured = featured
+status-hidden = hidden
+status-removed = removed
+status-published = published
+status-retired = retired
+status-draft = draft
+photos-title = Official photos
+photos-photo = Photo
+photos-status = Status
+photos-size = Size
+photos-size-value = { $width } × { $height }
+photos-upload = Upload a photo
+photos-file = Photo (JPEG, PNG or WebP, up to 20 MB)
+photos-title-field = Title
+photos-alt = Alt text (what the photo shows)
+photos-hashtags = Hashtags, without #
+photos-upload-submit = Upload, then place the text boxes
+photo-preview-alt = Preview with sample captions
+photo-preview-help = Preview with sample captions. With JavaScript, drag on the photo to draw the box chosen below.
+photo-alt = Alt text
+photo-hashtags = Hashtags
+photo-box = Box
+photo-x = x
+photo-y = y
+photo-width = width
+photo-height = height
+photo-box-field = box { $n } { $field }
+photo-boxes-help = Fractions of the photo from 0 to 1; leave a row empty for no box.
+photo-save = Save
+photo-retire = Retire (no new remixes; links keep working)
+photo-publish = Publish
+blocklist-title = Caption blocklist
+blocklist-help = Whole words or phrases, in any case, in English, Urdu or Roman Urdu.
+blocklist-phrase = Word or phrase
+blocklist-block = Block
+blocklist-remove = Remove
+tokens-title = API tokens
+tokens-created = Your new token, shown this once:
+tokens-create = Create a token
+tokens-id = Id
+tokens-staff = Staff
+tokens-state = State
+tokens-actions = Actions
+tokens-revoked = revoked
+tokens-live = live
+tokens-revoke = Revoke
+audit-title = Audit log
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-item = Item
+audit-detail = Detail

@@ -1,0 +1,215 @@
+### jalsa's interface in Urdu. Every message here has its twin in en.ftl; a test fails
+### when one is missing from either file. `$detail` in an error message is the API's own
+### English sentence, for the errors whose cause only it can name.
+
+## Every page
+
+site-name = jalsa
+page-title = { $title } · jalsa
+nav-label = سائٹ
+nav-photos = تصاویر
+nav-gallery = گیلری
+# The link to the other language, written in that language.
+switch-language = English
+switch-language-label = Read this page in English
+
+## Home
+
+home-title = jalsa · سرکاری تصاویر کا ریمکس بنائیں
+home-description = مہم کی سرکاری تصاویر میں سے ایک منتخب کریں، اس پر اردو یا انگریزی میں اپنے الفاظ لکھیں، اور اسے Facebook، X اور WhatsApp پر شیئر کریں۔
+home-heading = تصویر منتخب کریں، اپنے الفاظ لکھیں، شیئر کریں
+home-featured = نمایاں ریمکس
+home-see-gallery = گیلری دیکھیں
+
+## The remix form
+
+form-title = “{ $photo }” کا ریمکس بنائیں
+form-description = “{ $photo }” پر اپنے الفاظ لکھیں اور اسے شیئر کریں: { $alt }
+form-preview = پیش منظر
+form-preview-alt = پیش منظر: { $alt }
+form-remixing = آپ کسی دوسرے حامی کے ریمکس کا ریمکس بنا رہے ہیں۔
+form-remixing-link = اصل دیکھیں
+form-caption = کیپشن { $n }
+form-caption-top = کیپشن { $n } (اوپر)
+form-caption-bottom = کیپشن { $n } (نیچے)
+form-colour = رنگ
+form-outline = آؤٹ لائن
+form-font = فونٹ
+form-submit = میرا ریمکس بنائیں
+colour-default = سفید (طے شدہ)
+colour-black = سیاہ
+colour-yellow = پیلا
+colour-green = سبز
+colour-red = سرخ
+colour-blue = نیلا
+colour-orange = نارنجی
+colour-pink = گلابی
+colour-grey = سرمئی
+colour-cyan = فیروزی
+outline-default = سیاہ (طے شدہ)
+outline-white = سفید
+outline-none = کوئی نہیں
+outline-green = سبز
+outline-red = سرخ
+font-default = خودکار
+font-anton = Anton (میم)
+font-noto-sans = Noto Sans
+font-nastaliq = نستعلیق (اردو)
+font-naskh = نسخ (اردو، عربی)
+
+## The share page
+
+share-description = “{ $photo }” کا ایک ریمکس۔ اپنا ریمکس خود بنائیں۔
+# What the X and WhatsApp buttons carry before the link.
+share-text = { $title } — jalsa پر ریمکس کیا گیا
+share-facebook = Facebook پر شیئر کریں
+share-x = X پر پوسٹ کریں
+share-whatsapp = WhatsApp پر بھیجیں
+share-download = ڈاؤن لوڈ کریں
+share-link = لنک
+share-copy = لنک کاپی کریں
+share-copied = کاپی ہو گیا
+share-remix-this = اس کا ریمکس بنائیں
+share-parent = یہ کسی دوسرے حامی کے ریمکس کا ریمکس ہے۔
+share-parent-link = اسے دیکھیں
+share-reported = شکریہ: مہم کی ٹیم اس ریمکس کا جائزہ لے گی۔
+report-summary = اس ریمکس کی شکایت کریں
+report-reason = اس میں کیا غلط ہے؟
+report-submit = شکایت بھیجیں
+# Alt text of a remix: its captions on the photo's own description.
+remix-alt = { $photo }، جس پر لکھا ہے: “{ $captions }”
+
+## The gallery
+
+gallery-title = گیلری
+gallery-heading-template = گیلری: “{ $photo }” کے ریمکس
+gallery-description = مہم کی سرکاری تصاویر کے بہترین ریمکس، جنہیں مہم نے خود منتخب کیا ہے۔
+gallery-empty = یہاں ابھی کوئی ریمکس نہیں ہے۔
+gallery-make-first = پہلا ریمکس آپ بنائیں۔
+gallery-more = مزید ریمکس
+
+## Error pages
+
+error-title-not-found = نہیں ملا
+error-title-gone = اب موجود نہیں
+error-title-slow-down = ذرا آہستہ
+error-title-busy = مصروف
+error-title-client = یہ نہیں ہو سکا
+error-title-server = کچھ غلط ہو گیا
+error-back = تصاویر پر واپس جائیں
+error-bad_request = یہ درخواست پڑھی نہیں جا سکی۔
+error-method_not_allowed = یہ پتا اس قسم کی درخواست قبول نہیں کرتا۔
+error-timeout = درخواست پہنچنے میں بہت دیر لگی۔ براہ کرم دوبارہ کوشش کریں۔
+error-bad_json = درخواست کا JSON پڑھا نہیں جا سکا۔
+error-bad_form = فارم پڑھا نہیں جا سکا۔ براہ کرم اسے دوبارہ پُر کریں۔
+error-bad_query = اس پتے میں ایسے اختیارات ہیں جنہیں یہ صفحہ پڑھ نہیں سکتا۔
+error-bad_style = یہ رنگ، آؤٹ لائن یا فونٹ موجود نہیں ہے۔
+error-bad_cursor = فہرست کا یہ صفحہ موجود نہیں ہے۔ پہلے صفحے سے دوبارہ شروع کریں۔
+error-bad_status = یہ اسٹیٹس موجود نہیں ہے۔
+error-bad_upload = اپ لوڈ کی گئی فائل پڑھی نہیں جا سکی: { $detail }
+error-bad_photo = یہ فائل ایسی تصویر نہیں جو یہاں قبول کی جاتی ہو: { $detail }
+error-photo_too_large = یہ تصویر بہت بڑی ہے: { $detail }
+error-invalid_template = اس تصویر کی تفصیلات استعمال نہیں کی جا سکتیں: { $detail }
+error-template_exists = اس نام کی تصویر پہلے سے موجود ہے۔
+error-invalid = اسے محفوظ نہیں کیا جا سکتا: { $detail }
+error-unknown_template = ریمکس کے لیے ایسی کوئی تصویر موجود نہیں۔
+error-template_retired = مہم نے یہ تصویر استعمال سے ہٹا دی ہے۔ براہ کرم کوئی اور تصویر منتخب کریں۔
+error-unknown_parent = آپ جس ریمکس کا ریمکس بنا رہے ہیں وہ اب موجود نہیں۔
+error-caption_blocked = آپ کے کیپشن میں ایسے الفاظ ہیں جن کی یہ مہم اجازت نہیں دیتی۔ براہ کرم یہی بات دوسرے الفاظ میں کہیں۔
+error-reason_blocked = آپ کی بتائی گئی وجہ میں ایسے الفاظ ہیں جن کی یہ مہم اجازت نہیں دیتی۔ براہ کرم یہی بات دوسرے الفاظ میں کہیں۔
+error-not_found = اس پتے پر کچھ موجود نہیں۔
+error-removed = مہم نے یہ ریمکس ہٹا دیا ہے۔
+error-busy = اس وقت بہت سی تصاویر بن رہی ہیں۔ براہ کرم چند سیکنڈ بعد دوبارہ کوشش کریں۔
+error-rate_limited = آپ نے تھوڑے وقت میں بہت زیادہ درخواستیں بھیجی ہیں۔ براہ کرم کچھ دیر انتظار کر کے دوبارہ کوشش کریں۔
+error-too_many = یہ ایک درخواست کی حد سے زیادہ ہے۔
+error-too_large = یہ اس صفحے کی حد سے بڑا ہے۔
+error-unsupported_media_type = اس قسم کا مواد یہاں قبول نہیں کیا جاتا۔
+error-unauthorized = براہ کرم پہلے سائن اِن کریں۔
+error-csrf = اس فارم کی میعاد ختم ہو گئی ہے یا یہ اس سائٹ سے نہیں آیا۔ واپس جائیں، صفحہ دوبارہ لوڈ کریں اور پھر کوشش کریں۔
+error-internal = ہماری طرف کچھ خرابی ہو گئی۔ براہ کرم دوبارہ کوشش کریں۔
+error-too_many_captions = اس تصویر پر زیادہ سے زیادہ { $boxes } کیپشن لکھے جا سکتے ہیں۔
+error-caption_too_long = کیپشن { $index } بہت لمبا ہے: اس میں { $chars } حروف ہیں، جبکہ زیادہ سے زیادہ { $max } کی گنجائش ہے۔
+error-caption_does_not_fit = کیپشن { $index } اپنے خانے میں پورا نہیں آتا۔ براہ کرم اسے مختصر کریں۔
+error-too_many_lines = کیپشن { $index } میں { $lines } سطریں ہیں؛ اس کے خانے میں زیادہ سے زیادہ { $max } سطریں آ سکتی ہیں۔
+error-unsupported_character = کیپشن { $index } میں { $char } شامل ہے، جسے یہاں کا کوئی فونٹ نہیں دکھا سکتا۔
+error-bad_width = تصویر کا یہ سائز دستیاب نہیں۔
+error-login = یہ نام اور پاس ورڈ آپس میں میل نہیں کھاتے۔
+
+## Staff pages
+
+staff-nav-label = اسٹاف
+staff-queue = قطار
+staff-photos = تصاویر
+staff-blocklist = ممنوعہ الفاظ
+staff-tokens = API ٹوکن
+staff-audit = آڈٹ لاگ
+staff-sign-out = سائن آؤٹ ({ $name })
+login-title = اسٹاف سائن اِن
+login-name = نام
+login-password = پاس ورڈ
+login-submit = سائن اِن کریں
+queue-title = جائزے کی قطار
+queue-empty = کوئی چیز فیصلے کی منتظر نہیں۔
+queue-bulk = جن ریمکس پر نشان لگا ہے، ان کے لیے:
+queue-approve = منظور کریں
+queue-feature = نمایاں کریں
+queue-hide = چھپائیں
+queue-remove = ہٹائیں
+queue-apply = لاگو کریں
+queue-reported = { $count } بار شکایت کی گئی
+queue-open = کھولیں
+list-older = پرانے
+status-new = نیا
+status-approved = منظور شدہ
+status-featured = نمایاں
+status-hidden = پوشیدہ
+status-removed = ہٹا دیا گیا
+status-published = شائع شدہ
+status-retired = ریٹائر شدہ
+status-draft = مسودہ
+photos-title = سرکاری تصاویر
+photos-photo = تصویر
+photos-status = اسٹیٹس
+photos-size = سائز
+photos-size-value = { $width } × { $height }
+photos-upload = تصویر اپ لوڈ کریں
+photos-file = تصویر (JPEG، PNG یا WebP، زیادہ سے زیادہ 20 MB)
+photos-title-field = عنوان
+photos-alt = متبادل متن (تصویر میں کیا دکھایا گیا ہے)
+photos-hashtags = ہیش ٹیگز، # کے بغیر
+photos-upload-submit = اپ لوڈ کریں، پھر متن کے خانے لگائیں
+photo-preview-alt = نمونے کے کیپشن کے ساتھ پیش منظر
+photo-preview-help = نمونے کے کیپشن کے ساتھ پیش منظر۔ JavaScript فعال ہو تو نیچے منتخب کیا گیا خانہ بنانے کے لیے تصویر پر ڈریگ کریں۔
+photo-alt = متبادل متن
+photo-hashtags = ہیش ٹیگز
+photo-box = خانہ
+photo-x = x
+photo-y = y
+photo-width = چوڑائی
+photo-height = اونچائی
+photo-box-field = خانہ { $n }: { $field }
+photo-boxes-help = تصویر کے تناسب سے 0 سے 1 تک کی کسری قدریں؛ جس قطار میں خانہ نہیں چاہیے اسے خالی چھوڑ دیں۔
+photo-save = محفوظ کریں
+photo-retire = ریٹائر کریں (نئے ریمکس نہیں بنیں گے؛ لنکس کام کرتے رہیں گے)
+photo-publish = شائع کریں
+blocklist-title = کیپشن کے ممنوعہ الفاظ
+blocklist-help = پورے الفاظ یا جملے، چھوٹے بڑے حروف کی قید کے بغیر، انگریزی، اردو یا رومن اردو میں۔
+blocklist-phrase = لفظ یا جملہ
+blocklist-block = بلاک کریں
+blocklist-remove = ہٹائیں
+tokens-title = API ٹوکن
+tokens-created = آپ کا نیا ٹوکن، جو صرف اسی ایک بار دکھایا جا رہا ہے:
+tokens-create = ٹوکن بنائیں
+tokens-id = آئی ڈی
+tokens-staff = اسٹاف
+tokens-state = حالت
+tokens-actions = کارروائیاں
+tokens-revoked = منسوخ
+tokens-live = فعال
+tokens-revoke = منسوخ کریں
+audit-title = آڈٹ لاگ
+audit-when = کب
+audit-who = کس نے
+audit-what = کیا
+audit-item = آئٹم
+audit-detail = تفصیل
