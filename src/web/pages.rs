@@ -101,6 +101,8 @@ struct Tile {
     alt: String,
     width: u32,
     height: u32,
+    /// Its width in CSS pixels in the home page's strip, where it is 140 px tall.
+    strip_width: u32,
 }
 
 fn tile(state: &AppState, l: &Locale, row: &RemixRow) -> Tile {
@@ -112,6 +114,7 @@ fn tile(state: &AppState, l: &Locale, row: &RemixRow) -> Tile {
         alt: alt_text(state, l, row),
         width: row.width,
         height: row.height,
+        strip_width: (140 * row.width).div_ceil(row.height.max(1)),
     }
 }
 
