@@ -1348,3 +1348,74 @@ async fn the_share_page_and_grids_offer_narrower_copies_made_once() {
         "{gallery}"
     );
 }
+
+#[tokio::test]
+async fn profile_and_status_shapes_are_made_once_and_offered_on_the_share_page() {
+    let s = service().await;
+    for template in ["hubble", "astronaut", "rocket"] {
+        let created = s.supporter_remix(template, &["Hope is priceless"]).await;
+        let share = header_of(&created, header::LOCATION);
+        let id = share.trim_start_matches("/m/").to_owned();
+        let html = text(s.get(&share).await).await;
+        for (kind, width, height) in [("square", 1080, 1080), ("story", 1080, 1920)] {
+            let url = format!("/i/{id}/{kind}.jpg");
+            assert!(
+                html.contains(&format!("href=\"{url}\"")),
+                "{share} offers no {kind}"
+            );
+            let answer = Answer::of(s.get(&url).await).await;
+            answer.expect(StatusCode::OK, &url);
+            assert_eq!(answer.header(header::CONTENT_TYPE), "image/jpeg");
+            assert!(answer.header(header::CACHE_CONTROL).contains("immutable"));
+            let picture = image::load_from_memory(&answer.body).unwrap().into_rgb8();
+            assert_eq!(picture.dimensions(), (width, height), "{url}");
+            assert!(
+                answer.body.len() <= jalsa::render::POSTED_MAX_BYTES,
+                "{url}"
+            );
+            // No metadata at all: no EXIF, no XMP.
+            assert!(
+                !answer.body.windows(4).any(|w| w == b"Exif")
+                    && !answer.body.windows(9).any(|w| w == b"http://ns"),
+                "{url} carries metadata"
+            );
+            // The picture itself sits in the middle; the fill around it is a blur of it,
+            // not a flat colour, and not the picture again (the card's look).
+            let (cx, cy) = (width / 2, height / 2);
+            assert_ne!(picture.get_pixel(cx, cy), picture.get_pixel(2, 2), "{url}");
+            // Stored once: the same bytes after this node forgets its memory.
+            s.state.pictures().clear();
+            let again = Answer::of(s.get(&url).await).await;
+            assert_eq!(again.body, answer.body, "{url}");
+            let kind: RenditionKind = kind.parse().unwrap();
+            assert!(
+                s.state
+                    .remixer()
+                    .db()
+                    .get_rendition(&id, kind)
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+        }
+    }
+    // A removed remix takes them with it.
+    let created = s.supporter_remix("hubble", &["gone soon"]).await;
+    let id = header_of(&created, header::LOCATION)
+        .trim_start_matches("/m/")
+        .to_owned();
+    Answer::of(s.get(&format!("/i/{id}/square.jpg")).await)
+        .await
+        .expect(StatusCode::OK, "square before removal");
+    s.state
+        .remixer()
+        .set_status(&id, Status::Removed)
+        .await
+        .unwrap();
+    s.state.forget_pictures(&id);
+    for kind in ["square", "story"] {
+        Answer::of(s.get(&format!("/i/{id}/{kind}.jpg")).await)
+            .await
+            .expect(StatusCode::GONE, kind);
+    }
+}

@@ -167,6 +167,10 @@ pub enum RenditionKind {
     Small,
     /// An 800 px copy for phones with dense screens (`srcset`).
     Medium,
+    /// The 1080x1080 profile picture.
+    Square,
+    /// The 1080x1920 story (WhatsApp Status, Instagram Stories).
+    Story,
     /// The same picture in another format.
     Format(Format),
 }
@@ -187,7 +191,10 @@ impl RenditionKind {
             RenditionKind::Thumb => 240,
             RenditionKind::Small => 480,
             RenditionKind::Medium => 800,
-            RenditionKind::Card | RenditionKind::Format(_) => return None,
+            RenditionKind::Card
+            | RenditionKind::Square
+            | RenditionKind::Story
+            | RenditionKind::Format(_) => return None,
         };
         Some(crate::render::MIN_WIDTH.max(target.min(width)))
     }
@@ -199,6 +206,8 @@ impl RenditionKind {
             RenditionKind::Thumb => "thumb",
             RenditionKind::Small => "small",
             RenditionKind::Medium => "medium",
+            RenditionKind::Square => "square",
+            RenditionKind::Story => "story",
             RenditionKind::Format(f) => f.extension(),
         }
     }
@@ -219,6 +228,8 @@ impl FromStr for RenditionKind {
             "thumb" => Ok(RenditionKind::Thumb),
             "small" => Ok(RenditionKind::Small),
             "medium" => Ok(RenditionKind::Medium),
+            "square" => Ok(RenditionKind::Square),
+            "story" => Ok(RenditionKind::Story),
             other => other
                 .parse()
                 .map(RenditionKind::Format)

@@ -83,6 +83,7 @@ impl Remixer {
         match kind {
             RenditionKind::Format(format) => self.picture(row, format).await,
             RenditionKind::Card => self.card(row).await,
+            RenditionKind::Square | RenditionKind::Story => self.posted(row, kind).await,
             RenditionKind::Thumb | RenditionKind::Small | RenditionKind::Medium => {
                 self.narrower(row, kind).await
             }
@@ -146,6 +147,23 @@ impl Remixer {
         .await
     }
 
+    /// The remix in a shape people post, made and stored on first request: the 1080x1080
+    /// profile picture or the 1080x1920 story, the picture fitted on a blurred fill.
+    pub async fn posted(
+        &self,
+        row: &RemixRow,
+        kind: RenditionKind,
+    ) -> Result<Option<(Bytes, String)>, RemixError> {
+        let size = match kind {
+            RenditionKind::Story => crate::render::STORY_SIZE,
+            _ => crate::render::SQUARE_SIZE,
+        };
+        self.rendition(row, kind, move |renderer, template, remix| {
+            renderer.render_fitted(template, &remix, size, crate::render::POSTED_MAX_BYTES)
+        })
+        .await
+    }
+
     async fn rendition<F>(
         &self,
         row: &RemixRow,
@@ -180,7 +198,9 @@ impl Remixer {
             RenditionKind::Card
             | RenditionKind::Thumb
             | RenditionKind::Small
-            | RenditionKind::Medium => store::card_key(&hash),
+            | RenditionKind::Medium
+            | RenditionKind::Square
+            | RenditionKind::Story => store::card_key(&hash),
             RenditionKind::Format(_) => store::remix_key(&hash, rendered.format),
         };
         let bytes = Bytes::from(rendered.bytes);

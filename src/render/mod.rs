@@ -63,6 +63,12 @@ pub const MIN_WIDTH: u32 = 64;
 pub const CARD_SIZE: (u32, u32) = (1200, 630);
 /// The largest card, in bytes, that every share crawler accepts.
 pub const CARD_MAX_BYTES: usize = 300_000;
+/// The profile-picture rendition: square, as Facebook and WhatsApp crop a profile photo.
+pub const SQUARE_SIZE: (u32, u32) = (1080, 1080);
+/// The story rendition: WhatsApp Status and Instagram Stories, 9:16.
+pub const STORY_SIZE: (u32, u32) = (1080, 1920);
+/// The most a square or story rendition weighs (quality steps down to fit).
+pub const POSTED_MAX_BYTES: usize = 600_000;
 
 /// Style asked for by a remix; anything left out (or null) is the box's own default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -245,7 +251,19 @@ impl Renderer {
     /// Renders the 1200x630 link-preview card: the whole remix fitted inside, on a blurred,
     /// darkened copy of itself. A JPEG under [`CARD_MAX_BYTES`].
     pub fn render_card(&self, template: &Template, remix: &Remix) -> Result<Rendered, RenderError> {
-        let (card_w, card_h) = CARD_SIZE;
+        self.render_fitted(template, remix, CARD_SIZE, CARD_MAX_BYTES)
+    }
+
+    /// Renders the remix for a shape people post (a 1080x1080 profile picture, a 1080x1920
+    /// story): the whole remix fitted inside, on a blurred, darkened copy of itself, as
+    /// the card is. A JPEG of at most `max_bytes` where quality 40 allows it.
+    pub fn render_fitted(
+        &self,
+        template: &Template,
+        remix: &Remix,
+        (card_w, card_h): (u32, u32),
+        max_bytes: usize,
+    ) -> Result<Rendered, RenderError> {
         let (pw, ph) = template.size();
         let fit_scale = (card_w as f32 / pw as f32).min(card_h as f32 / ph as f32);
         let width = ((pw as f32 * fit_scale).round() as u32).clamp(MIN_WIDTH, card_w);
@@ -263,7 +281,7 @@ impl Renderer {
         let mut quality = 85;
         let bytes = loop {
             let bytes = encode::jpeg(&card, quality);
-            if bytes.len() <= CARD_MAX_BYTES || quality <= 40 {
+            if bytes.len() <= max_bytes || quality <= 40 {
                 break bytes;
             }
             quality -= 10;

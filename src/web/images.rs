@@ -163,10 +163,14 @@ impl PictureCache {
 
     /// Drops every picture of a remix: each format, the card and the narrower copies.
     pub fn forget_remix(&self, id: &str) {
-        let kinds = [RenditionKind::Card]
-            .into_iter()
-            .chain(RenditionKind::SIZES)
-            .chain(Format::ALL.iter().map(|f| RenditionKind::Format(*f)));
+        let kinds = [
+            RenditionKind::Card,
+            RenditionKind::Square,
+            RenditionKind::Story,
+        ]
+        .into_iter()
+        .chain(RenditionKind::SIZES)
+        .chain(Format::ALL.iter().map(|f| RenditionKind::Format(*f)));
         for kind in kinds {
             self.0.invalidate(&PictureKey::Remix(id.to_owned(), kind));
         }
@@ -213,10 +217,7 @@ async fn serve(
 ) -> Result<Response, AppError> {
     let format = match kind {
         RenditionKind::Format(format) => format,
-        RenditionKind::Card
-        | RenditionKind::Thumb
-        | RenditionKind::Small
-        | RenditionKind::Medium => Format::Jpeg,
+        _ => Format::Jpeg,
     };
     let key = PictureKey::Remix(row.id.to_string(), kind);
     let (bytes, hash) = hot(state, key, || state.remixer().rendition_of(row, kind)).await?;
@@ -244,6 +245,8 @@ pub(super) async fn rendition(
         "thumb.jpg" => RenditionKind::Thumb,
         "small.jpg" => RenditionKind::Small,
         "medium.jpg" => RenditionKind::Medium,
+        "square.jpg" => RenditionKind::Square,
+        "story.jpg" => RenditionKind::Story,
         _ => return Err(AppError::not_found(format!("no picture {file:?}"))),
     };
     let row = find_remix(&state, &id).await?;
