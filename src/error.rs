@@ -55,6 +55,8 @@ pub mod code {
     pub const NOT_FOUND: &str = "not_found";
     /// The campaign removed this remix.
     pub const REMOVED: &str = "removed";
+    /// Its maker deleted this remix with their private link.
+    pub const DELETED: &str = "deleted";
     /// Too many pictures being made: come back after `Retry-After`.
     pub const BUSY: &str = "busy";
     /// Too many requests from this client: come back after `Retry-After`.

@@ -155,7 +155,7 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
     wait_for("the photos on the home page", || async {
         js(
             &c,
-            "return [...document.images].every(i => i.complete && i.naturalWidth > 0)",
+            "return [...document.images].filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0)",
         )
         .await
             == json!(true)
@@ -519,22 +519,30 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
     let address: SocketAddr = base.trim_start_matches("http://").parse().unwrap();
 
     // Something to show: a featured remix, and a remix of it.
-    let make = |body: Value| async move {
-        let (status, answer) =
-            common::node::http(address, "POST", "/api/remixes", Some(&body), None)
-                .await
-                .unwrap();
-        assert!(
-            status == 201 || status == 200,
-            "{}",
-            String::from_utf8_lossy(&answer)
-        );
-        let answer: Value = serde_json::from_slice(&answer).unwrap();
-        answer["id"].as_str().unwrap().to_owned()
+    let base_url = base.clone();
+    let make = |body: Value| {
+        let base = base_url.clone();
+        async move {
+            let (status, answer) =
+                common::node::http(address, "POST", "/api/remixes", Some(&body), None)
+                    .await
+                    .unwrap();
+            assert!(
+                status == 201 || status == 200,
+                "{}",
+                String::from_utf8_lossy(&answer)
+            );
+            let answer: Value = serde_json::from_slice(&answer).unwrap();
+            let delete = answer["delete_url"].as_str().unwrap_or_default();
+            (
+                answer["id"].as_str().unwrap().to_owned(),
+                delete.trim_start_matches(&base).to_owned(),
+            )
+        }
     };
-    let first =
+    let (first, delete_first) =
         make(json!({"template": "hubble", "captions": ["Hope is priceless", "ووٹ ڈالیں"]})).await;
-    let second =
+    let (second, _) =
         make(json!({"template": "hubble", "captions": ["Still priceless"], "parent": first})).await;
     for id in [&first, &second] {
         state
@@ -558,6 +566,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
         ("share", format!("/m/{second}")),
         ("share-reported", format!("/m/{first}?reported=1")),
         ("gallery", "/gallery".to_owned()),
+        ("delete", delete_first),
         ("not-found", "/m/0000000000000000".to_owned()),
         ("staff-login", "/staff/login".to_owned()),
         ("staff-queue", "/staff".to_owned()),

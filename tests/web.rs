@@ -1419,3 +1419,202 @@ async fn profile_and_status_shapes_are_made_once_and_offered_on_the_share_page()
             .expect(StatusCode::GONE, kind);
     }
 }
+
+#[tokio::test]
+async fn the_maker_alone_can_delete_a_remix_for_good() {
+    let s = service().await;
+    // Through the API: the request that makes a remix gets its private delete link; a
+    // repeat of the same request does not.
+    let body = json!({"template": "rocket", "captions": ["delete me later"]});
+    let made = json_of(s.post_json("/api/remixes", body.clone()).await).await;
+    let delete_url = made["delete_url"]
+        .as_str()
+        .expect("a delete link")
+        .to_owned();
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert!(delete_url.starts_with(&format!("https://jalsa.example.org/d/{id}/")));
+    let again = json_of(s.post_json("/api/remixes", body).await).await;
+    assert_eq!(again["created"], false);
+    assert!(again.get("delete_url").is_none(), "{again}");
+    let path = delete_url
+        .trim_start_matches("https://jalsa.example.org")
+        .to_owned();
+    // Its renditions exist before.
+    for url in [format!("/i/{id}/card.jpg"), format!("/i/{id}/square.jpg")] {
+        Answer::of(s.get(&url).await)
+            .await
+            .expect(StatusCode::OK, &url);
+    }
+    let stored: Vec<String> = s
+        .state
+        .remixer()
+        .db()
+        .renditions_of(&id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.blob_key)
+        .chain([s
+            .state
+            .remixer()
+            .db()
+            .get_remix(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .blob_key])
+        .collect();
+    assert!(stored.len() >= 3, "{stored:?}");
+
+    // A wrong token opens nothing, and says nothing about the remix.
+    let wrong = format!("/d/{id}/{}", "0".repeat(32));
+    Answer::of(s.get(&wrong).await)
+        .await
+        .expect(StatusCode::NOT_FOUND, "wrong token");
+    Answer::of(s.post_form(&wrong, &[]).await)
+        .await
+        .expect(StatusCode::NOT_FOUND, "wrong token");
+    Answer::of(s.get(&format!("/m/{id}")).await)
+        .await
+        .expect(StatusCode::OK, "still there");
+
+    // The right one: a confirmation page, kept from caches, then the deletion.
+    let confirm = Answer::of(s.get(&path).await).await;
+    confirm.expect(StatusCode::OK, "confirmation");
+    assert_eq!(confirm.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(confirm.header(header::REFERRER_POLICY), "no-referrer");
+    assert!(confirm.text().contains(&format!("action=\"{path}\"")));
+    Answer::of(s.post_form(&path, &[]).await)
+        .await
+        .expect(StatusCode::OK, "deletion");
+
+    // Gone everywhere, from every address, and from the store.
+    for url in [
+        format!("/m/{id}"),
+        format!("/i/{id}.jpg"),
+        format!("/i/{id}.png"),
+        format!("/i/{id}/card.jpg"),
+        format!("/i/{id}/square.jpg"),
+        format!("/i/{id}/story.jpg"),
+        format!("/i/{id}/small.jpg"),
+        format!("/api/remixes/{id}"),
+        path.clone(),
+    ] {
+        Answer::of(s.get(&url).await)
+            .await
+            .expect(StatusCode::GONE, &url);
+    }
+    assert_eq!(
+        error_code(s.get(&format!("/api/remixes/{id}")).await, StatusCode::GONE).await,
+        "deleted"
+    );
+    Answer::of(s.post_form(&path, &[]).await)
+        .await
+        .expect(StatusCode::GONE, "twice");
+    for key in &stored {
+        assert!(
+            s.state.remixer().blobs().get(key).await.unwrap().is_none(),
+            "{key} is still stored"
+        );
+    }
+    let row = s
+        .state
+        .remixer()
+        .db()
+        .get_remix(&id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        row.captions.is_empty(),
+        "the captions are kept: {:?}",
+        row.captions
+    );
+    assert!(
+        s.state
+            .remixer()
+            .db()
+            .renditions_of(&id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The same request again finds it gone rather than making it anew.
+    let r = s
+        .post_json(
+            "/api/remixes",
+            json!({"template": "rocket", "captions": ["delete me later"]}),
+        )
+        .await;
+    assert_eq!(json_of(r).await["status"], "removed");
+    // And `jalsa verify` sees a tombstone, not a lost picture.
+    let report = jalsa::verify::verify(s.state.remixer(), false, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn the_form_shows_its_maker_the_delete_link_once() {
+    let s = service().await;
+    let form = [("template", "coffee"), ("text", "chai for the delete test")];
+    let r = s.post_form("/remix", &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let share = header_of(&r, header::LOCATION);
+    let cookie = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("jalsa_made="))
+        .unwrap_or_else(|| panic!("the delete link rides in a cookie: {:?}", r.headers()));
+    assert!(
+        cookie.contains(&format!("Path={share}")) && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    // With it, once: the page shows the link and clears the cookie.
+    let first = s.get_with(&share, Some(&pair)).await;
+    assert_eq!(header_of(&first, header::CACHE_CONTROL), "no-store");
+    let cleared = header_of(&first, header::SET_COOKIE);
+    assert!(
+        cleared.starts_with("jalsa_made=") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+    let html = text(first).await;
+    let at = html
+        .find("id=\"delete-link\"")
+        .expect("the delete link is shown");
+    let start = html[..at].rfind("value=\"").unwrap() + 7;
+    let link = html[start..start + html[start..].find('"').unwrap()].to_owned();
+    assert!(link.contains("/d/"), "{link}");
+    // Without it (another visitor, or later): no link.
+    let later = text(s.get(&share).await).await;
+    assert!(!later.contains("delete-link"));
+    // A cookie naming another remix, or a forged token, shows nothing.
+    let id = share.trim_start_matches("/m/");
+    let forged = format!("jalsa_made={id}.{}", "f".repeat(32));
+    assert!(
+        !text(s.get_with(&share, Some(&forged)).await)
+            .await
+            .contains("delete-link")
+    );
+    // A second maker of the same remix gets no link: it is the first maker's.
+    let r = s.post_form("/remix", &form).await;
+    assert!(
+        !r.headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("jalsa_made=")),
+        "a repeat got a delete link"
+    );
+    let path = link
+        .trim_start_matches("https://jalsa.example.org")
+        .to_owned();
+    Answer::of(s.post_form(&path, &[]).await)
+        .await
+        .expect(StatusCode::OK, "deleted");
+    Answer::of(s.get(&share).await)
+        .await
+        .expect(StatusCode::GONE, "gone");
+}

@@ -80,6 +80,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("reports", Int),
             ("requests", Int),
             ("created_at", Int),
+            ("delete_hash", Text),
         ],
     ),
     (

@@ -556,6 +556,58 @@ impl Db {
             .collect()
     }
 
+    /// Keeps the hash of a remix's private delete token, unless it has one already (the
+    /// link is its creator's, given once). Whether it was kept.
+    pub async fn set_delete_hash(&self, id: &str, hash: &str) -> Result<bool, DbError> {
+        let done =
+            sqlx::query("UPDATE remixes SET delete_hash = $1 WHERE id = $2 AND delete_hash = ''")
+                .bind(hash)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The hash of a remix's delete token; `None` for no such remix, `""` for none given.
+    pub async fn delete_hash(&self, id: &str) -> Result<Option<String>, DbError> {
+        let row = sqlx::query("SELECT delete_hash FROM remixes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("delete_hash")).transpose()?)
+    }
+
+    /// A remix's renditions.
+    pub async fn renditions_of(&self, id: &str) -> Result<Vec<Rendition>, DbError> {
+        let rows = sqlx::query(
+            "SELECT kind, hash, blob_key, bytes FROM renditions WHERE remix_id = $1 ORDER BY kind",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rendition_from_row).collect()
+    }
+
+    /// Erases a remix, keeping only its row as a tombstone: removed, no captions, no
+    /// picture (`blob_key` ''), no renditions, no delete token. The blobs are the caller's
+    /// to delete.
+    pub async fn erase_remix(&self, id: &str) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE remixes SET status = 'removed', captions = '[]', blob_key = '', \
+             delete_hash = '' WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM renditions WHERE remix_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets a rendition, so it is drawn again on its next request.
     pub async fn delete_rendition(&self, remix: &str, kind: RenditionKind) -> Result<(), DbError> {
         sqlx::query("DELETE FROM renditions WHERE remix_id = $1 AND kind = $2")

@@ -12,6 +12,7 @@
 
 mod catalog;
 mod create;
+mod delete;
 mod gc;
 mod moderation;
 mod queue;
@@ -31,6 +32,7 @@ use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Renderer, Styl
 use crate::store::{Blobs, StoreError};
 pub use catalog::TemplateEdit;
 pub use create::{Lookup, Pending};
+pub use delete::DeleteLink;
 pub use gc::GcReport;
 pub use moderation::{BlockAction, Moderation, Policy};
 use queue::INITIAL_RENDER_GUESS;

@@ -154,6 +154,10 @@ pub struct RemixView {
     /// Whether this request made it (`POST /api/remixes` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<bool>,
+    /// The maker's private delete link (`GET` confirms, `POST` deletes), given once: only
+    /// to the request that made the remix. Keep it private; it is stored only as a hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_url: Option<String>,
     /// Reports from supporters since staff last looked (staff answers only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<i64>,
@@ -183,6 +187,7 @@ impl RemixView {
             image_url: format!("{base}/i/{}.{}", row.id, row.format.extension()),
             card_url: format!("{base}/i/{}/card.jpg", row.id),
             created: None,
+            delete_url: None,
             reports: None,
             reported: None,
         }
@@ -223,8 +228,17 @@ pub(crate) async fn create(
         parent: body.parent,
     };
     let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
+    let delete_url = match created {
+        true => state
+            .remixer()
+            .issue_delete_token(row.id.as_str())
+            .await?
+            .map(|token| format!("{}/d/{}/{token}", state.public_url(), row.id)),
+        false => None,
+    };
     let answer = RemixView {
         created: Some(created),
+        delete_url,
         ..RemixView::new(&state, &row)
     };
     let status = if created {
@@ -236,17 +250,30 @@ pub(crate) async fn create(
     Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
 }
 
+/// 410 for a remix taken down: by the campaign, or by its maker (no picture left).
+pub fn gone(row: &RemixRow) -> AppError {
+    if row.blob_key.is_empty() {
+        AppError::new(
+            StatusCode::GONE,
+            code::DELETED,
+            "this remix was deleted by the person who made it",
+        )
+    } else {
+        AppError::new(
+            StatusCode::GONE,
+            code::REMOVED,
+            "this remix was removed by the campaign",
+        )
+    }
+}
+
 /// A remix by id, refusing bad ids and removed remixes.
 pub async fn find_remix(state: &AppState, id: &str) -> Result<std::sync::Arc<RemixRow>, AppError> {
     let missing = || AppError::not_found(format!("no remix {id:?}"));
     let id: RemixId = id.parse().map_err(|_| missing())?;
     let row = state.remixer().remix(&id).await?.ok_or_else(missing)?;
     if row.status == Status::Removed {
-        return Err(AppError::new(
-            StatusCode::GONE,
-            code::REMOVED,
-            "this remix was removed by the campaign",
-        ));
+        return Err(gone(&row));
     }
     Ok(row)
 }

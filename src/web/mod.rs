@@ -415,6 +415,10 @@ pub fn app(state: AppState) -> Router {
         .route("/remix", post(pages::submit))
         .route("/m/{id}", get(pages::share))
         .route("/m/{id}/report", post(pages::report))
+        .route(
+            "/d/{id}/{token}",
+            get(pages::delete_page).post(pages::delete),
+        )
         .route("/gallery", get(pages::gallery))
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(icons::favicon))
@@ -454,7 +458,7 @@ pub fn app(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))

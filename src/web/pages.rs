@@ -16,10 +16,12 @@ use super::images::StyleFields;
 use super::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
 use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
+use crate::remix::DeleteLink;
 use crate::remix::RemixRequest;
 use crate::render::color::PALETTE;
 use crate::render::{Format, Template};
 use crate::web::extract::{PageForm, PageQuery};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 /// A page-flavoured error: the same status, a readable page instead of JSON.
 pub struct PageError(pub AppError);
@@ -441,7 +443,23 @@ pub(super) async fn submit(
         create_or_find(&state, request, &headers, &extensions).await
     };
     match attempt.await {
-        Ok((row, _)) => Ok(Redirect::to(&format!("/m/{}", row.id)).into_response()),
+        Ok((row, true)) => {
+            // The maker's private delete link rides to the share page in a cookie for that
+            // page alone, which shows it once.
+            let redirect = Redirect::to(&format!("/m/{}", row.id));
+            let Some(token) = state.remixer().issue_delete_token(row.id.as_str()).await? else {
+                return Ok(redirect.into_response());
+            };
+            let cookie = Cookie::build((MADE_COOKIE, format!("{}.{token}", row.id)))
+                .path(format!("/m/{}", row.id))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(state.public_url().starts_with("https://"))
+                .max_age(time::Duration::minutes(10))
+                .build();
+            Ok((CookieJar::new().add(cookie), redirect).into_response())
+        }
+        Ok((row, false)) => Ok(Redirect::to(&format!("/m/{}", row.id)).into_response()),
         // Bad input: the form again, as typed, with the reason and the right status.
         Err(e) if e.status.is_client_error() => {
             let message = l.error(&e);
@@ -460,6 +478,8 @@ pub(super) async fn submit(
 #[template(path = "share.html")]
 struct SharePage {
     l: Locale,
+    /// The maker's private delete link, shown once, right after making the remix.
+    delete_url: String,
     row: Arc<RemixRow>,
     srcset: String,
     title: String,
@@ -489,10 +509,26 @@ fn encode(s: &str) -> String {
 pub(super) async fn share(
     State(state): State<AppState>,
     l: Locale,
+    jar: CookieJar,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<ShareQuery>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let row = find_remix(&state, &id).await?;
+    // Right after making it, its maker's browser carries the delete link, once.
+    let made = jar.get(MADE_COOKIE).and_then(|c| {
+        let (made_id, token) = c.value().split_once('.')?;
+        (made_id == row.id.as_str()).then(|| token.to_owned())
+    });
+    let mut delete_url = String::new();
+    if let Some(token) = made
+        && state
+            .remixer()
+            .check_delete_token(row.id.as_str(), &token)
+            .await?
+            == DeleteLink::Valid
+    {
+        delete_url = format!("{}/d/{}/{token}", state.public_url(), row.id);
+    }
     let base = &state.public_url();
     let template = state.remixer().template(&row.template);
     let photo_title = template
@@ -555,11 +591,119 @@ pub(super) async fn share(
             .map(ToString::to_string)
             .unwrap_or_default(),
         reported: query.reported.is_some(),
+        delete_url,
         page_url,
         title,
         row,
         l,
     })
+    .map(|page| {
+        if jar.get(MADE_COOKIE).is_none() {
+            return page.into_response();
+        }
+        // Shown once: the cookie goes, and no cache keeps the page that showed it.
+        let gone = Cookie::build((MADE_COOKIE, ""))
+            .path(format!("/m/{id}"))
+            .build();
+        (
+            jar.remove(gone),
+            [(header::CACHE_CONTROL, "no-store")],
+            page,
+        )
+            .into_response()
+    })
+}
+
+/// The cookie that carries a new remix's delete link from the form to its share page:
+/// `{id}.{token}`, for that page only, for ten minutes.
+const MADE_COOKIE: &str = "jalsa_made";
+
+#[derive(Page)]
+#[template(path = "delete.html")]
+struct DeletePage {
+    l: Locale,
+    title: String,
+    deleted: bool,
+    image: String,
+    alt: String,
+    width: u32,
+    height: u32,
+    action: String,
+}
+
+fn private(page: Html<String>) -> Response {
+    // The address holds the secret: not kept by caches, not sent on as a referrer.
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+/// `GET /d/{id}/{token}`: the maker's confirmation page.
+pub(super) async fn delete_page(
+    State(state): State<AppState>,
+    l: Locale,
+    Path((id, token)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    opened(&state, &id, &token).await?;
+    let row = find_remix(&state, &id).await?;
+    let page = html(DeletePage {
+        title: l.t("delete-title"),
+        deleted: false,
+        image: format!("/i/{}.{}", row.id, row.format.extension()),
+        alt: alt_text(&state, &l, &row),
+        width: row.width,
+        height: row.height,
+        action: format!("/d/{id}/{token}"),
+        l,
+    })?;
+    Ok(private(page))
+}
+
+/// `POST /d/{id}/{token}`: deletes the remix for good.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    l: Locale,
+    Path((id, token)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    opened(&state, &id, &token).await?;
+    let link = state.remixer().erase_with_token(&id, &token).await?;
+    if link != DeleteLink::Valid {
+        return Err(PageError(AppError::not_found("no such delete link")));
+    }
+    state.forget_pictures(&id);
+    let page = html(DeletePage {
+        title: l.t("deleted-title"),
+        deleted: true,
+        image: String::new(),
+        alt: String::new(),
+        width: 0,
+        height: 0,
+        action: String::new(),
+        l,
+    })?;
+    Ok(private(page))
+}
+
+/// Refuses a delete link that opens nothing: 404 for an unknown remix or a wrong token
+/// (not told apart), 410 for a remix already gone.
+async fn opened(state: &AppState, id: &str, token: &str) -> Result<(), AppError> {
+    match state.remixer().check_delete_token(id, token).await? {
+        DeleteLink::Valid => Ok(()),
+        DeleteLink::Unknown => Err(AppError::not_found("no such delete link")),
+        DeleteLink::Gone => {
+            let row = state
+                .db()
+                .get_remix(id)
+                .await?
+                .ok_or_else(|| AppError::not_found("no such delete link"))?;
+            Err(super::api::gone(&row))
+        }
+    }
 }
 
 #[derive(Page)]

@@ -90,6 +90,17 @@ gallery-empty = No remixes here yet.
 gallery-make-first = Make the first one.
 gallery-more = More remixes
 
+## The maker's private delete link
+
+share-made-title = Your private delete link
+share-made-explain = Only you see this, and only now. Keep it: with it you can delete this picture from jalsa for good. Anyone you give it to can too.
+share-made-label = Private delete link
+delete-title = Delete this picture?
+delete-explain = It will be gone from jalsa for good: the picture, every copy of it, and its share page. Links to it will say it was deleted.
+delete-submit = Delete it for good
+deleted-title = Deleted
+deleted-explain = The picture and every copy of it are gone from jalsa.
+
 ## Error pages
 
 error-title-not-found = Not found
@@ -121,6 +132,7 @@ error-caption_blocked = Your caption contains a phrase this campaign does not al
 error-reason_blocked = Your reason contains a phrase this campaign does not allow. Please say it in other words.
 error-not_found = There is nothing at this address.
 error-removed = The campaign has removed this remix.
+error-deleted = The person who made this remix has deleted it.
 error-busy = Many pictures are being made right now. Please try again in a few seconds.
 error-rate_limited = That was a lot in a short time. Please wait a little and try again.
 error-too_many = That is more than one request may carry.
