@@ -1,7 +1,8 @@
 //! Two jalsa processes sharing one PostgreSQL and one S3 store: a remix made on one is
 //! served by the other, the same caption sent to both at once is one remix, a staff action
-//! on one is seen on the other, and killing one with SIGKILL under load loses no remix
-//! that was acknowledged. Needs `JALSA_TEST_DATABASE_URL` and `JALSA_TEST_S3_URL` (CI sets
+//! on one is seen on the other, a maker's delete link used on one erases the picture from
+//! the shared store and the other stops serving it, and killing one with SIGKILL under
+//! load loses no remix that was acknowledged. Needs `JALSA_TEST_DATABASE_URL` and `JALSA_TEST_S3_URL` (CI sets
 //! both); says SKIPPED without them.
 
 mod common;
@@ -103,6 +104,60 @@ async fn two_nodes_share_one_database_and_one_store() {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+
+    // The maker's private delete link, used on B: the picture and its renditions leave
+    // the shared store, and A, which held them in memory, answers 410 within seconds.
+    let (status, made) = create(a.address, &["delete me on B"]).await;
+    assert_eq!(status, 201);
+    let id = made["id"].as_str().unwrap().to_owned();
+    let delete_url = made["delete_url"]
+        .as_str()
+        .expect("a delete link")
+        .to_owned();
+    let path = &delete_url[delete_url.find("/d/").unwrap()..];
+    let mut keys = vec![];
+    for (url, kind) in [
+        (format!("/i/{id}.jpg"), None),
+        (format!("/i/{id}/square.jpg"), Some("square")),
+        (format!("/i/{id}/card.jpg"), Some("card")),
+    ] {
+        let (status, bytes) = http(a.address, "GET", &url, None, None).await.unwrap();
+        assert_eq!(status, 200, "{url}");
+        let hash = blake3::hash(&bytes);
+        keys.push(match kind {
+            None => jalsa::store::remix_key(&hash, jalsa::render::Format::Jpeg),
+            Some(_) => jalsa::store::card_key(&hash),
+        });
+    }
+    let blobs = jalsa::store::Blobs::open(&storage).unwrap();
+    for key in &keys {
+        assert!(blobs.get(key).await.unwrap().is_some(), "{key} not stored");
+    }
+    let (status, _) = http(b.address, "POST", path, None, None).await.unwrap();
+    assert_eq!(status, 200, "the delete link did not work on B");
+    for key in &keys {
+        assert!(blobs.get(key).await.unwrap().is_none(), "{key} still in S3");
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for url in [
+        format!("/i/{id}.jpg"),
+        format!("/i/{id}/square.jpg"),
+        format!("/m/{id}"),
+    ] {
+        loop {
+            let (status, _) = http(a.address, "GET", &url, None, None).await.unwrap();
+            if status == 410 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "A still serves {url} deleted on B"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+    let (status, _) = http(a.address, "POST", path, None, None).await.unwrap();
+    assert_eq!(status, 410, "a used link works twice");
 
     // Kill A with SIGKILL while it is making remixes: nothing it acknowledged is lost.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
