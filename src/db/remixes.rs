@@ -510,13 +510,17 @@ impl Db {
         row.map(|r| rendition_from_row(&r)).transpose()
     }
 
-    /// Records a rendition (after its blob is written); a second record of the same kind is
-    /// ignored.
+    /// Records a rendition (after its blob is written), replacing one of the same kind;
+    /// nothing for a remix its maker deleted (a blob written meanwhile is an orphan for
+    /// `gc`).
     pub async fn put_rendition(&self, remix: &str, r: &Rendition) -> Result<(), DbError> {
         sqlx::query(
             "INSERT INTO renditions (remix_id, kind, hash, blob_key, bytes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (remix_id, kind) DO UPDATE \
-             SET hash = $3, blob_key = $4, bytes = $5",
+             SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), \
+                    CAST($5 AS BIGINT), CAST($6 AS BIGINT) \
+             WHERE EXISTS (SELECT 1 FROM remixes WHERE id = $1 AND blob_key <> '') \
+             ON CONFLICT (remix_id, kind) DO UPDATE \
+             SET hash = excluded.hash, blob_key = excluded.blob_key, bytes = excluded.bytes",
         )
         .bind(remix)
         .bind(r.kind.as_str())

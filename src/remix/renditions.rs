@@ -44,6 +44,10 @@ impl Remixer {
             tracing::warn!(remix = %row.id, key = %row.blob_key, "stored picture is missing; drawing it again");
         }
         let bytes = self.redraw(row).await?;
+        // Deleted by its maker meanwhile: never store it again.
+        if !self.still_has_picture(row).await? {
+            return Ok(None);
+        }
         self.blobs.put(&row.blob_key, bytes.clone()).await?;
         Ok(Some((bytes, row.hash.clone())))
     }
@@ -109,6 +113,16 @@ impl Remixer {
             )
         })
         .await
+    }
+
+    /// Whether a remix still has its picture (its maker has not deleted it), read from the
+    /// database itself, not the cached row.
+    async fn still_has_picture(&self, row: &RemixRow) -> Result<bool, RemixError> {
+        Ok(self
+            .db
+            .get_remix(row.id.as_str())
+            .await?
+            .is_some_and(|r| !r.blob_key.is_empty()))
     }
 
     /// A template's photo `width` pixels wide, as JPEG, for `srcset` on the home page:
@@ -204,6 +218,10 @@ impl Remixer {
             RenditionKind::Format(_) => store::remix_key(&hash, rendered.format),
         };
         let bytes = Bytes::from(rendered.bytes);
+        // Deleted by its maker while this was drawn: store nothing.
+        if !self.still_has_picture(row).await? {
+            return Ok(None);
+        }
         self.blobs.put(&blob_key, bytes.clone()).await?;
         let hex = hash.to_hex().to_string();
         self.db
