@@ -1539,6 +1539,16 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
             .unwrap()
             .is_empty()
     );
+    // A rendition drawn while the deletion ran is not recorded afterwards.
+    let late = jalsa::db::Rendition {
+        kind: RenditionKind::Story,
+        hash: "0".repeat(64),
+        blob_key: "cards/late.jpg".into(),
+        bytes: 1,
+    };
+    let db = s.state.remixer().db();
+    db.put_rendition(&id, &late).await.unwrap();
+    assert!(db.renditions_of(&id).await.unwrap().is_empty());
     // The same request again finds it gone rather than making it anew.
     let r = s
         .post_json(
