@@ -109,9 +109,35 @@ fn scripts(c: &mut Criterion) {
     group.finish();
 }
 
+/// A 12-megapixel phone photo read for a 1080 px framed picture: decoded at half size
+/// (what `read_supporter_photo` does) against decoded whole and then scaled down.
+fn phone_photo(c: &mut Criterion) {
+    let photo = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) >> 7;
+        image::Rgb([
+            (x / 16) as u8 ^ n as u8,
+            (y / 12) as u8,
+            ((x + y) / 28) as u8,
+        ])
+    });
+    let jpeg = jalsa::render::encode::jpeg(&photo, 90);
+    let mut group = c.benchmark_group("12 MP phone JPEG for a 1080 px picture");
+    group.sample_size(10);
+    group.bench_function("read at a reduced scale", |b| {
+        b.iter(|| jalsa::photo::read_supporter_photo(&jpeg, 1080).unwrap())
+    });
+    group.bench_function("read whole, then scale down", |b| {
+        b.iter(|| {
+            let whole = jalsa::render::template::decode_photo(&jpeg).unwrap();
+            image::imageops::resize(&whole, 1440, 1080, image::imageops::FilterType::Triangle)
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(6));
-    targets = fresh_remix, cjpeg, fitting, scripts
+    targets = fresh_remix, cjpeg, fitting, scripts, phone_photo
 }
 criterion_main!(benches);
