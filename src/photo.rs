@@ -91,12 +91,36 @@ fn first_checks(bytes: &[u8]) -> Result<(), UploadError> {
     if head.contains("<svg") {
         return Err(UploadError::Svg);
     }
-    if image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg)
-        && !bytes.ends_with(&[0xFF, 0xD9])
-    {
+    if image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
         return Err(UploadError::Truncated);
     }
     Ok(())
+}
+
+/// Whether a JPEG has its end marker after its image data. The header segments are
+/// walked by their lengths, so an end marker inside them (the EXIF thumbnail's) does not
+/// count; data after the end (the trailers some phones append) is allowed.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return false;
+        }
+        let marker = bytes[at + 1];
+        // Fill bytes before a marker.
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        if marker == 0xDA {
+            // Start of scan: the image data follows; its end marker must too.
+            let data = (at + 2 + length).min(bytes.len());
+            return bytes[data..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        at += 2 + length;
+    }
+    false
 }
 
 /// A supporter's own photo, read for a picture that needs `needed` pixels on its long
@@ -346,6 +370,28 @@ mod tests {
             let _ = read_supporter_photo(&photo, 1080);
             let cut = cut % photo.len();
             let _ = read_supporter_photo(&photo[..cut], 1080);
+        }
+    }
+
+    #[test]
+    fn a_jpeg_is_whole_with_its_end_marker_after_the_image_data() {
+        let photo = jpeg_of(64, 48);
+        assert!(jpeg_is_whole(&photo));
+        // A phone's trailer after the end marker is fine.
+        let trailer = [&photo[..], b"SEFHtrailer data\0\x01\x02"].concat();
+        assert!(jpeg_is_whole(&trailer));
+        assert_eq!(
+            read_supporter_photo(&trailer, 64).unwrap().dimensions(),
+            (64, 48)
+        );
+        // Cut anywhere in the image data: not whole, even with an end marker earlier in
+        // the file (an EXIF thumbnail's).
+        let mut thumbnail_exif = vec![0xFF, 0xE1, 0x00, 0x0A];
+        thumbnail_exif.extend_from_slice(b"Exif\xFF\xD9\0\0");
+        let with_thumbnail = [&photo[..2], &thumbnail_exif, &photo[2..]].concat();
+        assert!(jpeg_is_whole(&with_thumbnail));
+        for cut in [with_thumbnail.len() - 2, with_thumbnail.len() - 100, 40] {
+            assert!(!jpeg_is_whole(&with_thumbnail[..cut]), "cut at {cut}");
         }
     }
 
