@@ -465,3 +465,33 @@ async fn staff_pages_speak_both_languages() {
         "{ur_date}"
     );
 }
+
+#[tokio::test]
+async fn pictures_and_the_api_skip_the_language_choice() {
+    let s = service(Lang::Ur).await;
+    let created = s.supporter_remix("hubble", &["Hope is priceless"]).await;
+    let id = header_of(&created, header::LOCATION)
+        .trim_start_matches("/m/")
+        .to_owned();
+    for uri in [
+        format!("/i/{id}.jpg?lang=en"),
+        "/favicon.ico?lang=en".to_owned(),
+        "/api/templates?lang=en".to_owned(),
+    ] {
+        let r = s.get(&uri).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(r.headers().get(header::SET_COOKIE).is_none(), "{uri}");
+        assert!(r.headers().get(header::CONTENT_LANGUAGE).is_none(), "{uri}");
+    }
+    // A readable error page on such a path still has its words (the default language).
+    let r = s
+        .send(
+            Request::delete(format!("/i/{id}.jpg"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let html = text(r).await;
+    assert!(is_urdu(&html) && html.contains("role=\"alert\""), "{html}");
+}

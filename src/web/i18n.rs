@@ -284,6 +284,17 @@ pub(super) async fn choose(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // Pictures, static files, probes and the JSON API speak no language: they skip the
+    // choice (the picture path stays as fast as it was). A readable error page one of them
+    // answers with (a 405, say) is written in the service's default language.
+    if speaks_no_language(request.uri().path()) {
+        let mut response = next.run(request).await;
+        if let Some(failure) = response.extensions_mut().remove::<super::pages::Failure>() {
+            let locale = Locale::of(state.default_language());
+            response = super::pages::render_failure(&locale, failure, response);
+        }
+        return response;
+    }
     let asked = request.uri().query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
@@ -338,6 +349,19 @@ pub(super) async fn choose(
         }
     }
     response
+}
+
+/// Paths whose answers are the same in every language.
+fn speaks_no_language(path: &str) -> bool {
+    [
+        "/i/", "/static/", "/photos/", "/icons/", "/render/", "/api/",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
+        || matches!(
+            path,
+            "/favicon.ico" | "/manifest.webmanifest" | "/healthz" | "/metrics"
+        )
 }
 
 /// `uri` with `lang` set to `to`, the rest of its query kept.
