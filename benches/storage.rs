@@ -36,6 +36,7 @@ fn repeat(c: &mut Criterion) {
             hashtags: vec![],
             photo: "photo.png".into(),
             boxes: TextBox::top_and_bottom(),
+            frame: false,
         };
         let bytes = photo();
         let template = Template::new("rally".parse().unwrap(), spec, &bytes).unwrap();

@@ -223,6 +223,7 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         remix: crate::limits::Limit::per_minute(settings.rate_limit),
         login: crate::limits::Limit::per_minute(settings.login_limit),
         report: crate::limits::Limit::per_hour(settings.report_limit),
+        upload: crate::limits::Limit::per_minute(settings.upload_limit),
         password_checks: settings.password_checks.max(1),
     };
     let state = crate::web::AppState::new(

@@ -65,6 +65,9 @@ pub struct Settings {
     /// Reports per hour per client.
     #[arg(long, env = "JALSA_REPORT_LIMIT", default_value_t = 20, global = true)]
     pub report_limit: u32,
+    /// Photos sent to frames per minute per client; 0 turns the limit off.
+    #[arg(long, env = "JALSA_UPLOAD_LIMIT", default_value_t = 10, global = true)]
+    pub upload_limit: u32,
     /// Proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma-separated
     /// (e.g. 127.0.0.1,10.0.0.0/8). Default none: the client is the connection's peer.
     #[arg(long, env = "JALSA_TRUSTED_PROXIES", default_value = "", global = true)]

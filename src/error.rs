@@ -35,6 +35,26 @@ pub mod code {
     pub const BAD_PHOTO: &str = "bad_photo";
     /// A photo over the size limits.
     pub const PHOTO_TOO_LARGE: &str = "photo_too_large";
+    /// No photo was sent.
+    pub const PHOTO_MISSING: &str = "photo_missing";
+    /// An iPhone's HEIC photo: the message says which formats work.
+    pub const PHOTO_HEIC: &str = "photo_heic";
+    /// An SVG drawing, not a photo.
+    pub const PHOTO_SVG: &str = "photo_svg";
+    /// A file that is a photo and something else at once.
+    pub const PHOTO_POLYGLOT: &str = "photo_polyglot";
+    /// A file of a kind not taken (GIF, BMP, text...).
+    pub const PHOTO_NOT_ACCEPTED: &str = "photo_not_accepted";
+    /// A photo cut short in transit or damaged.
+    pub const PHOTO_DAMAGED: &str = "photo_damaged";
+    /// More than 40 megapixels, by its header.
+    pub const PHOTO_TOO_MANY_PIXELS: &str = "photo_too_many_pixels";
+    /// Too small a photo.
+    pub const PHOTO_TOO_SMALL: &str = "photo_too_small";
+    /// A crop rectangle outside the photo.
+    pub const BAD_CROP: &str = "bad_crop";
+    /// No published frame with that id.
+    pub const UNKNOWN_FRAME: &str = "unknown_frame";
     /// A template's words or boxes that cannot be used.
     pub const INVALID_TEMPLATE: &str = "invalid_template";
     /// A template id already taken.
@@ -239,18 +259,29 @@ impl From<crate::staff::StaffError> for AppError {
 
 impl From<crate::photo::UploadError> for AppError {
     fn from(e: crate::photo::UploadError) -> AppError {
-        match e {
-            crate::photo::UploadError::TooLarge { .. } => AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                code::PHOTO_TOO_LARGE,
-                e.to_string(),
-            ),
-            _ => AppError::new(
+        use crate::photo::UploadError as U;
+        use crate::render::template::PhotoError as P;
+        let (status, code) = match &e {
+            U::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, code::PHOTO_TOO_LARGE),
+            U::Empty => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_MISSING),
+            U::Heic => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_HEIC),
+            U::Svg => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_SVG),
+            U::Polyglot(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_POLYGLOT),
+            U::BadCrop(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::BAD_CROP),
+            U::BadFrame(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE),
+            U::TooSmall { .. } => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_TOO_SMALL),
+            U::Truncated | U::Photo(P::Damaged(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_DAMAGED)
+            }
+            U::Photo(P::TooManyPixels { .. }) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                code::BAD_PHOTO,
-                e.to_string(),
+                code::PHOTO_TOO_MANY_PIXELS,
             ),
-        }
+            U::Photo(P::NotAnImage | P::NotAccepted { .. }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_NOT_ACCEPTED)
+            }
+        };
+        AppError::new(status, code, e.to_string())
     }
 }
 
@@ -307,6 +338,10 @@ impl From<RemixError> for AppError {
                 e.to_string(),
             ),
             RemixError::Render(r) => r.into(),
+            RemixError::Upload(u) => u.into(),
+            RemixError::UnknownFrame(_) => {
+                AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_FRAME, e.to_string())
+            }
             RemixError::Busy { retry_after } => {
                 AppError::new(StatusCode::SERVICE_UNAVAILABLE, code::BUSY, e.to_string())
                     .retry_after(retry_after)

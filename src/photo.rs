@@ -4,7 +4,7 @@
 
 use image::RgbImage;
 
-use crate::render::template::{MAX_PHOTO_PIXELS, PhotoError, decode_photo};
+use crate::render::template::{MAX_PHOTO_PIXELS, PhotoError, decode_photo, decode_photo_as_stored};
 
 /// The largest photo upload, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -48,6 +48,16 @@ pub enum UploadError {
     /// A drawing (SVG), not a photo.
     #[error("this is an SVG drawing, not a photo; choose a JPEG, PNG or WebP")]
     Svg,
+    /// A file that is a photo and something else at once (a web page, a script, an
+    /// archive, a PDF): refused rather than passed on.
+    #[error("this file is a photo and {0} at once; send the photo alone")]
+    Polyglot(&'static str),
+    /// A frame that cannot be used (not a PNG, the wrong size, no transparency).
+    #[error("{0}")]
+    BadFrame(String),
+    /// The chosen part of the photo is no rectangle inside it.
+    #[error("crop: {0}")]
+    BadCrop(String),
     /// Not a photo we can read.
     #[error(transparent)]
     Photo(#[from] PhotoError),
@@ -66,6 +76,19 @@ pub fn accept_photo(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
     }
     debug_assert!(u64::from(width) * u64::from(height) <= MAX_PHOTO_PIXELS);
     Ok(crate::render::encode::jpeg(&fit(photo), STORED_QUALITY))
+}
+
+/// Checks an uploaded frame and makes it the stored form: a PNG by its bytes (whatever
+/// its name says), at most 20 MB, 1080x1080 or 1080x1920 read from the header, with a
+/// transparent part for the supporter's photo, re-encoded without any metadata.
+pub fn accept_frame(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
+    first_checks(bytes)?;
+    let frame = crate::render::template::decode_frame(bytes).map_err(UploadError::BadFrame)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    frame
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG encodes to memory");
+    Ok(out.into_inner())
 }
 
 /// Refusals every upload shares: size, emptiness, and formats people send by mistake
@@ -87,14 +110,41 @@ fn first_checks(bytes: &[u8]) -> Result<(), UploadError> {
     {
         return Err(UploadError::Heic);
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
     if head.contains("<svg") {
         return Err(UploadError::Svg);
+    }
+    if image::guess_format(bytes).is_ok()
+        && let Some(other) = also(bytes, &head)
+    {
+        return Err(UploadError::Polyglot(other));
     }
     if image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
         return Err(UploadError::Truncated);
     }
     Ok(())
+}
+
+/// What else a file is, besides perhaps a photo: a web page or script (markup in its
+/// first kilobyte, where a browser sniffing it would look), a PDF, or a ZIP archive (its
+/// directory at the end, as archive tools find it). Phones' own trailers (a motion photo's
+/// video, a maker's notes) are none of these.
+fn also(bytes: &[u8], head: &str) -> Option<&'static str> {
+    if ["<html", "<script", "<!doctype", "<?php", "<body", "<iframe"]
+        .iter()
+        .any(|m| head.contains(m))
+    {
+        return Some("a web page");
+    }
+    if head.contains("%pdf-") {
+        return Some("a PDF");
+    }
+    // A ZIP's end-of-directory record lies in its last 64 KB + 22 bytes.
+    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
+    if tail.windows(4).any(|w| w == b"PK\x05\x06") {
+        return Some("a ZIP archive");
+    }
+    None
 }
 
 /// Whether a JPEG has its end marker after its image data. The header segments are
@@ -130,32 +180,206 @@ fn jpeg_is_whole(bytes: &[u8]) -> bool {
 /// makes a 12-megapixel phone photo several times cheaper to read. Nothing of the file but
 /// its pixels comes out: no EXIF, no GPS, no XMP.
 pub fn read_supporter_photo(bytes: &[u8], needed: u32) -> Result<RgbImage, UploadError> {
-    first_checks(bytes)?;
-    if image::guess_format(bytes).ok() != Some(image::ImageFormat::Jpeg) {
-        return Ok(decode_photo(bytes)?);
+    let (raw, orientation) = read_raw(bytes, |width, height, _| {
+        f64::from(needed) / f64::from(width.max(height).max(1))
+    })?;
+    let mut image = image::DynamicImage::ImageRgb8(raw);
+    image.apply_orientation(orientation);
+    Ok(image.into_rgb8())
+}
+
+/// The part of a supporter's photo a frame shows, as fractions of the photo as seen
+/// (after its EXIF orientation): what `crop` in `POST /api/frames/{frame}/pictures` says.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crop {
+    /// Left edge, 0 to 1.
+    pub x: f64,
+    /// Top edge, 0 to 1.
+    pub y: f64,
+    /// Width, a fraction of the photo's width.
+    pub width: f64,
+    /// Height, a fraction of the photo's height.
+    pub height: f64,
+}
+
+impl Crop {
+    /// Checks that the rectangle lies inside the photo and is not empty.
+    pub fn check(&self) -> Result<(), UploadError> {
+        let bad = |why: String| Err(UploadError::BadCrop(why));
+        for (name, v) in [
+            ("x", self.x),
+            ("y", self.y),
+            ("width", self.width),
+            ("height", self.height),
+        ] {
+            if !v.is_finite() || !(0.0..=1.0).contains(&v) {
+                return bad(format!("{name} is {v}; it must be a fraction from 0 to 1"));
+            }
+        }
+        if self.width < 0.01 || self.height < 0.01 {
+            return bad("width and height must each be at least 0.01 of the photo".into());
+        }
+        if self.x + self.width > 1.001 || self.y + self.height > 1.001 {
+            return bad(
+                "the rectangle must lie inside the photo (x + width and y + height at most 1)"
+                    .into(),
+            );
+        }
+        Ok(())
     }
+
+    /// The same rectangle rounded to 1/10000 of the photo: what a picture's request key
+    /// holds, so the same choice made on two screens is one picture.
+    pub fn rounded(&self) -> [u32; 4] {
+        [self.x, self.y, self.width, self.height].map(|v| (v * 10_000.0).round() as u32)
+    }
+}
+
+/// A supporter's photo made ready for a frame `size` pixels large: read as
+/// [`read_supporter_photo`] reads it (a JPEG at the smallest scale that still fills the
+/// frame), cut to `crop` (the centre of the photo when there is none), and scaled to
+/// exactly `size`. A rectangle of another shape than the frame's keeps its centre and is
+/// narrowed to the frame's shape: a face is never stretched.
+pub fn framed_photo(
+    bytes: &[u8],
+    crop: Option<Crop>,
+    (width, height): (u32, u32),
+) -> Result<RgbImage, UploadError> {
+    if let Some(crop) = &crop {
+        crop.check()?;
+    }
+    let seen = |(w, h): (u32, u32), orientation| if turns(orientation) { (h, w) } else { (w, h) };
+    let (raw, orientation) = read_raw(bytes, |raw_w, raw_h, orientation| {
+        let (seen_w, seen_h) = seen((raw_w, raw_h), orientation);
+        let rect = shaped(crop, (seen_w, seen_h), (width, height));
+        // The scale at which the rectangle still has the frame's pixels.
+        (f64::from(width) / (rect.width * f64::from(seen_w)))
+            .max(f64::from(height) / (rect.height * f64::from(seen_h)))
+    })?;
+    let rect = shaped(crop, seen(raw.dimensions(), orientation), (width, height));
+    let turned = turns(orientation);
+    // Cut and scale the photo as stored, then turn only the finished picture.
+    let raw_rect = unturn(rect, orientation);
+    let (out_w, out_h) = if turned {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let (rw, rh) = raw.dimensions();
+    use fast_image_resize as fr;
+    let src = fr::images::ImageRef::new(rw, rh, raw.as_raw(), fr::PixelType::U8x3)
+        .map_err(|e| UploadError::Photo(PhotoError::Damaged(e.to_string())))?;
+    let mut dst = fr::images::Image::new(out_w, out_h, fr::PixelType::U8x3);
+    let options = fr::ResizeOptions::new()
+        .crop(
+            raw_rect.x * f64::from(rw),
+            raw_rect.y * f64::from(rh),
+            (raw_rect.width * f64::from(rw)).max(1.0),
+            (raw_rect.height * f64::from(rh)).max(1.0),
+        )
+        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    fr::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| UploadError::Photo(PhotoError::Damaged(e.to_string())))?;
+    let out = RgbImage::from_raw(out_w, out_h, dst.into_vec()).expect("the resizer's size");
+    let mut image = image::DynamicImage::ImageRgb8(out);
+    image.apply_orientation(orientation);
+    Ok(image.into_rgb8())
+}
+
+/// The rectangle a frame of `frame` size shows of a photo `seen` large: `crop` narrowed
+/// about its centre to the frame's shape, or the largest centred one.
+fn shaped(crop: Option<Crop>, seen: (u32, u32), frame: (u32, u32)) -> Crop {
+    let crop = crop.unwrap_or(Crop {
+        x: 0.0,
+        y: 0.0,
+        width: 1.0,
+        height: 1.0,
+    });
+    let x1 = (crop.x + crop.width).min(1.0);
+    let y1 = (crop.y + crop.height).min(1.0);
+    let (mut w, mut h) = (x1 - crop.x, y1 - crop.y);
+    // In pixels, the frame's shape is frame.0 / frame.1.
+    let want = f64::from(frame.0) / f64::from(frame.1);
+    let have = (w * f64::from(seen.0)) / (h * f64::from(seen.1));
+    let (cx, cy) = (crop.x + w / 2.0, crop.y + h / 2.0);
+    if have > want {
+        w *= want / have;
+    } else {
+        h *= have / want;
+    }
+    Crop {
+        x: cx - w / 2.0,
+        y: cy - h / 2.0,
+        width: w,
+        height: h,
+    }
+}
+
+/// Whether an orientation swaps width and height.
+fn turns(orientation: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation::*;
+    matches!(
+        orientation,
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
+    )
+}
+
+/// A rectangle of the photo as seen, as the same rectangle of the photo as stored (before
+/// `orientation` turns it upright).
+fn unturn(seen: Crop, orientation: image::metadata::Orientation) -> Crop {
+    use image::metadata::Orientation::*;
+    // A point of the picture as seen, (u, v) in fractions, and where it is stored.
+    let stored = |u: f64, v: f64| match orientation {
+        NoTransforms => (u, v),
+        Rotate90 => (v, 1.0 - u),
+        Rotate180 => (1.0 - u, 1.0 - v),
+        Rotate270 => (1.0 - v, u),
+        FlipHorizontal => (1.0 - u, v),
+        FlipVertical => (u, 1.0 - v),
+        Rotate90FlipH => (v, u),
+        Rotate270FlipH => (1.0 - v, 1.0 - u),
+    };
+    let (ax, ay) = stored(seen.x, seen.y);
+    let (bx, by) = stored(seen.x + seen.width, seen.y + seen.height);
+    Crop {
+        x: ax.min(bx).max(0.0),
+        y: ay.min(by).max(0.0),
+        width: (ax - bx).abs(),
+        height: (ay - by).abs(),
+    }
+}
+
+/// A photo's pixels as stored (not yet turned upright) and the orientation that turns
+/// them. `scale` says, from the stored size and the orientation, what fraction of it is needed: a JPEG is
+/// decoded at the smallest of 1/8, 1/4, 1/2 and 1 that gives at least that.
+fn read_raw(
+    bytes: &[u8],
+    scale: impl FnOnce(u32, u32, image::metadata::Orientation) -> f64,
+) -> Result<(RgbImage, image::metadata::Orientation), UploadError> {
     use image::ImageDecoder;
+    first_checks(bytes)?;
     let damaged = |e: String| UploadError::Photo(PhotoError::Damaged(e));
+    if image::guess_format(bytes).ok() != Some(image::ImageFormat::Jpeg) {
+        return Ok(decode_photo_as_stored(bytes)?);
+    }
     // The header only: the size and the orientation, before any pixel is decoded.
-    let header = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(bytes))
+    let mut header = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(bytes))
         .map_err(|e| damaged(e.to_string()))?;
     let (width, height) = header.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
         return Err(PhotoError::TooManyPixels { width, height }.into());
     }
-    let mut header = header;
     let orientation = header
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let long = width.max(height).max(1);
-    let scale = |side: u32| {
-        (u64::from(side) * u64::from(needed.min(long)))
-            .div_ceil(u64::from(long))
-            .clamp(1, u64::from(u16::MAX)) as u16
-    };
+    let fraction = scale(width, height, orientation).clamp(0.0, 1.0);
+    let side =
+        |s: u32| ((f64::from(s) * fraction).ceil() as u64).clamp(1, u64::from(u16::MAX)) as u16;
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     let (w, h) = decoder
-        .scale(scale(width), scale(height))
+        .scale(side(width), side(height))
         .map_err(|e| damaged(e.to_string()))?;
     let pixels = decoder.decode().map_err(|e| damaged(e.to_string()))?;
     let info = decoder
@@ -179,9 +403,7 @@ pub fn read_supporter_photo(bytes: &[u8], needed: u32) -> Result<RgbImage, Uploa
     };
     let image = RgbImage::from_raw(w, h, rgb)
         .ok_or_else(|| damaged("the JPEG decoded to fewer pixels than it declares".into()))?;
-    let mut image = image::DynamicImage::ImageRgb8(image);
-    image.apply_orientation(orientation);
-    Ok(image.into_rgb8())
+    Ok((image, orientation))
 }
 
 /// The photo scaled down to at most [`MAX_PHOTO_SIDE`] on its long side.
@@ -306,6 +528,148 @@ mod tests {
         assert_eq!(
             read_supporter_photo(&png, 100).unwrap().dimensions(),
             (300, 200)
+        );
+    }
+
+    /// A photo of four coloured quarters (red, green / blue, white), as a phone stored it
+    /// before turning it by `orientation`.
+    fn quarters(width: u32, height: u32, orientation: u8) -> Vec<u8> {
+        let image = RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb(match (x < width / 2, y < height / 2) {
+                (true, true) => [220, 20, 20],
+                (false, true) => [20, 200, 20],
+                (true, false) => [20, 20, 220],
+                (false, false) => [240, 240, 240],
+            })
+        });
+        with_orientation(&crate::render::encode::jpeg(&image, 90), orientation)
+    }
+
+    fn mean(image: &RgbImage) -> [u8; 3] {
+        let mut sum = [0u64; 3];
+        for p in image.pixels() {
+            for (total, value) in sum.iter_mut().zip(p.0) {
+                *total += u64::from(value);
+            }
+        }
+        sum.map(|s| (s / image.pixels().len() as u64) as u8)
+    }
+
+    #[test]
+    fn a_framed_photo_shows_the_part_chosen_on_screen_whatever_the_orientation() {
+        for orientation in 1..=8 {
+            let photo = quarters(1600, 1200, orientation);
+            let seen = decode_photo(&photo).unwrap();
+            let (w, h) = seen.dimensions();
+            // Each quarter as the supporter sees it, chosen with a square crop.
+            for (qx, qy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let side = (w.min(h) / 2) as f64;
+                let crop = Crop {
+                    x: f64::from(qx) * 0.5 + 0.05,
+                    y: f64::from(qy) * 0.5 + 0.05,
+                    width: side * 0.8 / f64::from(w),
+                    height: side * 0.8 / f64::from(h),
+                };
+                let framed = framed_photo(&photo, Some(crop), (200, 200)).unwrap();
+                assert_eq!(framed.dimensions(), (200, 200));
+                let centre = seen.get_pixel(
+                    ((crop.x + crop.width / 2.0) * f64::from(w)) as u32,
+                    ((crop.y + crop.height / 2.0) * f64::from(h)) as u32,
+                );
+                let got = mean(&framed);
+                for c in 0..3 {
+                    assert!(
+                        got[c].abs_diff(centre.0[c]) < 24,
+                        "orientation {orientation}, quarter {qx},{qy}: {got:?} against {centre:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_crop_of_another_shape_is_narrowed_about_its_centre_not_stretched() {
+        let photo = quarters(1600, 1200, 1);
+        // The whole top half: wider than a square, so narrowed to its middle, which
+        // straddles red and green equally.
+        let crop = Crop {
+            x: 0.0,
+            y: 0.0,
+            width: 1.0,
+            height: 0.5,
+        };
+        let framed = framed_photo(&photo, Some(crop), (300, 300)).unwrap();
+        let left = mean(&image::imageops::crop_imm(&framed, 0, 0, 140, 300).to_image());
+        let right = mean(&image::imageops::crop_imm(&framed, 160, 0, 140, 300).to_image());
+        assert!(left[0] > 180 && left[1] < 60, "{left:?}");
+        assert!(right[1] > 160 && right[0] < 60, "{right:?}");
+        // No crop: the centre, a portrait frame from a landscape photo.
+        let story = framed_photo(&photo, None, (108, 192)).unwrap();
+        assert_eq!(story.dimensions(), (108, 192));
+        for bad in [
+            Crop {
+                x: -0.1,
+                y: 0.0,
+                width: 0.5,
+                height: 0.5,
+            },
+            Crop {
+                x: 0.8,
+                y: 0.0,
+                width: 0.5,
+                height: 0.5,
+            },
+            Crop {
+                x: 0.0,
+                y: 0.0,
+                width: 0.0,
+                height: 0.5,
+            },
+            Crop {
+                x: f64::NAN,
+                y: 0.0,
+                width: 0.5,
+                height: 0.5,
+            },
+        ] {
+            assert!(
+                matches!(
+                    framed_photo(&photo, Some(bad), (100, 100)),
+                    Err(UploadError::BadCrop(_))
+                ),
+                "{bad:?} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn a_photo_that_is_also_a_page_an_archive_or_a_pdf_is_refused() {
+        let photo = jpeg_of(320, 240);
+        let zip = [
+            &photo[..],
+            b"PK\x03\x04rest of a zip",
+            b"PK\x05\x06",
+            &[0; 18],
+        ]
+        .concat();
+        assert_eq!(
+            read_supporter_photo(&zip, 1080),
+            Err(UploadError::Polyglot("a ZIP archive"))
+        );
+        // A comment segment carrying a script, where a browser sniffing it would look.
+        let comment = b"<script>alert(1)</script>";
+        let mut segment = vec![0xFF, 0xFE, 0, (comment.len() + 2) as u8];
+        segment.extend_from_slice(comment);
+        let page = [&photo[..2], &segment, &photo[2..]].concat();
+        assert_eq!(
+            read_supporter_photo(&page, 1080),
+            Err(UploadError::Polyglot("a web page"))
+        );
+        // A motion photo's video after the picture is a phone's own trailer: accepted.
+        let motion = [&photo[..], &[0, 0, 0, 0x18], b"ftypmp42", &[0; 64]].concat();
+        assert_eq!(
+            read_supporter_photo(&motion, 1080).unwrap().dimensions(),
+            (320, 240)
         );
     }
 

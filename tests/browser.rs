@@ -292,19 +292,160 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
     c.close().await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    if !have_browser() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _driver, c, state) = session(dir.path()).await;
+    // A landscape phone photo: red on its left half, blue on its right.
+    let photo = image::RgbImage::from_fn(1600, 1200, |x, _| {
+        image::Rgb(if x < 800 {
+            [220, 30, 30]
+        } else {
+            [30, 40, 210]
+        })
+    });
+    let file = dir.path().join("IMG_0427.jpg");
+    std::fs::write(&file, jalsa::render::encode::jpeg(&photo, 90)).unwrap();
+
+    settle(&c, &format!("{base}/f/jalsa-badge?lang=en")).await;
+    c.find(Locator::Css("#frame-photo"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    wait_for("the photo under the frame", || async {
+        js(
+            &c,
+            "return document.getElementById('frame-crop').value !== ''",
+        )
+        .await
+            == json!(true)
+    })
+    .await;
+    let crop = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = js(
+                &c,
+                "return JSON.parse(document.getElementById('frame-crop').value)",
+            )
+            .await;
+            (v["x"].as_f64().unwrap(), v["width"].as_f64().unwrap())
+        }
+    };
+    // At first, the middle of the photo: a square 3/4 of its width.
+    let (x, width) = crop(&c).await;
+    assert!(
+        (x - 0.125).abs() < 0.01 && (width - 0.75).abs() < 0.01,
+        "{x} {width}"
+    );
+
+    // Zoom in with the slider, to the most it takes.
+    c.find(Locator::Css("#frame-zoom"))
+        .await
+        .unwrap()
+        .send_keys(&fantoccini::key::Key::End.to_string())
+        .await
+        .unwrap();
+    let (_, zoomed) = crop(&c).await;
+    assert!((zoomed - 0.75 / 4.0).abs() < 0.01, "zoomed: {zoomed}");
+    // Drag the photo to the right: the frame shows more of its (red) left.
+    let stage = c.find(Locator::Css("#frame-stage")).await.unwrap();
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: stage,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(300)),
+            x: 150.0,
+            y: 0.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(300)),
+            x: 150.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(drag).await.unwrap();
+    let (dragged, _) = crop(&c).await;
+    assert!(
+        dragged + zoomed < 0.5,
+        "the crop moved into the red half: x {dragged}"
+    );
+    screenshot(&c, "frame-placed.png").await;
+
+    fill(&c, "input[name=text]", "Karachi ke liye").await;
+    click(&c, "#frame-form button[type=submit]").await;
+    wait_for("the share page", || async {
+        path(&c).await.starts_with("/m/")
+    })
+    .await;
+    screenshot(&c, "frame-shared.png").await;
+    let delete = js(
+        &c,
+        "const d = document.getElementById('delete-link'); return d ? d.value : ''",
+    )
+    .await;
+    assert!(
+        delete.as_str().unwrap().contains("/d/"),
+        "the delete link is shown: {delete}"
+    );
+    let id = path(&c).await.trim_start_matches("/m/").to_owned();
+    let row = state
+        .remixer()
+        .remix(&id)
+        .await
+        .unwrap()
+        .expect("the picture's row");
+    let (bytes, _) = state.remixer().stored_picture(&row).await.unwrap().unwrap();
+    let picture = image::load_from_memory(&bytes).unwrap().into_rgb8();
+    assert_eq!(picture.dimensions(), (1080, 1080));
+    let centre = picture.get_pixel(540, 480);
+    assert!(
+        centre.0[0] > 170 && centre.0[2] < 80,
+        "the red the supporter chose: {centre:?}"
+    );
+    assert_eq!(row.captions, ["Karachi ke liye"]);
+    c.close().await.unwrap();
+}
+
 async fn fill(c: &Client, css: &str, value: &str) {
     let field = c.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
 
+/// Clicks the element `css` finds. A page still loading from the click before may swap
+/// the element out between finding and clicking it: then it is found again.
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let clicked = match c.find(Locator::Css(css)).await {
+            Ok(element) => element.click().await,
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cannot click {css}: {e}"),
+        }
+    }
 }
 
 async fn path(c: &Client) -> String {
@@ -563,6 +704,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
         ("home", "/".to_owned()),
         ("form", "/t/hubble".to_owned()),
         ("form-remixing", format!("/t/hubble?parent={first}")),
+        ("frame", "/f/jalsa-badge".to_owned()),
         ("share", format!("/m/{second}")),
         ("share-reported", format!("/m/{first}?reported=1")),
         ("gallery", "/gallery".to_owned()),

@@ -226,6 +226,7 @@ async fn every_supporter_page_speaks_both_languages() {
     for uri in [
         "/",
         "/t/hubble",
+        "/f/jalsa-badge",
         share.as_str(),
         "/gallery",
         "/staff/login",

@@ -60,6 +60,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("updated_at", Int),
             ("source_hash", Text),
             ("edited_at", Int),
+            ("kind", Text),
         ],
     ),
     (

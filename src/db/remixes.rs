@@ -199,6 +199,15 @@ impl RenditionKind {
         Some(crate::render::MIN_WIDTH.max(target.min(width)))
     }
 
+    /// The fixed size of a shape people post; `None` for the others.
+    pub fn size(self) -> Option<(u32, u32)> {
+        match self {
+            RenditionKind::Square => Some(crate::render::SQUARE_SIZE),
+            RenditionKind::Story => Some(crate::render::STORY_SIZE),
+            _ => None,
+        }
+    }
+
     /// The word stored.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -84,6 +84,8 @@ pub struct TemplateRow {
     pub source: String,
     /// When staff last edited its words or boxes (Unix ms), if ever.
     pub edited_at: Option<i64>,
+    /// A frame (a PNG with transparency for supporters' own photos), not a photo.
+    pub frame: bool,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -105,14 +107,14 @@ pub enum Recorded {
 macro_rules! template_insert {
     () => {
         "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-         height, status, bundled, source_hash, edited_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         height, status, bundled, source_hash, edited_at, created_at, updated_at, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          ON CONFLICT (id) "
     };
 }
 
 const TEMPLATE_COLUMNS: &str = "id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-     height, status, bundled, source_hash, edited_at, created_at";
+     height, status, bundled, source_hash, edited_at, created_at, kind";
 
 impl Db {
     /// Changes a template's status; `false` if there is no such template.
@@ -242,7 +244,8 @@ fn write(
              hashtags = excluded.hashtags, boxes = excluded.boxes, \
              photo_hash = excluded.photo_hash, photo_key = excluded.photo_key, \
              width = excluded.width, height = excluded.height, bundled = excluded.bundled, \
-             source_hash = excluded.source_hash, edited_at = 0, updated_at = $15"
+             source_hash = excluded.source_hash, kind = excluded.kind, edited_at = 0, \
+             updated_at = $15"
         ),
     };
     Ok(sqlx::query(sql)
@@ -260,7 +263,8 @@ fn write(
         .bind(&t.source)
         .bind(t.edited_at.unwrap_or(0))
         .bind(t.created_at)
-        .bind(now_ms()))
+        .bind(now_ms())
+        .bind(if t.frame { "frame" } else { "photo" }))
 }
 
 fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {
@@ -284,5 +288,6 @@ fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {
         source: r.try_get("source_hash")?,
         edited_at: Some(edited_at).filter(|&t| t > 0),
         created_at: r.try_get("created_at")?,
+        frame: r.try_get::<String, _>("kind")? == "frame",
     })
 }

@@ -124,6 +124,7 @@ impl Remixer {
             hashtags: edit.hashtags,
             photo: current.spec.photo.clone(),
             boxes: edit.boxes,
+            frame: current.spec.frame,
         };
         spec.validate().map_err(|why| RemixError::BadTemplate {
             id: id.to_owned(),
@@ -175,15 +176,16 @@ impl Remixer {
         Ok(true)
     }
 
-    /// Templates supporters can remix, sorted by id.
+    /// Photos supporters can caption (not frames), sorted by id.
     pub fn published_templates(&self) -> Vec<Arc<Template>> {
         let status = self.template_status.read().expect("status lock");
         self.templates()
             .into_iter()
             .filter(|t| {
-                status
-                    .get(t.id.as_str())
-                    .is_none_or(|s| *s == TemplateStatus::Published)
+                t.frame.is_none()
+                    && status
+                        .get(t.id.as_str())
+                        .is_none_or(|s| *s == TemplateStatus::Published)
             })
             .collect()
     }
@@ -255,6 +257,7 @@ impl Remixer {
             source: String::new(),
             edited_at: None,
             created_at: now_ms(),
+            frame: template.spec.frame,
         })
     }
 
@@ -273,6 +276,7 @@ impl Remixer {
             hashtags: row.hashtags.clone(),
             photo,
             boxes: boxes.clone(),
+            frame: row.frame,
         };
         let updated = match self.template(&row.id) {
             // The same photo: only the words and boxes may have changed.

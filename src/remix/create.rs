@@ -29,8 +29,10 @@ pub struct Pending {
 impl Remixer {
     /// Checks a request and keys it; refuses templates that take no remixes.
     fn keyed(&self, request: RemixRequest) -> Result<Pending, RemixError> {
+        // A frame takes a supporter's photo, not captions alone.
         let template = self
             .template(&request.template)
+            .filter(|t| t.frame.is_none())
             .ok_or_else(|| RemixError::UnknownTemplate(request.template.clone()))?;
         match self.template_status(&request.template) {
             Some(TemplateStatus::Retired) => {
@@ -203,7 +205,7 @@ impl Remixer {
         Ok(changed)
     }
 
-    fn count_repeat(&self, id: &str) {
+    pub(super) fn count_repeat(&self, id: &str) {
         self.stats.dedup_hits.fetch_add(1, Ordering::Relaxed);
         *self
             .pending_requests

@@ -13,6 +13,7 @@
 mod catalog;
 mod create;
 mod delete;
+mod frames;
 mod gc;
 mod moderation;
 mod queue;
@@ -33,6 +34,7 @@ use crate::store::{Blobs, StoreError};
 pub use catalog::TemplateEdit;
 pub use create::{Lookup, Pending};
 pub use delete::DeleteLink;
+pub use frames::FrameRequest;
 pub use gc::GcReport;
 pub use moderation::{BlockAction, Moderation, Policy};
 use queue::INITIAL_RENDER_GUESS;
@@ -56,6 +58,12 @@ pub enum RemixError {
     /// The captions or options cannot be rendered.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// No published frame with that id.
+    #[error("no frame {0:?}")]
+    UnknownFrame(String),
+    /// A supporter's photo cannot be used.
+    #[error(transparent)]
+    Upload(#[from] crate::photo::UploadError),
     /// Every render slot is taken and the wait for one would be too long.
     #[error("too many pictures are being made right now; try again in {retry_after} s")]
     Busy {

@@ -5,7 +5,7 @@ use bytes::Bytes;
 
 use super::{RemixError, Remixer, drawn_from};
 use crate::db::{RemixRow, Rendition, RenditionKind};
-use crate::render::{Format, Remix, RenderError, Renderer, Template};
+use crate::render::{self, Format, Remix, RenderError, Renderer, Template};
 use crate::store;
 
 impl Remixer {
@@ -60,6 +60,14 @@ impl Remixer {
                 id: row.id.clone(),
                 why: format!("its template {:?} is not loaded", row.template),
             })?;
+        if template.frame.is_some() {
+            return Err(RemixError::Lost {
+                id: row.id.clone(),
+                why: "it is a framed picture, and the supporter's photo it was drawn from is \
+                      never kept"
+                    .into(),
+            });
+        }
         let remix = drawn_from(row);
         let rendered = self
             .run_render(move |renderer| renderer.render(&template, &remix))
@@ -168,10 +176,7 @@ impl Remixer {
         row: &RemixRow,
         kind: RenditionKind,
     ) -> Result<Option<(Bytes, String)>, RemixError> {
-        let size = match kind {
-            RenditionKind::Story => crate::render::STORY_SIZE,
-            _ => crate::render::SQUARE_SIZE,
-        };
+        let size = kind.size().unwrap_or(crate::render::SQUARE_SIZE);
         self.rendition(row, kind, move |renderer, template, remix| {
             renderer.render_fitted(template, &remix, size, crate::render::POSTED_MAX_BYTES)
         })
@@ -200,13 +205,26 @@ impl Remixer {
                 }
             }
         }
-        let Some(template) = self.template(&row.template) else {
-            return Ok(None);
+        let rendered = if self.is_framed(row) {
+            // Nothing but its pixels is kept of a framed picture: derive from them.
+            let Some((picture, hash)) = self.stored_picture(row).await? else {
+                return Ok(None);
+            };
+            if kind.size() == Some((row.width, row.height)) {
+                // A square frame's picture is its own profile picture.
+                return Ok(Some((picture, hash)));
+            }
+            let (width, id) = (kind.width_for(row.width), row.id.clone());
+            self.run_render(move |_| derived(&picture, kind, width, id))
+                .await??
+        } else {
+            let Some(template) = self.template(&row.template) else {
+                return Ok(None);
+            };
+            let remix = drawn_from(row);
+            self.run_render(move |renderer| make(renderer, &template, remix))
+                .await??
         };
-        let remix = drawn_from(row);
-        let rendered = self
-            .run_render(move |renderer| make(renderer, &template, remix))
-            .await??;
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = match kind {
             RenditionKind::Card
@@ -237,4 +255,33 @@ impl Remixer {
             .await?;
         Ok(Some((bytes, hex)))
     }
+}
+
+/// A rendition made from a finished picture's pixels (a framed picture's, which cannot be
+/// drawn again): the same picture in another format or narrower, or fitted on a blurred
+/// fill for the card and the shapes people post.
+fn derived(
+    picture: &[u8],
+    kind: RenditionKind,
+    width: Option<u32>,
+    id: crate::db::RemixId,
+) -> Result<crate::render::Rendered, RemixError> {
+    let pixels = image::load_from_memory(picture)
+        .map_err(|e| RemixError::Lost {
+            id,
+            why: format!("its stored picture does not decode: {e}"),
+        })?
+        .into_rgb8();
+    Ok(match kind {
+        RenditionKind::Format(format) => render::reencoded(&pixels, format, None),
+        RenditionKind::Thumb | RenditionKind::Small | RenditionKind::Medium => {
+            render::reencoded(&pixels, Format::Jpeg, width)
+        }
+        RenditionKind::Card => render::fitted(&pixels, render::CARD_SIZE, render::CARD_MAX_BYTES),
+        RenditionKind::Square | RenditionKind::Story => render::fitted(
+            &pixels,
+            kind.size().expect("a posted shape has a size"),
+            render::POSTED_MAX_BYTES,
+        ),
+    })
 }

@@ -36,7 +36,7 @@ pub mod template;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use image::{RgbImage, imageops};
+use image::{RgbImage, RgbaImage, imageops};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -271,26 +271,36 @@ impl Renderer {
         let layouts = lay_out(template, remix, width, height)?;
         let scaled = self.scaled(template, width, height);
         let remix_pixels = compose(&scaled.image, &layouts);
+        Ok(fitted(&remix_pixels, (card_w, card_h), max_bytes))
+    }
 
-        let mut card = backdrop(&remix_pixels, card_w, card_h);
-        let (x, y) = (
-            (card_w - width.min(card_w)) / 2,
-            (card_h - height.min(card_h)) / 2,
-        );
-        imageops::replace(&mut card, &remix_pixels, i64::from(x), i64::from(y));
-        let mut quality = 85;
-        let bytes = loop {
-            let bytes = encode::jpeg(&card, quality);
-            if bytes.len() <= max_bytes || quality <= 40 {
-                break bytes;
-            }
-            quality -= 10;
-        };
-        Ok(Rendered {
-            bytes,
+    /// Renders a framed picture: the supporter's photo, already cut and scaled to the
+    /// frame's size, with the frame drawn over it and the captions in the frame's boxes.
+    /// A JPEG, like a caption remix at its full width.
+    pub fn render_framed(
+        &self,
+        frame: &Template,
+        photo: &RgbImage,
+        captions: &[String],
+    ) -> Result<Rendered, RenderError> {
+        let (width, height) = frame.size();
+        let remix = Remix {
+            captions: captions.to_vec(),
+            style: Style::default(),
             format: Format::Jpeg,
-            width: card_w,
-            height: card_h,
+            width: Some(width),
+        };
+        let layouts = lay_out(frame, &remix, width, height)?;
+        let mut picture = photo.clone();
+        if let Some(overlay) = &frame.frame {
+            over(&mut picture, overlay);
+        }
+        let picture = compose(&picture, &layouts);
+        Ok(Rendered {
+            bytes: encode::jpeg(&picture, encode::JPEG_QUALITY),
+            format: Format::Jpeg,
+            width,
+            height,
         })
     }
 
@@ -502,6 +512,87 @@ fn splice(base: &JpegBase, photo: &RgbImage, layouts: &[(Layout, Paint)]) -> Vec
         })
         .collect();
     base.splice(&bands)
+}
+
+/// A finished picture's pixels fitted whole inside `size`, on a blurred, darkened copy of
+/// itself: the share card and the shapes people post. A JPEG of at most `max_bytes` where
+/// quality 40 allows it.
+pub fn fitted(picture: &RgbImage, (card_w, card_h): (u32, u32), max_bytes: usize) -> Rendered {
+    let (pw, ph) = picture.dimensions();
+    let scale = (card_w as f32 / pw as f32).min(card_h as f32 / ph as f32);
+    let (width, height) = (
+        ((pw as f32 * scale).round() as u32).clamp(1, card_w),
+        ((ph as f32 * scale).round() as u32).clamp(1, card_h),
+    );
+    // A picture already drawn to fit (a caption remix's card) is placed as it is.
+    let fits = pw <= card_w && ph <= card_h + 1 && (pw + 1 >= card_w || ph + 1 >= card_h);
+    let scaled;
+    let inner = if fits {
+        picture
+    } else {
+        scaled = imageops::resize(picture, width, height, imageops::FilterType::Lanczos3);
+        &scaled
+    };
+    let mut card = backdrop(inner, card_w, card_h);
+    let (x, y) = (
+        (card_w - inner.width().min(card_w)) / 2,
+        (card_h - inner.height().min(card_h)) / 2,
+    );
+    imageops::replace(&mut card, inner, i64::from(x), i64::from(y));
+    let mut quality = 85;
+    let bytes = loop {
+        let bytes = encode::jpeg(&card, quality);
+        if bytes.len() <= max_bytes || quality <= 40 {
+            break bytes;
+        }
+        quality -= 10;
+    };
+    Rendered {
+        bytes,
+        format: Format::Jpeg,
+        width: card_w,
+        height: card_h,
+    }
+}
+
+/// A finished picture's pixels in `format`, `width` pixels wide (its own width when
+/// `None`): the other formats and narrower copies of a picture that cannot be drawn again.
+pub fn reencoded(picture: &RgbImage, format: Format, width: Option<u32>) -> Rendered {
+    let (pw, ph) = picture.dimensions();
+    let width = width.unwrap_or(pw).clamp(1, pw);
+    let height = ((u64::from(ph) * u64::from(width)).div_ceil(u64::from(pw)) as u32).max(1);
+    let scaled;
+    let image = if width == pw {
+        picture
+    } else {
+        scaled = imageops::resize(picture, width, height, imageops::FilterType::Lanczos3);
+        &scaled
+    };
+    let bytes = match format {
+        Format::Jpeg => encode::jpeg(image, encode::JPEG_QUALITY),
+        Format::Png => encode::png(image),
+        Format::WebP => encode::webp(image),
+    };
+    Rendered {
+        bytes,
+        format,
+        width: image.width(),
+        height: image.height(),
+    }
+}
+
+/// Draws a frame over a photo of its size, by the frame's transparency.
+fn over(photo: &mut RgbImage, frame: &RgbaImage) {
+    debug_assert_eq!(photo.dimensions(), frame.dimensions());
+    for (p, f) in photo.pixels_mut().zip(frame.pixels()) {
+        let a = u16::from(f.0[3]);
+        if a == 0 {
+            continue;
+        }
+        for c in 0..3 {
+            p.0[c] = ((u16::from(f.0[c]) * a + u16::from(p.0[c]) * (255 - a) + 127) / 255) as u8;
+        }
+    }
 }
 
 /// The card's background: the remix scaled to cover the card, blurred and darkened.

@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use image::RgbImage;
+use image::{RgbImage, RgbaImage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -212,8 +212,12 @@ pub struct TemplateSpec {
     /// The photo's file name inside the template's folder.
     pub photo: String,
     /// The text boxes, in caption order.
-    #[serde(rename = "box")]
+    #[serde(rename = "box", default)]
     pub boxes: Vec<TextBox>,
+    /// A frame: `photo` is a PNG with transparency that supporters put their own photo
+    /// under, rather than an official photo they caption.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub frame: bool,
 }
 
 impl TemplateSpec {
@@ -232,7 +236,13 @@ impl TemplateSpec {
                 ));
             }
         }
-        if self.boxes.is_empty() || self.boxes.len() > MAX_BOXES {
+        if self.frame && self.boxes.len() > MAX_BOXES {
+            return Err(format!(
+                "box: a frame takes 0 to {MAX_BOXES} boxes, not {}",
+                self.boxes.len()
+            ));
+        }
+        if !self.frame && (self.boxes.is_empty() || self.boxes.len() > MAX_BOXES) {
             return Err(format!(
                 "box: a template needs 1 to {MAX_BOXES} boxes, not {}",
                 self.boxes.len()
@@ -252,8 +262,11 @@ pub struct Template {
     pub id: TemplateId,
     /// What its `template.toml` says.
     pub spec: TemplateSpec,
-    /// The decoded photo, EXIF orientation applied, no metadata.
+    /// The decoded photo, EXIF orientation applied, no metadata. For a frame, the frame
+    /// over a plain grey, as it shows before a supporter's photo is under it.
     pub photo: Arc<RgbImage>,
+    /// For a frame, the frame itself, with its transparency.
+    pub frame: Option<Arc<RgbaImage>>,
     /// blake3 of the photo file as stored: part of every remix's request key.
     pub photo_hash: blake3::Hash,
 }
@@ -272,11 +285,18 @@ impl Template {
     /// Builds a template from its description and the photo file's bytes.
     pub fn new(id: TemplateId, spec: TemplateSpec, photo_bytes: &[u8]) -> Result<Template, String> {
         spec.validate()?;
-        let photo = decode_photo(photo_bytes).map_err(|e| format!("photo: {e}"))?;
+        let (photo, frame) = if spec.frame {
+            let frame = decode_frame(photo_bytes).map_err(|e| format!("frame: {e}"))?;
+            (flatten(&frame), Some(Arc::new(frame)))
+        } else {
+            let photo = decode_photo(photo_bytes).map_err(|e| format!("photo: {e}"))?;
+            (photo, None)
+        };
         Ok(Template {
             id,
             spec,
             photo: Arc::new(photo),
+            frame,
             photo_hash: blake3::hash(photo_bytes),
         })
     }
@@ -289,6 +309,7 @@ impl Template {
             hashtags: vec![],
             photo: "photo".into(),
             boxes: TextBox::top_and_bottom(),
+            frame: false,
         };
         Template::new("photo".parse()?, spec, photo_bytes)
     }
@@ -303,6 +324,15 @@ impl Template {
     pub fn photo_version(&self) -> String {
         self.photo_hash.to_hex()[..8].to_owned()
     }
+}
+
+/// A frame over the plain grey that stands for a photo not yet chosen.
+fn flatten(frame: &RgbaImage) -> RgbImage {
+    RgbImage::from_fn(frame.width(), frame.height(), |x, y| {
+        let [r, g, b, a] = frame.get_pixel(x, y).0;
+        let over = |c: u8| ((u16::from(c) * u16::from(a) + 200 * u16::from(255 - a)) / 255) as u8;
+        image::Rgb([over(r), over(g), over(b)])
+    })
 }
 
 /// The largest photo the renderer accepts, in pixels, so a hostile file cannot take all the
@@ -337,6 +367,24 @@ pub enum PhotoError {
 /// Decodes a JPEG, PNG or WebP photo, upright by its EXIF orientation, refusing more than
 /// [`MAX_PHOTO_PIXELS`] from the header before decoding.
 pub fn decode_photo(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
+    let (photo, orientation) = decode_photo_as_stored(bytes)?;
+    let mut image = image::DynamicImage::ImageRgb8(photo);
+    image.apply_orientation(orientation);
+    Ok(image.into_rgb8())
+}
+
+/// Decodes a JPEG, PNG or WebP photo as stored, with the EXIF orientation that turns it
+/// upright, refusing more than [`MAX_PHOTO_PIXELS`] from the header before decoding.
+pub fn decode_photo_as_stored(
+    bytes: &[u8],
+) -> Result<(RgbImage, image::metadata::Orientation), PhotoError> {
+    let (image, orientation) = decode_any(bytes)?;
+    Ok((image.into_rgb8(), orientation))
+}
+
+fn decode_any(
+    bytes: &[u8],
+) -> Result<(image::DynamicImage, image::metadata::Orientation), PhotoError> {
     use image::{ImageDecoder, ImageFormat, ImageReader};
 
     let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
@@ -362,9 +410,43 @@ pub fn decode_photo(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
-    image.apply_orientation(orientation);
-    Ok(image.into_rgb8())
+    let image = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    Ok((image, orientation))
+}
+
+/// The sizes a frame may have: square for a profile picture, portrait for a story.
+pub const FRAME_SIZES: [(u32, u32); 2] = [(1080, 1080), (1080, 1920)];
+
+/// Decodes a frame: a PNG of one of [`FRAME_SIZES`] with a transparent part for the
+/// supporter's photo.
+pub fn decode_frame(bytes: &[u8]) -> Result<RgbaImage, String> {
+    if image::guess_format(bytes).ok() != Some(image::ImageFormat::Png) {
+        return Err("a frame must be a PNG with transparency".into());
+    }
+    // The size from the header, before any pixel is decoded.
+    let size =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png)
+            .into_dimensions()
+            .map_err(|e| PhotoError::Damaged(e.to_string()).to_string())?;
+    if !FRAME_SIZES.contains(&size) {
+        return Err(format!(
+            "the frame is {}x{}; a frame is 1080x1080 (profile picture) or 1080x1920 (story)",
+            size.0, size.1
+        ));
+    }
+    let (image, _) = decode_any(bytes).map_err(|e| e.to_string())?;
+    if !image.color().has_alpha() {
+        return Err("the frame has no transparency; the supporter's photo shows through its transparent part".into());
+    }
+    let frame = image.into_rgba8();
+    let clear = frame.pixels().filter(|p| p.0[3] < 128).count();
+    if clear * 20 < frame.pixels().len() {
+        return Err(format!(
+            "only {:.1}% of the frame is transparent; at least 5% must be, for the supporter's photo to show",
+            clear as f64 * 100.0 / frame.pixels().len() as f64
+        ));
+    }
+    Ok(frame)
 }
 
 #[cfg(test)]

@@ -53,7 +53,10 @@ impl TemplateView {
             width,
             height,
             photo_url: format!("{}/photos/{}", state.public_url(), t.id),
-            remix_url: format!("{}/t/{}", state.public_url(), t.id),
+            remix_url: match t.frame {
+                Some(_) => format!("{}/f/{}", state.public_url(), t.id),
+                None => format!("{}/t/{}", state.public_url(), t.id),
+            },
             boxes: t.spec.boxes.clone(),
             status: None,
         }

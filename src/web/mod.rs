@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod client;
 pub mod extract;
+pub mod frames;
 pub mod i18n;
 pub mod icons;
 pub mod images;
@@ -47,6 +48,8 @@ pub struct Limits {
     pub login: Limit,
     /// Reports per client.
     pub report: Limit,
+    /// Photos sent to frames per client (each one is read and decoded).
+    pub upload: Limit,
     /// Password checks running at once (each holds about 19 MiB for its moment).
     pub password_checks: usize,
 }
@@ -57,6 +60,7 @@ impl Default for Limits {
             remix: Limit::per_minute(30),
             login: Limit::per_minute(10),
             report: Limit::per_hour(20),
+            upload: Limit::per_minute(10),
             password_checks: 2,
         }
     }
@@ -420,6 +424,18 @@ pub fn app(state: AppState) -> Router {
             get(pages::delete_page).post(pages::delete),
         )
         .route("/gallery", get(pages::gallery))
+        .route(
+            "/f/{frame}",
+            get(frames::form)
+                .post(frames::submit)
+                .layer(frames::upload_limit()),
+        )
+        .route("/f/{frame}/frame.png", get(frames::png))
+        .route("/api/frames", get(frames::frames))
+        .route(
+            "/api/frames/{frame}/pictures",
+            post(frames::create).layer(frames::upload_limit()),
+        )
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(icons::favicon))
         .route("/icons/{file}", get(icons::icon))

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{api, staff};
+use super::{api, frames, staff};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -17,10 +17,10 @@ use crate::error::ErrorBody;
     ),
     paths(
         api::templates, api::create, api::remix, api::gallery, api::openapi, api::healthz,
-        api::metrics,
+        api::metrics, frames::frames, frames::create,
         staff::queue::api_queue, staff::queue::api_bulk_status, staff::queue::api_status,
         staff::templates::api_upload, staff::templates::api_retire,
-        staff::templates::api_publish,
+        staff::templates::api_publish, staff::templates::api_upload_frame,
         staff::blocklist::api_blocklist, staff::blocklist::api_block,
         staff::blocklist::api_unblock,
         staff::tokens::api_create_token, staff::tokens::api_revoke_token,

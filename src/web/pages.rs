@@ -235,6 +235,7 @@ fn lowercase_first(s: &str) -> String {
 struct Home {
     l: Locale,
     templates: Vec<PhotoTile>,
+    frames: Vec<PhotoTile>,
     featured: Vec<Tile>,
 }
 
@@ -252,6 +253,12 @@ pub(super) async fn home(
         templates: state
             .remixer()
             .published_templates()
+            .iter()
+            .map(|t| photo_tile(t))
+            .collect(),
+        frames: state
+            .remixer()
+            .published_frames()
             .iter()
             .map(|t| photo_tile(t))
             .collect(),
@@ -388,13 +395,18 @@ fn form_page(l: Locale, template: Arc<Template>, form: &RemixForm, error: String
 }
 
 fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> {
-    state.remixer().template(id).ok_or_else(|| {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            code::UNKNOWN_TEMPLATE,
-            format!("There is no photo {id:?} to remix."),
-        )
-    })
+    // Frames have their own form, /f/{frame}.
+    state
+        .remixer()
+        .template(id)
+        .filter(|t| t.frame.is_none())
+        .ok_or_else(|| {
+            AppError::new(
+                StatusCode::NOT_FOUND,
+                code::UNKNOWN_TEMPLATE,
+                format!("There is no photo {id:?} to remix."),
+            )
+        })
 }
 
 pub(super) async fn form(
@@ -443,23 +455,7 @@ pub(super) async fn submit(
         create_or_find(&state, request, &headers, &extensions).await
     };
     match attempt.await {
-        Ok((row, true)) => {
-            // The maker's private delete link rides to the share page in a cookie for that
-            // page alone, which shows it once.
-            let redirect = Redirect::to(&format!("/m/{}", row.id));
-            let Some(token) = state.remixer().issue_delete_token(row.id.as_str()).await? else {
-                return Ok(redirect.into_response());
-            };
-            let cookie = Cookie::build((MADE_COOKIE, format!("{}.{token}", row.id)))
-                .path(format!("/m/{}", row.id))
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(state.public_url().starts_with("https://"))
-                .max_age(time::Duration::minutes(10))
-                .build();
-            Ok((CookieJar::new().add(cookie), redirect).into_response())
-        }
-        Ok((row, false)) => Ok(Redirect::to(&format!("/m/{}", row.id)).into_response()),
+        Ok((row, created)) => Ok(to_share_page(&state, &row, created).await?),
         // Bad input: the form again, as typed, with the reason and the right status.
         Err(e) if e.status.is_client_error() => {
             let message = l.error(&e);
@@ -472,6 +468,30 @@ pub(super) async fn submit(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The way from a form to the share page of what it made. A new remix's private delete
+/// link rides along in a cookie for that page alone, which shows it once.
+pub(super) async fn to_share_page(
+    state: &AppState,
+    row: &RemixRow,
+    created: bool,
+) -> Result<Response, AppError> {
+    let redirect = Redirect::to(&format!("/m/{}", row.id));
+    if !created {
+        return Ok(redirect.into_response());
+    }
+    let Some(token) = state.remixer().issue_delete_token(row.id.as_str()).await? else {
+        return Ok(redirect.into_response());
+    };
+    let cookie = Cookie::build((MADE_COOKIE, format!("{}.{token}", row.id)))
+        .path(format!("/m/{}", row.id))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.public_url().starts_with("https://"))
+        .max_age(time::Duration::minutes(10))
+        .build();
+    Ok((CookieJar::new().add(cookie), redirect).into_response())
 }
 
 #[derive(Page)]
@@ -492,6 +512,11 @@ struct SharePage {
     twitter: String,
     whatsapp: String,
     remix_url: String,
+    /// A framed picture: "make your own" with the frame, rather than "remix this".
+    framed: bool,
+    /// Kept out of search engines: a framed picture not in the gallery shows a person who
+    /// shared a link, not the world.
+    noindex: bool,
     parent: String,
     reported: bool,
 }
@@ -531,6 +556,7 @@ pub(super) async fn share(
     }
     let base = &state.public_url();
     let template = state.remixer().template(&row.template);
+    let framed = template.as_ref().is_some_and(|t| t.frame.is_some());
     let photo_title = template
         .as_ref()
         .map(|t| t.spec.title.clone())
@@ -584,7 +610,13 @@ pub(super) async fn share(
                     .join(" ")
             )
         ),
-        remix_url: format!("/t/{}?parent={}", row.template, row.id),
+        remix_url: if framed {
+            format!("/f/{}", row.template)
+        } else {
+            format!("/t/{}?parent={}", row.template, row.id)
+        },
+        framed,
+        noindex: framed && !matches!(row.status, Status::Approved | Status::Featured),
         parent: row
             .parent
             .as_ref()

@@ -37,6 +37,8 @@ pub struct Options {
     /// The language for requests that name none (the binary's default is Urdu; the older
     /// tests read English pages).
     pub language: Lang,
+    /// Photos sent to frames a minute per client (0: off).
+    pub upload_limit: u32,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             policy: Policy::default(),
             behind_proxy: false,
             language: Lang::En,
+            upload_limit: 0,
         }
     }
 }
@@ -86,7 +89,13 @@ impl Service {
             "https://jalsa.example.org/",
             options.rate_limit,
         );
-        state = state.with_language(options.language);
+        state = state
+            .with_language(options.language)
+            .with_limits(jalsa::web::Limits {
+                remix: jalsa::limits::Limit::per_minute(options.rate_limit),
+                upload: jalsa::limits::Limit::per_minute(options.upload_limit),
+                ..Default::default()
+            });
         if options.behind_proxy {
             state = state.with_trusted_proxies("127.0.0.1".parse().unwrap());
         }
@@ -166,6 +175,23 @@ impl Service {
         self.send(r.body(body).unwrap()).await
     }
 
+    /// `POST uri` with a multipart body: text fields, then files (field name, file name,
+    /// bytes), with a bearer token if given.
+    pub async fn post_multipart(
+        &self,
+        uri: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Response {
+        let (content_type, body) = multipart(fields, files);
+        let mut r = Request::post(uri).header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(r.body(Body::from(body)).unwrap()).await
+    }
+
     /// A supporter's remix through the API, as sent.
     pub async fn supporter_remix(&self, template: &str, captions: &[&str]) -> Response {
         self.post_json(
@@ -182,6 +208,32 @@ impl Service {
             .unwrap()
             .0
     }
+}
+
+/// A multipart/form-data body: its content type and bytes.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "jalsa-test-boundary-7d1f";
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        out.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), out)
 }
 
 /// A response read whole, so a failed assertion can show what came back.

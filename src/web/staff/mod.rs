@@ -103,6 +103,10 @@ pub fn router() -> Router<AppState> {
             post(templates::api_upload).layer(upload_limit),
         )
         .route(
+            "/api/staff/frames",
+            post(templates::api_upload_frame).layer(upload_limit),
+        )
+        .route(
             "/api/staff/templates/{id}/retire",
             post(templates::api_retire),
         )

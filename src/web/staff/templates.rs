@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, internal, record};
 use crate::db::TemplateStatus;
 use crate::error::{AppError, ErrorBody, code};
-use crate::photo::{accept_photo, hashtags, new_template_id};
+use crate::photo::{accept_frame, accept_photo, hashtags, new_template_id};
 use crate::remix::{RemixError, TemplateEdit};
 use crate::render::template::TextBox;
 use crate::render::{Template, TemplateSpec};
@@ -27,6 +27,8 @@ use crate::web::pages::PageError;
 
 struct Upload {
     photo: Bytes,
+    /// A frame (a PNG with transparency), not a photo to caption.
+    frame: bool,
     title: String,
     alt: String,
     hashtags: String,
@@ -38,6 +40,7 @@ struct Upload {
 async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut upload = Upload {
         photo: Bytes::new(),
+        frame: false,
         title: String::new(),
         alt: String::new(),
         hashtags: String::new(),
@@ -70,6 +73,11 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
         let text = || String::from_utf8_lossy(&data).trim().to_owned();
         match name.as_str() {
             "photo" => upload.photo = data,
+            "frame" => {
+                upload.photo = data;
+                upload.frame = true;
+            }
+            "kind" => upload.frame |= text() == "frame",
             "title" => upload.title = text(),
             "alt" => upload.alt = text(),
             "hashtags" => upload.hashtags = text(),
@@ -90,12 +98,19 @@ async fn create_template(
 ) -> Result<Arc<Template>, AppError> {
     let invalid =
         |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE, m);
-    let photo = tokio::task::spawn_blocking(move || accept_photo(&upload.photo))
-        .await
-        .map_err(internal)??;
+    let frame = upload.frame;
+    let photo = upload.photo.clone();
+    let photo = tokio::task::spawn_blocking(move || match frame {
+        true => accept_frame(&photo),
+        false => accept_photo(&photo),
+    })
+    .await
+    .map_err(internal)??;
     let boxes = match &upload.boxes {
         Some(json) => serde_json::from_str::<Vec<TextBox>>(json)
             .map_err(|e| invalid(format!("boxes: {e}")))?,
+        // A frame has no caption boxes unless staff place some.
+        None if frame => vec![],
         None => TextBox::top_and_bottom(),
     };
     let title = if upload.title.is_empty() {
@@ -117,8 +132,9 @@ async fn create_template(
         title: title.clone(),
         alt,
         hashtags: hashtags(&upload.hashtags),
-        photo: "photo.jpg".into(),
+        photo: if frame { "frame.png" } else { "photo.jpg" }.into(),
         boxes,
+        frame,
     };
     let id = new_template_id(&title, |id| state.remixer().template(id).is_some());
     let template_id = id.parse().map_err(invalid)?;
@@ -138,7 +154,12 @@ async fn create_template(
     // The id was free a moment ago; another upload of the same title may have taken it.
     if !state
         .remixer
-        .upload_template(template.clone(), Bytes::from(photo), "jpg", status)
+        .upload_template(
+            template.clone(),
+            Bytes::from(photo),
+            if frame { "png" } else { "jpg" },
+            status,
+        )
         .await?
     {
         return Err(AppError::new(
@@ -147,13 +168,19 @@ async fn create_template(
             format!("a template {id:?} was uploaded at the same time; send it again"),
         ));
     }
-    record(state, staff, "template.upload", &id, status.as_str()).await?;
+    let action = if frame {
+        "frame.upload"
+    } else {
+        "template.upload"
+    };
+    record(state, staff, action, &id, status.as_str()).await?;
     Ok(template)
 }
 
 struct TemplateItem {
     id: String,
     title: String,
+    kind: String,
     status: String,
     size: String,
 }
@@ -176,6 +203,11 @@ fn template_items(state: &AppState, l: &Locale) -> Vec<TemplateItem> {
         .map(|t| TemplateItem {
             id: t.id.to_string(),
             title: t.spec.title.clone(),
+            kind: l.t(if t.frame.is_some() {
+                "photos-kind-frame"
+            } else {
+                "photos-kind-photo"
+            }),
             status: l.t(&format!(
                 "status-{}",
                 state
@@ -515,6 +547,61 @@ pub(crate) async fn api_upload(
         ..TemplateView::new(&state, &template)
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Uploads a frame: a PNG with transparency, 1080x1080 (a profile picture) or 1080x1920
+/// (a story), where supporters put their own photo. Checked like a photo (format from its
+/// bytes, size from its header), stored without metadata; a draft unless `publish`.
+#[utoipa::path(post, path = "/api/staff/frames",
+    request_body(content = FrameUploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The new frame", body = TemplateView),
+        (status = 400, description = "A body that is not multipart", body = ErrorBody),
+        (status = 409, description = "Another upload took the same id at the same moment", body = ErrorBody),
+        (status = 413, description = "A file over 20 MB", body = ErrorBody),
+        (status = 422, description = "A frame, title or boxes refused, with the reason", body = ErrorBody),
+    ))]
+pub(crate) async fn api_upload_frame(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut upload = read_upload(multipart).await?;
+    if !upload.frame {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::PHOTO_MISSING,
+            "no frame was sent: send the PNG in the multipart field `frame`",
+        ));
+    }
+    if upload.boxes.is_some() && !upload.publish {
+        upload.publish = true;
+    }
+    let template = create_template(&state, &staff, upload).await?;
+    let body = TemplateView {
+        status: state.remixer().template_status(template.id.as_str()),
+        ..TemplateView::new(&state, &template)
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// The fields of a frame upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Read field by field from the multipart body; this is its schema.
+pub(crate) struct FrameUploadForm {
+    /// The frame: a PNG with transparency, 1080x1080 or 1080x1920.
+    #[schema(format = Binary, value_type = String)]
+    frame: Vec<u8>,
+    /// Shown to supporters.
+    title: String,
+    /// Describes the frame.
+    alt: String,
+    /// Comma- or space-separated, `#` optional.
+    hashtags: Option<String>,
+    /// Caption boxes as a JSON array (default: none).
+    boxes: Option<String>,
+    /// `true` to publish at once.
+    publish: Option<String>,
 }
 
 /// A template's new status.

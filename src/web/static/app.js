@@ -112,3 +112,134 @@
   window.addEventListener("resize", show);
   if (photo.complete) show(); else photo.addEventListener("load", show);
 })();
+
+// A frame's form: the supporter's photo under the frame, moved by dragging (a finger or a
+// mouse, or the arrow keys) and zoomed by pinching, the wheel or the slider. What the
+// frame shows is sent as `crop`, fractions of the photo as the browser shows it (upright
+// by its EXIF orientation, as the server reads it). Without this, the middle is used.
+(function () {
+  "use strict";
+  var stage = document.getElementById("frame-stage");
+  var form = document.getElementById("frame-form");
+  if (!stage || !form) return;
+  var canvas = document.getElementById("frame-canvas");
+  var input = document.getElementById("frame-photo");
+  var zoomField = document.getElementById("frame-zoom");
+  var zoomLabel = document.getElementById("frame-zoom-label");
+  var cropField = document.getElementById("frame-crop");
+  var problem = document.getElementById("frame-problem");
+  var aspect = Number(stage.dataset.width) / Number(stage.dataset.height);
+  var context = canvas.getContext("2d");
+  var photo = null;
+  var zoom = 1;
+  var cx = 0.5, cy = 0.5; // the centre of what the frame shows, in fractions of the photo
+
+  // The rectangle the frame shows, in the photo's pixels, kept inside the photo.
+  var rect = function () {
+    var w = photo.naturalWidth, h = photo.naturalHeight;
+    var cw = w / h > aspect ? h * aspect : w;
+    var ch = cw / aspect;
+    cw /= zoom; ch /= zoom;
+    var x = Math.min(Math.max(cx * w - cw / 2, 0), w - cw);
+    var y = Math.min(Math.max(cy * h - ch / 2, 0), h - ch);
+    cx = (x + cw / 2) / w; cy = (y + ch / 2) / h;
+    return { x: x, y: y, width: cw, height: ch };
+  };
+  var draw = function () {
+    if (!photo) return;
+    var r = rect();
+    var w = photo.naturalWidth, h = photo.naturalHeight;
+    context.drawImage(photo, r.x, r.y, r.width, r.height, 0, 0, canvas.width, canvas.height);
+    cropField.value = JSON.stringify({
+      x: +(r.x / w).toFixed(5), y: +(r.y / h).toFixed(5),
+      width: +(r.width / w).toFixed(5), height: +(r.height / h).toFixed(5)
+    });
+  };
+  var say = function (text) {
+    problem.textContent = text || "";
+    problem.hidden = !text;
+  };
+  var setZoom = function (z) {
+    zoom = Math.min(Math.max(z, 1), Number(zoomField.max));
+    zoomField.value = zoom;
+    draw();
+  };
+
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0];
+    photo = null;
+    cropField.value = "";
+    canvas.hidden = true;
+    zoomLabel.hidden = true;
+    say("");
+    if (!file) return;
+    if (/hei[cf]/i.test(file.type) || /\.hei[cf]$/i.test(file.name)) {
+      say(stage.dataset.heic);
+      return;
+    }
+    var image = new Image();
+    image.onload = function () {
+      photo = image;
+      zoom = 1; cx = 0.5; cy = 0.5;
+      zoomField.value = 1;
+      canvas.hidden = false;
+      zoomLabel.hidden = false;
+      draw();
+    };
+    image.onerror = function () { say(stage.dataset.unreadable); };
+    image.src = URL.createObjectURL(file);
+  });
+
+  // Dragging and pinching, with pointer events (mouse, pen and fingers alike).
+  var pointers = {};
+  var spread = function () {
+    var p = Object.keys(pointers).map(function (k) { return pointers[k]; });
+    return p.length < 2 ? 0 : Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y);
+  };
+  stage.addEventListener("pointerdown", function (e) {
+    if (!photo) return;
+    stage.setPointerCapture(e.pointerId);
+    pointers[e.pointerId] = { x: e.clientX, y: e.clientY };
+  });
+  stage.addEventListener("pointermove", function (e) {
+    var last = pointers[e.pointerId];
+    if (!photo || !last) return;
+    var before = spread();
+    var dx = e.clientX - last.x, dy = e.clientY - last.y;
+    pointers[e.pointerId] = { x: e.clientX, y: e.clientY };
+    if (Object.keys(pointers).length > 1) {
+      var after = spread();
+      if (before > 0) setZoom(zoom * after / before);
+      return;
+    }
+    // A screen pixel is this much of the photo: the photo follows the finger.
+    var r = rect();
+    var scale = r.width / stage.clientWidth;
+    cx -= dx * scale / photo.naturalWidth;
+    cy -= dy * scale / photo.naturalHeight;
+    draw();
+  });
+  var release = function (e) { delete pointers[e.pointerId]; };
+  stage.addEventListener("pointerup", release);
+  stage.addEventListener("pointercancel", release);
+  stage.addEventListener("wheel", function (e) {
+    if (!photo) return;
+    e.preventDefault();
+    setZoom(zoom * Math.exp(-e.deltaY / 500));
+  }, { passive: false });
+  stage.addEventListener("keydown", function (e) {
+    if (!photo) return;
+    var step = 0.02 / zoom;
+    var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[e.key]) {
+      cx += moves[e.key][0]; cy += moves[e.key][1];
+      draw();
+      e.preventDefault();
+    } else if (e.key === "+" || e.key === "=") {
+      setZoom(zoom * 1.1);
+    } else if (e.key === "-") {
+      setZoom(zoom / 1.1);
+    }
+  });
+  zoomField.addEventListener("input", function () { setZoom(Number(zoomField.value)); });
+})();

@@ -1,0 +1,417 @@
+//! Frames for supporters' own photos: the form at `/f/{frame}`, the frame itself as a
+//! PNG, and the JSON API (`GET /api/frames`, `POST /api/frames/{frame}/pictures`).
+//!
+//! An upload is counted against the client's upload limit before its body is read, and
+//! its photo only ever lives in memory: it is handed to the render queue, read, and
+//! dropped.
+
+use std::sync::Arc;
+
+use askama::Template as Page;
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::api::RemixView;
+use super::i18n::Locale;
+use super::pages::{PageError, to_share_page};
+use crate::error::{AppError, ErrorBody, code};
+use crate::limits;
+use crate::photo::{Crop, MAX_UPLOAD_BYTES};
+use crate::remix::FrameRequest;
+use crate::render::{Template, TextBox};
+use crate::web::extract::ApiQuery;
+
+/// A frame as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Frame)]
+pub struct FrameView {
+    /// Id.
+    pub id: String,
+    /// Shown to supporters.
+    pub title: String,
+    /// Describes the frame.
+    pub alt: String,
+    /// Suggested with every share, without the `#`.
+    pub hashtags: Vec<String>,
+    /// Width of the finished picture (and of the frame) in pixels.
+    pub width: u32,
+    /// Height of the finished picture in pixels.
+    pub height: u32,
+    /// The frame itself: a PNG with transparency, to draw over a photo on screen.
+    pub frame_url: String,
+    /// The supporters' form.
+    pub form_url: String,
+    /// The caption boxes, in caption order (often none).
+    pub boxes: Vec<TextBox>,
+}
+
+impl FrameView {
+    /// A frame as the API shows it.
+    pub fn new(state: &AppState, t: &Template) -> FrameView {
+        let (width, height) = t.size();
+        let base = state.public_url();
+        FrameView {
+            id: t.id.to_string(),
+            title: t.spec.title.clone(),
+            alt: t.spec.alt.clone(),
+            hashtags: t.spec.hashtags.clone(),
+            width,
+            height,
+            frame_url: format!("{base}{}", frame_png(t)),
+            form_url: format!("{base}/f/{}", t.id),
+            boxes: t.spec.boxes.clone(),
+        }
+    }
+}
+
+/// The path of a frame's PNG, naming its version so it can be cached for good.
+fn frame_png(t: &Template) -> String {
+    format!("/f/{}/frame.png?v={}", t.id, t.photo_version())
+}
+
+/// The published frames, sorted by id.
+#[utoipa::path(get, path = "/api/frames", tag = "supporters",
+    responses((status = 200, description = "The published frames", body = [FrameView])))]
+pub(crate) async fn frames(State(state): State<AppState>) -> Json<Vec<FrameView>> {
+    Json(
+        state
+            .remixer()
+            .published_frames()
+            .iter()
+            .map(|t| FrameView::new(&state, t))
+            .collect(),
+    )
+}
+
+/// What a frame upload carries, read from its multipart body.
+#[derive(Default)]
+struct Upload {
+    photo: Bytes,
+    crop: Option<String>,
+    text: Vec<String>,
+    gallery: bool,
+}
+
+/// The multipart body of `POST /api/frames/{frame}/pictures` and of the form.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[schema(as = NewFramedPicture)]
+struct UploadSchema {
+    /// The supporter's photo: JPEG, PNG or WebP, at most 20 MB and 40 megapixels.
+    #[schema(format = Binary, value_type = String)]
+    photo: Vec<u8>,
+    /// The part of the photo to show, JSON `{"x","y","width","height"}`, fractions of the
+    /// photo as seen (after its EXIF orientation); the centre when left out.
+    crop: Option<String>,
+    /// Captions for the frame's boxes, one field each, in order.
+    text: Option<Vec<String>>,
+    /// `true` to ask for the gallery (after moderation); unlisted otherwise.
+    gallery: Option<bool>,
+    /// The supporter's area (city or district), when areas exist.
+    area: Option<String>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload::default();
+    let too_big = || {
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code::PHOTO_TOO_LARGE,
+            "the photo is larger than 20 MB; the limit is 20 MB",
+        )
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            AppError::bad_request(code::BAD_UPLOAD, e.body_text())
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let data = field.bytes().await.map_err(unreadable)?;
+        let text = || String::from_utf8_lossy(&data).trim().to_owned();
+        match name.as_str() {
+            "photo" => upload.photo = data,
+            "crop" => upload.crop = Some(text()).filter(|c| !c.is_empty()),
+            "text" => upload
+                .text
+                .push(String::from_utf8_lossy(&data).into_owned()),
+            "gallery" => {
+                upload.gallery = matches!(text().as_str(), "1" | "true" | "on" | "yes");
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Counts an upload against the client's limit, before its body is read.
+async fn check_upload_rate(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Result<(), AppError> {
+    let client = state.client_ip(headers, extensions);
+    state
+        .check_limit(
+            &format!("upload:{}", limits::client_key(client)),
+            state.limits.upload,
+            "too many photos from here; wait a moment and try again",
+        )
+        .await
+}
+
+/// Reads an upload and makes (or finds) its framed picture.
+async fn make(
+    state: &AppState,
+    frame: &str,
+    multipart: Multipart,
+) -> Result<(Arc<crate::db::RemixRow>, bool), AppError> {
+    let upload = read_upload(multipart).await?;
+    if upload.photo.is_empty() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::PHOTO_MISSING,
+            "no photo was sent: send it in the multipart field `photo`",
+        ));
+    }
+    let crop = match upload.crop.as_deref() {
+        None => None,
+        Some(json) => Some(serde_json::from_str::<Crop>(json).map_err(|e| {
+            AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code::BAD_CROP,
+                format!("crop: {e}; send {{\"x\",\"y\",\"width\",\"height\"}} as fractions"),
+            )
+        })?),
+    };
+    // Trailing empty fields are boxes left empty, not captions.
+    let mut captions = upload.text;
+    while captions.last().is_some_and(|c| c.trim().is_empty()) {
+        captions.pop();
+    }
+    let request = FrameRequest {
+        frame: frame.to_owned(),
+        photo: upload.photo,
+        crop,
+        captions,
+        gallery: upload.gallery,
+    };
+    Ok(state.remixer().frame_picture(request).await?)
+}
+
+/// Puts a supporter's photo in a frame, or finds the picture the same photo, crop and
+/// captions made before (`created: false`, 200). The photo is never stored; only the
+/// picture is, unlisted unless `gallery` is `true`.
+#[utoipa::path(post, path = "/api/frames/{frame}/pictures", tag = "supporters",
+    params(("frame" = String, Path, description = "The frame id")),
+    request_body(content = UploadSchema, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Made now; `delete_url` is given this once", body = RemixView,
+            headers(("Location" = String, description = "The share page"))),
+        (status = 200, description = "Made before from the same photo, crop and captions", body = RemixView),
+        (status = 400, description = "A body that is not multipart", body = ErrorBody),
+        (status = 404, description = "No such frame", body = ErrorBody),
+        (status = 410, description = "The frame is retired", body = ErrorBody),
+        (status = 413, description = "A photo over 20 MB", body = ErrorBody),
+        (status = 422, description = "A photo that cannot be used (HEIC, SVG, GIF, damaged, over 40 megapixels...), a bad crop or captions, named", body = ErrorBody),
+        (status = 429, description = "Too many photos from this client", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds"))),
+        (status = 503, description = "Too many pictures being made", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds"))),
+    ))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Path(frame): Path<String>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    state.remixer().published_frame(&frame)?;
+    check_upload_rate(&state, &headers, &extensions).await?;
+    let multipart = multipart.map_err(|e| {
+        AppError::bad_request(
+            code::BAD_UPLOAD,
+            format!("{}; send the photo as multipart/form-data", e.body_text()),
+        )
+    })?;
+    let (row, created) = make(&state, &frame, multipart).await?;
+    let delete_url = match created {
+        true => state
+            .remixer()
+            .issue_delete_token(row.id.as_str())
+            .await?
+            .map(|token| format!("{}/d/{}/{token}", state.public_url(), row.id)),
+        false => None,
+    };
+    let answer = RemixView {
+        created: Some(created),
+        delete_url,
+        ..RemixView::new(&state, &row)
+    };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let location = format!("/m/{}", row.id);
+    Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
+}
+
+/// One caption field of the frame form.
+struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Page)]
+#[template(path = "frame.html")]
+struct FramePage {
+    l: Locale,
+    frame: Arc<Template>,
+    frame_png: String,
+    description: String,
+    fields: Vec<Field>,
+    gallery: bool,
+    error: String,
+}
+
+fn frame_page(
+    l: Locale,
+    frame: Arc<Template>,
+    text: &[String],
+    gallery: bool,
+    error: String,
+) -> FramePage {
+    let count = frame.spec.boxes.len();
+    FramePage {
+        description: l.t2(
+            "frame-description",
+            "frame",
+            &frame.spec.title,
+            "alt",
+            &frame.spec.alt,
+        ),
+        fields: (0..count)
+            .map(|i| Field {
+                label: l.t1("form-caption", "n", i + 1),
+                value: text.get(i).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        frame_png: frame_png(&frame),
+        gallery,
+        error,
+        l,
+        frame,
+    }
+}
+
+fn html(page: impl Page) -> Result<Html<String>, PageError> {
+    page.render()
+        .map(Html)
+        .map_err(|e| PageError(AppError::internal(e)))
+}
+
+/// `GET /f/{frame}`: pick a photo, move and zoom it under the frame, send it.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    l: Locale,
+    Path(frame): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let frame = state.remixer().published_frame(&frame)?;
+    html(frame_page(l, frame, &[], false, String::new()))
+}
+
+/// `POST /f/{frame}`: the form sent; the share page of the picture, or the form again with
+/// the reason.
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    l: Locale,
+    Path(frame): Path<String>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let template = state.remixer().published_frame(&frame)?;
+    let attempt = async {
+        check_upload_rate(&state, &headers, &extensions).await?;
+        let multipart =
+            multipart.map_err(|e| AppError::bad_request(code::BAD_UPLOAD, e.body_text()))?;
+        make(&state, &frame, multipart).await
+    };
+    match attempt.await {
+        Ok((row, created)) => Ok(to_share_page(&state, &row, created).await?),
+        // Bad input: the form again, with the reason and the right status. The photo is not
+        // sent back: the supporter picks it again.
+        Err(e) if e.status.is_client_error() => {
+            let message = l.error(&e);
+            let page = html(frame_page(l, template, &[], false, message))?;
+            let mut response = (e.status, page).into_response();
+            if let Some(s) = e.retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
+            Ok(response)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// `?v=` naming the frame's version.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct VersionQuery {
+    v: Option<String>,
+}
+
+/// `GET /f/{frame}/frame.png`: the frame with its transparency, as stored (no metadata),
+/// for the form to draw over the supporter's photo.
+pub(super) async fn png(
+    State(state): State<AppState>,
+    Path(frame): Path<String>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
+) -> Result<Response, AppError> {
+    let template = state
+        .remixer()
+        .template(&frame)
+        .filter(|t| t.frame.is_some())
+        .ok_or_else(|| {
+            AppError::new(
+                StatusCode::NOT_FOUND,
+                code::UNKNOWN_FRAME,
+                format!("no frame {frame:?}"),
+            )
+        })?;
+    let bytes = state
+        .remixer()
+        .template_photo(&frame)
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(format!(
+                "the PNG of frame {frame:?} is missing from storage"
+            ))
+        })?;
+    let cache = if query.v == Some(template.photo_version()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The body limit of the upload routes: a 20 MB photo and the other fields.
+pub(super) fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 256 * 1024)
+}
