@@ -112,15 +112,7 @@ fn scripts(c: &mut Criterion) {
 /// A 12-megapixel phone photo read for a 1080 px framed picture: decoded at half size
 /// (what `read_supporter_photo` does) against decoded whole and then scaled down.
 fn phone_photo(c: &mut Criterion) {
-    let photo = image::RgbImage::from_fn(4000, 3000, |x, y| {
-        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) >> 7;
-        image::Rgb([
-            (x / 16) as u8 ^ n as u8,
-            (y / 12) as u8,
-            ((x + y) / 28) as u8,
-        ])
-    });
-    let jpeg = jalsa::render::encode::jpeg(&photo, 90);
+    let jpeg = jalsa::photo::sample_phone_photo();
     let mut group = c.benchmark_group("12 MP phone JPEG for a 1080 px picture");
     group.sample_size(10);
     group.bench_function("read at a reduced scale", |b| {
@@ -130,6 +122,28 @@ fn phone_photo(c: &mut Criterion) {
         b.iter(|| {
             let whole = jalsa::render::template::decode_photo(&jpeg).unwrap();
             image::imageops::resize(&whole, 1440, 1080, image::imageops::FilterType::Triangle)
+        })
+    });
+    // The parts of a framed picture: the photo read, cut and scaled; then framed,
+    // captioned and encoded.
+    let crop = jalsa::photo::Crop {
+        x: 0.1,
+        y: 0.05,
+        width: 0.6,
+        height: 0.8,
+    };
+    group.bench_function("read, cut and scale for a frame", |b| {
+        b.iter(|| jalsa::photo::framed_photo(&jpeg, Some(crop), (1080, 1080)).unwrap())
+    });
+    let catalog = jalsa::catalog::Catalog::load(std::path::Path::new("templates")).unwrap();
+    let frame = catalog.get("jalsa-badge").unwrap();
+    let pixels = jalsa::photo::framed_photo(&jpeg, Some(crop), (1080, 1080)).unwrap();
+    let renderer = jalsa::render::Renderer::new();
+    group.bench_function("frame, caption and encode", |b| {
+        b.iter(|| {
+            renderer
+                .render_framed(frame, pixels.clone(), &["Lahore ke liye".into()])
+                .unwrap()
         })
     });
     group.finish();

@@ -165,6 +165,15 @@ pub struct BenchArgs {
     /// jpg, png or webp.
     #[arg(long, default_value = "jpg")]
     format: Format,
+    /// Framed pictures instead of caption remixes: this frame (the first bundled frame when
+    /// no id is given), with `--photo FILE` as the supporter's photo (a generated
+    /// 12-megapixel phone JPEG when none).
+    #[arg(long, num_args = 0..=1, default_missing_value = "", conflicts_with = "template")]
+    frame: Option<String>,
+    /// With `--frame`: also write the photo used (the generated one, unless `--photo`) to
+    /// this file, to send it to a server (`loadtest/frames.sh`).
+    #[arg(long, requires = "frame")]
+    write_photo: Option<PathBuf>,
 }
 
 /// Runs the command line; the error is one line for stderr.
@@ -389,9 +398,11 @@ fn source(dir: &std::path::Path, source: &Source) -> Result<Arc<Template>, Strin
             let ids: Vec<_> = catalog.all().iter().map(|t| t.id.to_string()).collect();
             format!("no template {id:?}; there are: {}", ids.join(", "))
         }),
+        // Frames take a supporter's photo: `--frame`.
         None => catalog
             .all()
-            .first()
+            .iter()
+            .find(|t| t.frame.is_none())
             .cloned()
             .ok_or_else(|| format!("{} holds no templates", dir.display())),
     }
@@ -479,6 +490,15 @@ fn bench(dir: &std::path::Path, args: BenchArgs) -> Result<(), String> {
     if args.count == 0 {
         return Err("--count must be at least 1".into());
     }
+    if let Some(frame) = &args.frame {
+        return bench_frame(
+            dir,
+            frame,
+            args.source.photo.as_deref(),
+            args.write_photo.as_deref(),
+            args.count,
+        );
+    }
     let template = source(dir, &args.source)?;
     output_size(&template, args.width).map_err(|e| e.to_string())?;
     let renderer = Renderer::new();
@@ -501,17 +521,86 @@ fn bench(dir: &std::path::Path, args: BenchArgs) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    print_times(times);
+    Ok(())
+}
+
+/// Framed pictures made in process, one after another on one core: the supporter's photo
+/// read (at a reduced scale where the JPEG allows), cut a little differently each time,
+/// drawn under the frame, and encoded.
+fn bench_frame(
+    dir: &std::path::Path,
+    frame: &str,
+    photo: Option<&std::path::Path>,
+    write_photo: Option<&std::path::Path>,
+    count: usize,
+) -> Result<(), String> {
+    let catalog = load_catalog(dir)?;
+    let frames: Vec<_> = catalog.all().iter().filter(|t| t.frame.is_some()).collect();
+    let frame = match frame {
+        "" => frames
+            .first()
+            .copied()
+            .ok_or_else(|| format!("{} holds no frames", dir.display()))?,
+        id => frames
+            .iter()
+            .copied()
+            .find(|t| t.id.as_str() == id)
+            .ok_or_else(|| {
+                let ids: Vec<_> = frames.iter().map(|t| t.id.to_string()).collect();
+                format!("no frame {id:?}; there are: {}", ids.join(", "))
+            })?,
+    };
+    let bytes = match photo {
+        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => crate::photo::sample_phone_photo(),
+    };
+    if let Some(path) = write_photo {
+        std::fs::write(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let renderer = Renderer::new();
+    let make = |i: usize| -> Result<(), String> {
+        // A slightly different crop each time, as supporters place their photos.
+        let shift = (i % 10) as f64 * 0.01;
+        let crop = crate::photo::Crop {
+            x: 0.1 + shift,
+            y: 0.05,
+            width: 0.6,
+            height: 0.8,
+        };
+        let pixels = crate::photo::framed_photo(&bytes, Some(crop), frame.size())
+            .map_err(|e| e.to_string())?;
+        let captions: Vec<String> = (0..frame.spec.boxes.len().min(1))
+            .map(|_| format!("Supporter {i}"))
+            .collect();
+        renderer
+            .render_framed(frame, pixels, &captions)
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    };
+    make(count)?;
+    let mut times = Vec::with_capacity(count);
+    for i in 0..count {
+        let start = Instant::now();
+        make(i)?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    print_times(times);
+    Ok(())
+}
+
+/// `{"count","median_ms","p99_ms","per_core_per_s"}` of a run's times in milliseconds.
+fn print_times(mut times: Vec<f64>) {
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     times.sort_by(f64::total_cmp);
     let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
         "{}",
         serde_json::json!({
-            "count": args.count,
+            "count": times.len(),
             "median_ms": (pick(0.5) * 1000.0).round() / 1000.0,
             "p99_ms": (pick(0.99) * 1000.0).round() / 1000.0,
             "per_core_per_s": (1000.0 / mean).round(),
         })
     );
-    Ok(())
 }

@@ -166,7 +166,8 @@ fn jpeg_is_whole(bytes: &[u8]) -> bool {
         if marker == 0xDA {
             // Start of scan: the image data follows; its end marker must too.
             let data = (at + 2 + length).min(bytes.len());
-            return bytes[data..].windows(2).any(|w| w == [0xFF, 0xD9]);
+            // From the end: the end marker is the last two bytes of most files.
+            return bytes[data..].windows(2).rev().any(|w| w == [0xFF, 0xD9]);
         }
         at += 2 + length;
     }
@@ -352,32 +353,44 @@ fn unturn(seen: Crop, orientation: image::metadata::Orientation) -> Crop {
 }
 
 /// A photo's pixels as stored (not yet turned upright) and the orientation that turns
-/// them. `scale` says, from the stored size and the orientation, what fraction of it is needed: a JPEG is
+/// them, refusing one under [`MIN_PHOTO_SIDE`] on a side. `scale` says, from the stored
+/// size and the orientation, what fraction of it is needed: a JPEG is
 /// decoded at the smallest of 1/8, 1/4, 1/2 and 1 that gives at least that.
 fn read_raw(
     bytes: &[u8],
     scale: impl FnOnce(u32, u32, image::metadata::Orientation) -> f64,
 ) -> Result<(RgbImage, image::metadata::Orientation), UploadError> {
-    use image::ImageDecoder;
     first_checks(bytes)?;
     let damaged = |e: String| UploadError::Photo(PhotoError::Damaged(e));
+    let big_enough = |width: u32, height: u32| {
+        if width.min(height) < MIN_PHOTO_SIDE {
+            return Err(UploadError::TooSmall { width, height });
+        }
+        Ok(())
+    };
     if image::guess_format(bytes).ok() != Some(image::ImageFormat::Jpeg) {
-        return Ok(decode_photo_as_stored(bytes)?);
+        let (photo, orientation) = decode_photo_as_stored(bytes)?;
+        big_enough(photo.width(), photo.height())?;
+        return Ok((photo, orientation));
     }
     // The header only: the size and the orientation, before any pixel is decoded.
-    let mut header = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(bytes))
-        .map_err(|e| damaged(e.to_string()))?;
-    let (width, height) = header.dimensions();
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.read_info().map_err(|e| damaged(e.to_string()))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| damaged("no frame in the JPEG".into()))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
     if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
         return Err(PhotoError::TooManyPixels { width, height }.into());
     }
-    let orientation = header
-        .orientation()
+    big_enough(width, height)?;
+    let orientation = decoder
+        .exif_data()
+        .and_then(image::metadata::Orientation::from_exif_chunk)
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let fraction = scale(width, height, orientation).clamp(0.0, 1.0);
     let side =
         |s: u32| ((f64::from(s) * fraction).ceil() as u64).clamp(1, u64::from(u16::MAX)) as u16;
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
     let (w, h) = decoder
         .scale(side(width), side(height))
         .map_err(|e| damaged(e.to_string()))?;
@@ -404,6 +417,48 @@ fn read_raw(
     let image = RgbImage::from_raw(w, h, rgb)
         .ok_or_else(|| damaged("the JPEG decoded to fewer pixels than it declares".into()))?;
     Ok((image, orientation))
+}
+
+/// A stand-in for a 12-megapixel phone photo (4032x3024, JPEG quality 92, 4:2:0, as phone
+/// cameras write them): soft light, shapes with edges, and sensor grain, so it costs a
+/// decoder what a real photo does. For benchmarks (`jalsa bench --frame`, `cargo bench`).
+pub fn sample_phone_photo() -> Vec<u8> {
+    let (width, height) = (4032u32, 3024u32);
+    let photo = RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        // Sky and ground, a sun, a crowd of blocks.
+        let mut rgb = if fy < 0.45 {
+            [90.0 + 80.0 * fy, 140.0 + 60.0 * fy, 220.0 - 40.0 * fy]
+        } else {
+            [70.0 + 60.0 * fx, 110.0 - 30.0 * fy, 50.0 + 20.0 * fx]
+        };
+        let (dx, dy) = (fx - 0.7, fy - 0.2);
+        if dx * dx + dy * dy < 0.004 {
+            rgb = [250.0, 230.0, 160.0];
+        }
+        let (column, row) = (x / 96, y / 140);
+        if fy > 0.55 && (column * 7 + row * 3) % 5 < 2 {
+            let shade = ((column * 37 + row * 11) % 120) as f32;
+            rgb = [90.0 + shade, 60.0 + shade / 2.0, 40.0 + shade / 3.0];
+        }
+        let grain = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503))
+            .wrapping_mul(2_246_822_519)
+            >> 28) as f32
+            - 8.0;
+        image::Rgb(rgb.map(|c| (c + grain).clamp(0.0, 255.0) as u8))
+    });
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 92);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    encoder
+        .encode(
+            photo.as_raw(),
+            width as u16,
+            height as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .expect("a JPEG encodes to memory");
+    out
 }
 
 /// The photo scaled down to at most [`MAX_PHOTO_SIDE`] on its long side.
@@ -739,14 +794,14 @@ mod tests {
 
     #[test]
     fn a_jpeg_is_whole_with_its_end_marker_after_the_image_data() {
-        let photo = jpeg_of(64, 48);
+        let photo = jpeg_of(128, 96);
         assert!(jpeg_is_whole(&photo));
         // A phone's trailer after the end marker is fine.
         let trailer = [&photo[..], b"SEFHtrailer data\0\x01\x02"].concat();
         assert!(jpeg_is_whole(&trailer));
         assert_eq!(
-            read_supporter_photo(&trailer, 64).unwrap().dimensions(),
-            (64, 48)
+            read_supporter_photo(&trailer, 128).unwrap().dimensions(),
+            (128, 96)
         );
         // Cut anywhere in the image data: not whole, even with an end marker earlier in
         // the file (an EXIF thumbnail's).

@@ -395,6 +395,13 @@ async fn hostile_uploads_get_a_clear_refusal_and_the_service_keeps_serving() {
             "photo_missing",
         ),
         (
+            "a 32 px photo",
+            "tiny.jpg",
+            phone_photo(32, 32, 1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_too_small",
+        ),
+        (
             "21 MB",
             "huge.jpg",
             huge,
@@ -426,6 +433,12 @@ async fn hostile_uploads_get_a_clear_refusal_and_the_service_keeps_serving() {
             vec![("text", "a"), ("text", "b"), ("text", "c")],
             StatusCode::UNPROCESSABLE_ENTITY,
             "too_many_captions",
+        ),
+        (
+            "gallery neither true nor false",
+            vec![("gallery", "{}")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
         ),
     ];
     for (case, fields, status, code) in &refusals {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::node::{http, start};
+use common::node::{Node, http, http_multipart, start};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -105,59 +105,26 @@ async fn two_nodes_share_one_database_and_one_store() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 
-    // The maker's private delete link, used on B: the picture and its renditions leave
-    // the shared store, and A, which held them in memory, answers 410 within seconds.
+    // The maker's private delete link, used on B, for a caption remix and for a framed
+    // picture: the picture and its renditions leave the shared store, and A, which held
+    // them in memory, answers 410 within seconds.
     let (status, made) = create(a.address, &["delete me on B"]).await;
     assert_eq!(status, 201);
-    let id = made["id"].as_str().unwrap().to_owned();
-    let delete_url = made["delete_url"]
-        .as_str()
-        .expect("a delete link")
-        .to_owned();
-    let path = &delete_url[delete_url.find("/d/").unwrap()..];
-    let mut keys = vec![];
-    for (url, kind) in [
-        (format!("/i/{id}.jpg"), None),
-        (format!("/i/{id}/square.jpg"), Some("square")),
-        (format!("/i/{id}/card.jpg"), Some("card")),
-    ] {
-        let (status, bytes) = http(a.address, "GET", &url, None, None).await.unwrap();
-        assert_eq!(status, 200, "{url}");
-        let hash = blake3::hash(&bytes);
-        keys.push(match kind {
-            None => jalsa::store::remix_key(&hash, jalsa::render::Format::Jpeg),
-            Some(_) => jalsa::store::card_key(&hash),
-        });
-    }
-    let blobs = jalsa::store::Blobs::open(&storage).unwrap();
-    for key in &keys {
-        assert!(blobs.get(key).await.unwrap().is_some(), "{key} not stored");
-    }
-    let (status, _) = http(b.address, "POST", path, None, None).await.unwrap();
-    assert_eq!(status, 200, "the delete link did not work on B");
-    for key in &keys {
-        assert!(blobs.get(key).await.unwrap().is_none(), "{key} still in S3");
-    }
-    let deadline = Instant::now() + Duration::from_secs(15);
-    for url in [
-        format!("/i/{id}.jpg"),
-        format!("/i/{id}/square.jpg"),
-        format!("/m/{id}"),
-    ] {
-        loop {
-            let (status, _) = http(a.address, "GET", &url, None, None).await.unwrap();
-            if status == 410 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "A still serves {url} deleted on B"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-    }
-    let (status, _) = http(a.address, "POST", path, None, None).await.unwrap();
-    assert_eq!(status, 410, "a used link works twice");
+    deleted_on_b(&a, &b, &storage, &made, &["square.jpg", "card.jpg"]).await;
+    let photo = image::RgbImage::from_fn(1200, 900, |x, y| {
+        image::Rgb([(x / 5) as u8, (y / 4) as u8, 90])
+    });
+    let (status, made) = http_multipart(
+        a.address,
+        "/api/frames/jalsa-badge/pictures",
+        &[("text", "Quetta")],
+        &[("photo", "me.jpg", &jalsa::render::encode::jpeg(&photo, 90))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&made));
+    let made: Value = serde_json::from_slice(&made).unwrap();
+    deleted_on_b(&a, &b, &storage, &made, &["story.jpg", "card.jpg"]).await;
 
     // Kill A with SIGKILL while it is making remixes: nothing it acknowledged is lost.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -214,4 +181,59 @@ async fn two_nodes_share_one_database_and_one_store() {
     }
     let (status, _) = create(b.address, &["B carries on"]).await;
     assert_eq!(status, 201, "B stopped serving");
+}
+
+/// Uses the delete link of `made` (an API answer from A) on B, after fetching its picture
+/// and `renditions` from A: every one of them leaves the object store, and A answers 410
+/// within seconds.
+async fn deleted_on_b(a: &Node, b: &Node, storage: &str, made: &Value, renditions: &[&str]) {
+    let id = made["id"].as_str().unwrap().to_owned();
+    let delete_url = made["delete_url"]
+        .as_str()
+        .expect("a delete link")
+        .to_owned();
+    let path = &delete_url[delete_url.find("/d/").unwrap()..];
+    let mut keys = vec![];
+    let picture = format!("/i/{id}.jpg");
+    let (status, bytes) = http(a.address, "GET", &picture, None, None).await.unwrap();
+    assert_eq!(status, 200, "{picture}");
+    keys.push(jalsa::store::remix_key(
+        &blake3::hash(&bytes),
+        jalsa::render::Format::Jpeg,
+    ));
+    for rendition in renditions {
+        let url = format!("/i/{id}/{rendition}");
+        let (status, bytes) = http(a.address, "GET", &url, None, None).await.unwrap();
+        assert_eq!(status, 200, "{url}");
+        keys.push(jalsa::store::card_key(&blake3::hash(&bytes)));
+    }
+    let blobs = jalsa::store::Blobs::open(storage).unwrap();
+    for key in &keys {
+        assert!(blobs.get(key).await.unwrap().is_some(), "{key} not stored");
+    }
+    let (status, _) = http(b.address, "POST", path, None, None).await.unwrap();
+    assert_eq!(status, 200, "the delete link did not work on B");
+    for key in &keys {
+        assert!(blobs.get(key).await.unwrap().is_none(), "{key} still in S3");
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for url in [
+        picture.clone(),
+        format!("/i/{id}/{}", renditions[0]),
+        format!("/m/{id}"),
+    ] {
+        loop {
+            let (status, _) = http(a.address, "GET", &url, None, None).await.unwrap();
+            if status == 410 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "A still serves {url} deleted on B"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+    let (status, _) = http(a.address, "POST", path, None, None).await.unwrap();
+    assert_eq!(status, 410, "a used link works twice");
 }

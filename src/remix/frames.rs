@@ -117,7 +117,7 @@ impl Remixer {
                 let pixels = framed_photo(&photo, crop, made.size())?;
                 // The file is dropped here, once its pixels are read.
                 drop(photo);
-                Ok::<_, RemixError>(renderer.render_framed(&made, &pixels, &captions)?)
+                Ok::<_, RemixError>(renderer.render_framed(&made, pixels, &captions)?)
             })
             .await??;
         let hash = blake3::hash(&rendered.bytes);

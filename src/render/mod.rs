@@ -275,12 +275,12 @@ impl Renderer {
     }
 
     /// Renders a framed picture: the supporter's photo, already cut and scaled to the
-    /// frame's size, with the frame drawn over it and the captions in the frame's boxes.
+    /// frame's size (drawn on in place), with the frame drawn over it and the captions in the frame's boxes.
     /// A JPEG, like a caption remix at its full width.
     pub fn render_framed(
         &self,
         frame: &Template,
-        photo: &RgbImage,
+        mut photo: RgbImage,
         captions: &[String],
     ) -> Result<Rendered, RenderError> {
         let (width, height) = frame.size();
@@ -291,13 +291,12 @@ impl Renderer {
             width: Some(width),
         };
         let layouts = lay_out(frame, &remix, width, height)?;
-        let mut picture = photo.clone();
         if let Some(overlay) = &frame.frame {
-            over(&mut picture, overlay);
+            over(&mut photo, overlay);
         }
-        let picture = compose(&picture, &layouts);
+        draw_all(&mut photo, &layouts);
         Ok(Rendered {
-            bytes: encode::jpeg(&picture, encode::JPEG_QUALITY),
+            bytes: encode::jpeg(&photo, encode::JPEG_QUALITY),
             format: Format::Jpeg,
             width,
             height,
@@ -458,9 +457,15 @@ fn lay_out(
 /// The photo with every caption drawn, all pixels.
 fn compose(photo: &RgbImage, layouts: &[(Layout, Paint)]) -> RgbImage {
     let mut image = photo.clone();
+    draw_all(&mut image, layouts);
+    image
+}
+
+/// Draws every caption on `image` itself.
+fn draw_all(image: &mut RgbImage, layouts: &[(Layout, Paint)]) {
     let (width, height) = image.dimensions();
     let mut canvas = Canvas {
-        pixels: &mut image,
+        pixels: image,
         width,
         y0: 0,
         height,
@@ -468,7 +473,6 @@ fn compose(photo: &RgbImage, layouts: &[(Layout, Paint)]) -> RgbImage {
     for (layout, paint) in layouts {
         draw::draw(&mut canvas, layout, *paint);
     }
-    image
 }
 
 /// A JPEG of the photo with captions, re-encoding only the MCU rows the captions touch.
@@ -586,8 +590,13 @@ fn over(photo: &mut RgbImage, frame: &RgbaImage) {
     debug_assert_eq!(photo.dimensions(), frame.dimensions());
     for (p, f) in photo.pixels_mut().zip(frame.pixels()) {
         let a = u16::from(f.0[3]);
-        if a == 0 {
-            continue;
+        match a {
+            0 => continue,
+            255 => {
+                p.0 = [f.0[0], f.0[1], f.0[2]];
+                continue;
+            }
+            _ => {}
         }
         for c in 0..3 {
             p.0[c] = ((u16::from(f.0[c]) * a + u16::from(p.0[c]) * (255 - a) + 127) / 255) as u8;

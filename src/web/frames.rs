@@ -144,7 +144,17 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
                 .text
                 .push(String::from_utf8_lossy(&data).into_owned()),
             "gallery" => {
-                upload.gallery = matches!(text().as_str(), "1" | "true" | "on" | "yes");
+                upload.gallery = match text().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "on" | "yes" => true,
+                    "" | "0" | "false" | "off" | "no" => false,
+                    other => {
+                        return Err(AppError::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            code::INVALID,
+                            format!("gallery: {other:?} is neither true nor false"),
+                        ));
+                    }
+                }
             }
             _ => {}
         }

@@ -123,6 +123,27 @@ pub async fn http(
     Ok((status, body))
 }
 
+/// One multipart/form-data POST on a fresh connection: the status and the body.
+pub async fn http_multipart(
+    address: SocketAddr,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let (content_type, body) = super::service::multipart(fields, files);
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let (status, _, body) = parse_response(&response)?;
+    Ok((status, body))
+}
+
 /// A whole HTTP/1.1 response: its status, its head (lowercased) and its body (unchunked).
 pub fn parse_response(response: &[u8]) -> std::io::Result<(u16, String, Vec<u8>)> {
     let end = response
