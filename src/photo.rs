@@ -208,16 +208,8 @@ impl Crop {
     /// Checks that the rectangle lies inside the photo and is not empty.
     pub fn check(&self) -> Result<(), UploadError> {
         let bad = |why: String| Err(UploadError::BadCrop(why));
-        for (name, v) in [
-            ("x", self.x),
-            ("y", self.y),
-            ("width", self.width),
-            ("height", self.height),
-        ] {
-            if !v.is_finite() || !(0.0..=1.0).contains(&v) {
-                return bad(format!("{name} is {v}; it must be a fraction from 0 to 1"));
-            }
-        }
+        crate::render::template::fractions(self.x, self.y, self.width, self.height)
+            .map_err(UploadError::BadCrop)?;
         if self.width < 0.01 || self.height < 0.01 {
             return bad("width and height must each be at least 0.01 of the photo".into());
         }

@@ -405,26 +405,13 @@ async fn a_revoked_token_stops_working() {
     }
 }
 
+/// A multipart body with these fields and, if given, a file in the field `photo`.
 fn multipart(fields: &[(&str, &str)], photo: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "jalsa-test-boundary";
-    let mut out = Vec::new();
-    for (name, value) in fields {
-        out.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((filename, bytes)) = photo {
-        out.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        out.extend_from_slice(bytes);
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), out)
+    let files: Vec<(&str, &str, &[u8])> = photo
+        .into_iter()
+        .map(|(name, bytes)| ("photo", name, bytes))
+        .collect();
+    common::service::multipart(fields, &files)
 }
 
 async fn upload(

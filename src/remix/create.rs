@@ -156,6 +156,29 @@ impl Remixer {
         let rendered = self
             .run_render(move |renderer| renderer.render(&t, &r))
             .await??;
+        self.store_new(
+            key,
+            &template.id.to_string(),
+            remix,
+            rendered,
+            parent,
+            status,
+        )
+        .await
+    }
+
+    /// Stores a picture just rendered (the blob first, then the rows in one transaction)
+    /// and remembers it; `true` if it is new (another request or node may have stored the
+    /// same picture meanwhile).
+    pub(super) async fn store_new(
+        &self,
+        key: &str,
+        template: &str,
+        remix: Remix,
+        rendered: crate::render::Rendered,
+        parent: Option<RemixId>,
+        status: Status,
+    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = store::remix_key(&hash, rendered.format);
         let size = rendered.bytes.len() as u64;
@@ -165,7 +188,7 @@ impl Remixer {
         let row = RemixRow {
             id: RemixId::of(&hash),
             hash: hash.to_hex().to_string(),
-            template: template.id.to_string(),
+            template: template.to_owned(),
             captions: remix.captions,
             style: remix.style,
             format: rendered.format,
@@ -185,6 +208,7 @@ impl Remixer {
         self.rows.insert(stored.id.to_string(), stored.clone());
         Ok((stored, inserted))
     }
+
     /// A remix by id, from the short-lived cache or the database.
     pub async fn remix(&self, id: &str) -> Result<Option<Arc<RemixRow>>, RemixError> {
         if let Some(row) = self.rows.get(id) {

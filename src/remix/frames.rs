@@ -10,11 +10,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::{RemixError, RemixId, Remixer};
-use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
+use super::{RemixError, Remixer};
+use crate::db::{RemixRow, Status, TemplateStatus};
 use crate::photo::{Crop, framed_photo};
 use crate::render::{Format, RENDERER_VERSION, Remix, Style, Template};
-use crate::store;
 
 /// What a supporter sends to put their photo in a frame.
 #[derive(Clone)]
@@ -120,33 +119,9 @@ impl Remixer {
                 Ok::<_, RemixError>(renderer.render_framed(&made, pixels, &captions)?)
             })
             .await??;
-        let hash = blake3::hash(&rendered.bytes);
-        let blob_key = store::remix_key(&hash, rendered.format);
-        let size = rendered.bytes.len() as u64;
-        self.blobs
-            .put(&blob_key, Bytes::from(rendered.bytes))
+        let (stored, inserted) = self
+            .store_new(&key, frame.id.as_str(), remix, rendered, None, status)
             .await?;
-        let row = RemixRow {
-            id: RemixId::of(&hash),
-            hash: hash.to_hex().to_string(),
-            template: frame.id.to_string(),
-            captions: remix.captions,
-            style: remix.style,
-            format: rendered.format,
-            width: rendered.width,
-            height: rendered.height,
-            bytes: size,
-            blob_key,
-            parent: None,
-            status,
-            requests: 1,
-            reports: 0,
-            created_at: now_ms(),
-        };
-        let (stored, inserted) = self.db.insert_remix(&row, &key).await?;
-        let stored = Arc::new(stored);
-        self.keys.insert(key, stored.id.clone());
-        self.rows.insert(stored.id.to_string(), stored.clone());
         if !inserted {
             self.count_repeat(&stored.id);
         }

@@ -160,16 +160,7 @@ impl TextBox {
     }
 
     fn validate(&self) -> Result<(), String> {
-        for (name, v) in [
-            ("x", self.x),
-            ("y", self.y),
-            ("width", self.width),
-            ("height", self.height),
-        ] {
-            if !v.is_finite() || !(0.0..=1.0).contains(&v) {
-                return Err(format!("{name} is {v}; it must be a fraction from 0 to 1"));
-            }
-        }
+        fractions(self.x, self.y, self.width, self.height)?;
         if self.width < 0.05 || self.height < 0.03 {
             return Err(format!(
                 "the box is {} x {} of the photo; at least 0.05 x 0.03 is needed for a caption",
@@ -196,6 +187,17 @@ impl TextBox {
         }
         Ok(())
     }
+}
+
+/// Checks that the four numbers of a rectangle given as fractions of a picture (a text
+/// box, a crop) are each from 0 to 1; the error names the one that is not.
+pub fn fractions(x: f64, y: f64, width: f64, height: f64) -> Result<(), String> {
+    for (name, v) in [("x", x), ("y", y), ("width", width), ("height", height)] {
+        if !v.is_finite() || !(0.0..=1.0).contains(&v) {
+            return Err(format!("{name} is {v}; it must be a fraction from 0 to 1"));
+        }
+    }
+    Ok(())
 }
 
 /// What `template.toml` says.

@@ -231,6 +231,12 @@ pub(crate) async fn create(
         parent: body.parent,
     };
     let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
+    made(&state, &row, created).await
+}
+
+/// The answer to a request that made a remix (`201`, with its maker's delete link, given
+/// this once) or found one (`200`), with `Location` naming its share page.
+pub async fn made(state: &AppState, row: &RemixRow, created: bool) -> Result<Response, AppError> {
     let delete_url = match created {
         true => state
             .remixer()
@@ -242,7 +248,7 @@ pub(crate) async fn create(
     let answer = RemixView {
         created: Some(created),
         delete_url,
-        ..RemixView::new(&state, &row)
+        ..RemixView::new(state, row)
     };
     let status = if created {
         StatusCode::CREATED

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::api::RemixView;
+use super::api::{RemixView, made};
 use super::i18n::Locale;
 use super::pages::{PageError, to_share_page};
 use crate::error::{AppError, ErrorBody, code};
@@ -253,26 +253,7 @@ pub(crate) async fn create(
         )
     })?;
     let (row, created) = make(&state, &frame, multipart).await?;
-    let delete_url = match created {
-        true => state
-            .remixer()
-            .issue_delete_token(row.id.as_str())
-            .await?
-            .map(|token| format!("{}/d/{}/{token}", state.public_url(), row.id)),
-        false => None,
-    };
-    let answer = RemixView {
-        created: Some(created),
-        delete_url,
-        ..RemixView::new(&state, &row)
-    };
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    let location = format!("/m/{}", row.id);
-    Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
+    made(&state, &row, created).await
 }
 
 /// One caption field of the frame form.

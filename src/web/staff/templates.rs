@@ -536,15 +536,23 @@ pub(crate) async fn api_upload(
     ApiStaff(staff): ApiStaff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut upload = read_upload(multipart).await?;
-    // The API twin of upload, place boxes and publish: published unless asked otherwise.
+    api_create(&state, &staff, read_upload(multipart).await?).await
+}
+
+/// The API twin of upload, place boxes and publish: a template or frame that names its
+/// boxes is published unless asked otherwise; `201` with it.
+async fn api_create(
+    state: &AppState,
+    staff: &str,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
     if upload.boxes.is_some() && !upload.publish {
         upload.publish = true;
     }
-    let template = create_template(&state, &staff, upload).await?;
+    let template = create_template(state, staff, upload).await?;
     let body = TemplateView {
         status: state.remixer().template_status(template.id.as_str()),
-        ..TemplateView::new(&state, &template)
+        ..TemplateView::new(state, &template)
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
@@ -566,7 +574,7 @@ pub(crate) async fn api_upload_frame(
     ApiStaff(staff): ApiStaff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut upload = read_upload(multipart).await?;
+    let upload = read_upload(multipart).await?;
     if !upload.frame {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -574,15 +582,7 @@ pub(crate) async fn api_upload_frame(
             "no frame was sent: send the PNG in the multipart field `frame`",
         ));
     }
-    if upload.boxes.is_some() && !upload.publish {
-        upload.publish = true;
-    }
-    let template = create_template(&state, &staff, upload).await?;
-    let body = TemplateView {
-        status: state.remixer().template_status(template.id.as_str()),
-        ..TemplateView::new(&state, &template)
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    api_create(&state, &staff, upload).await
 }
 
 /// The fields of a frame upload.
