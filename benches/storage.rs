@@ -56,6 +56,7 @@ fn repeat(c: &mut Criterion) {
         format: Format::Jpeg,
         width: None,
         parent: None,
+        area: None,
     };
     rt.block_on(remixer.create_or_find(request.clone()))
         .unwrap();

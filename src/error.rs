@@ -55,6 +55,10 @@ pub mod code {
     pub const BAD_CROP: &str = "bad_crop";
     /// No published frame with that id.
     pub const UNKNOWN_FRAME: &str = "unknown_frame";
+    /// A CSV import with bad rows: each named; nothing imported.
+    pub const BAD_ROWS: &str = "bad_rows";
+    /// No area with that id (or a retired one).
+    pub const UNKNOWN_AREA: &str = "unknown_area";
     /// A template's words or boxes that cannot be used.
     pub const INVALID_TEMPLATE: &str = "invalid_template";
     /// A template id already taken.
@@ -339,6 +343,11 @@ impl From<RemixError> for AppError {
             ),
             RemixError::Render(r) => r.into(),
             RemixError::Upload(u) => u.into(),
+            RemixError::UnknownArea(_) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code::UNKNOWN_AREA,
+                e.to_string(),
+            ),
             RemixError::UnknownFrame(_) => {
                 AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_FRAME, e.to_string())
             }

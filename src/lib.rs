@@ -3,6 +3,7 @@
 //! The renderer ([`render`]) is pure: a template photo and captions become image bytes.
 //! [`catalog`] reads the bundled official photos; [`cli`] is the command line.
 
+pub mod areas;
 pub mod blocklist;
 pub mod catalog;
 pub mod cli;

@@ -716,6 +716,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
         ("staff-photo", "/staff/templates/hubble".to_owned()),
         ("staff-frame", "/staff/templates/jalsa-badge".to_owned()),
         ("staff-blocklist", "/staff/blocklist".to_owned()),
+        ("staff-areas", "/staff/areas".to_owned()),
         ("staff-tokens", "/staff/tokens".to_owned()),
         ("staff-audit", "/staff/audit".to_owned()),
     ];

@@ -174,6 +174,7 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
             format: Format::Jpeg,
             width: None,
             parent: None,
+            area: None,
         })
         .await
         .unwrap();

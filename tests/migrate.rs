@@ -53,6 +53,7 @@ fn request(template: &str, captions: &[&str], parent: Option<String>) -> RemixRe
         format: Format::Jpeg,
         width: None,
         parent,
+        area: Some("lahore".into()),
     }
 }
 
@@ -167,6 +168,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         let moved = target.remix(&row.id).await.unwrap().expect("remix moved");
         assert_eq!(moved.captions, row.captions);
         assert_eq!(moved.parent, row.parent);
+        assert_eq!(moved.area.as_deref(), Some("lahore"));
         let (bytes, _) = target.picture(&moved, Format::Jpeg).await.unwrap().unwrap();
         let (original, _) = source.picture(row, Format::Jpeg).await.unwrap().unwrap();
         assert!(bytes == original, "{}: picture differs", row.id);

@@ -114,6 +114,7 @@ fn request(captions: &[&str]) -> RemixRequest {
         format: Format::Jpeg,
         width: None,
         parent: None,
+        area: None,
     }
 }
 

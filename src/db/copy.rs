@@ -64,6 +64,17 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "areas",
+        &[
+            ("id", Text),
+            ("name_en", Text),
+            ("name_ur", Text),
+            ("retired", Int),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
         "remixes",
         &[
             ("id", Text),
@@ -82,6 +93,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("requests", Int),
             ("created_at", Int),
             ("delete_hash", Text),
+            ("area_id", Text),
         ],
     ),
     (

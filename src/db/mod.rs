@@ -4,6 +4,7 @@
 //! Every query lives in this module, one file per concern; the pool is private to it, so
 //! the rest of the program asks for what it needs by name.
 
+mod areas;
 mod copy;
 mod limits;
 mod remixes;

@@ -14,7 +14,7 @@ use crate::render::{Format, Style};
 macro_rules! remix_columns {
     () => {
         "id, hash, template_id, captions, style, format, width, height, bytes, blob_key, \
-         parent_id, status, requests, reports, created_at"
+         parent_id, status, requests, reports, created_at, area_id"
     };
 }
 
@@ -154,6 +154,8 @@ pub struct RemixRow {
     pub reports: i64,
     /// When it was first made, Unix milliseconds.
     pub created_at: i64,
+    /// The area its maker said they are in, if any.
+    pub area: Option<String>,
 }
 
 /// What another picture of a remix is.
@@ -298,8 +300,8 @@ impl Db {
         // writer instead of failing to upgrade a read lock.
         let inserted = sqlx::query(
             "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, height, \
-             bytes, blob_key, parent_id, status, requests, reports, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             bytes, blob_key, parent_id, status, requests, reports, created_at, area_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
              ON CONFLICT DO NOTHING",
         )
         .bind(remix.id.as_str())
@@ -317,6 +319,7 @@ impl Db {
         .bind(remix.requests)
         .bind(remix.reports)
         .bind(remix.created_at)
+        .bind(remix.area.as_deref().unwrap_or(""))
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -700,6 +703,7 @@ fn remix_from_row(r: &AnyRow) -> Result<RemixRow, DbError> {
         requests: r.try_get("requests")?,
         reports: r.try_get("reports")?,
         created_at: r.try_get("created_at")?,
+        area: Some(r.try_get::<String, _>("area_id")?).filter(|a| !a.is_empty()),
     })
 }
 

@@ -32,8 +32,12 @@ pub struct TemplateEdit {
 
 impl Remixer {
     /// Stores the bundled templates' photos and records them, then loads each one as the
-    /// database has it (with any staff edit).
+    /// database has it (with any staff edit). The starter list of areas is recorded too,
+    /// at the first start only: from then on the areas are staff's.
     pub async fn register_catalog(&self, dir: &Path, catalog: &Catalog) -> Result<(), RemixError> {
+        if self.db.seed_areas(&crate::areas::starter()).await? {
+            tracing::info!("recorded the starter list of areas");
+        }
         for template in catalog.all() {
             let path = dir.join(template.id.as_str()).join(&template.spec.photo);
             let bytes = tokio::fs::read(&path)

@@ -10,6 +10,18 @@ use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
 use crate::render::{Remix, Template};
 use crate::store;
 
+/// What a new remix's row records besides its picture.
+pub(super) struct Made {
+    /// Its template or frame.
+    pub template: String,
+    /// The remix it remixes.
+    pub parent: Option<RemixId>,
+    /// Its status.
+    pub status: Status,
+    /// Its maker's area.
+    pub area: Option<String>,
+}
+
 /// What looking a request up found.
 pub enum Lookup {
     /// The remix it made before.
@@ -24,6 +36,7 @@ pub struct Pending {
     remix: Remix,
     key: String,
     parent: Option<RemixId>,
+    area: Option<String>,
 }
 
 impl Remixer {
@@ -59,6 +72,7 @@ impl Remixer {
             remix,
             key,
             parent,
+            area: request.area.filter(|a| !a.is_empty()),
         })
     }
 
@@ -89,6 +103,7 @@ impl Remixer {
             remix,
             key,
             parent,
+            area,
         } = pending;
         // One render per key at a time in this process; the database settles races
         // between processes.
@@ -102,7 +117,7 @@ impl Remixer {
         let mut created = false;
         let result = flight
             .get_or_try_init(|| async {
-                let (row, new) = self.create(&key, &template, remix, parent).await?;
+                let (row, new) = self.create(&key, &template, remix, parent, area).await?;
                 created = new;
                 Ok::<_, RemixError>(row)
             })
@@ -138,6 +153,7 @@ impl Remixer {
         template: &Arc<Template>,
         remix: Remix,
         parent: Option<RemixId>,
+        area: Option<String>,
     ) -> Result<(Arc<RemixRow>, bool), RemixError> {
         if let Some(id) = self.db.find_request(key).await?
             && let Some(row) = self.remix(&id).await?
@@ -150,21 +166,20 @@ impl Remixer {
         {
             return Err(RemixError::UnknownParent(parent.to_string()));
         }
+        self.check_area(area.as_deref()).await?;
         let status = self.status_for(&remix.captions)?;
         let t = template.clone();
         let r = remix.clone();
         let rendered = self
             .run_render(move |renderer| renderer.render(&t, &r))
             .await??;
-        self.store_new(
-            key,
-            &template.id.to_string(),
-            remix,
-            rendered,
+        let made = Made {
+            template: template.id.to_string(),
             parent,
             status,
-        )
-        .await
+            area,
+        };
+        self.store_new(key, remix, rendered, made).await
     }
 
     /// Stores a picture just rendered (the blob first, then the rows in one transaction)
@@ -173,12 +188,16 @@ impl Remixer {
     pub(super) async fn store_new(
         &self,
         key: &str,
-        template: &str,
         remix: Remix,
         rendered: crate::render::Rendered,
-        parent: Option<RemixId>,
-        status: Status,
+        made: Made,
     ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+        let Made {
+            template,
+            parent,
+            status,
+            area,
+        } = made;
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = store::remix_key(&hash, rendered.format);
         let size = rendered.bytes.len() as u64;
@@ -188,7 +207,7 @@ impl Remixer {
         let row = RemixRow {
             id: RemixId::of(&hash),
             hash: hash.to_hex().to_string(),
-            template: template.to_owned(),
+            template,
             captions: remix.captions,
             style: remix.style,
             format: rendered.format,
@@ -201,12 +220,22 @@ impl Remixer {
             requests: 1,
             reports: 0,
             created_at: now_ms(),
+            area,
         };
         let (stored, inserted) = self.db.insert_remix(&row, key).await?;
         let stored = Arc::new(stored);
         self.keys.insert(key.to_owned(), stored.id.clone());
         self.rows.insert(stored.id.to_string(), stored.clone());
         Ok((stored, inserted))
+    }
+
+    /// Refuses an area that does not exist or is retired.
+    pub(super) async fn check_area(&self, area: Option<&str>) -> Result<(), RemixError> {
+        let Some(id) = area else { return Ok(()) };
+        match self.db.get_area(id).await? {
+            Some(a) if !a.retired => Ok(()),
+            _ => Err(RemixError::UnknownArea(id.to_owned())),
+        }
     }
 
     /// A remix by id, from the short-lived cache or the database.

@@ -28,6 +28,8 @@ pub struct FrameRequest {
     pub captions: Vec<String>,
     /// Whether the supporter asks for it to be shown in the gallery (after moderation).
     pub gallery: bool,
+    /// The area the supporter is in, if they said.
+    pub area: Option<String>,
 }
 
 impl std::fmt::Debug for FrameRequest {
@@ -104,6 +106,8 @@ impl Remixer {
         // A refused phrase is refused here too; a held one waits in the queue only if the
         // supporter asked for the gallery at all.
         self.status_for(&remix.captions)?;
+        let area = request.area.filter(|a| !a.is_empty());
+        self.check_area(area.as_deref()).await?;
         let status = if request.gallery {
             Status::New
         } else {
@@ -119,9 +123,13 @@ impl Remixer {
                 Ok::<_, RemixError>(renderer.render_framed(&made, pixels, &captions)?)
             })
             .await??;
-        let (stored, inserted) = self
-            .store_new(&key, frame.id.as_str(), remix, rendered, None, status)
-            .await?;
+        let made = super::create::Made {
+            template: frame.id.to_string(),
+            parent: None,
+            status,
+            area,
+        };
+        let (stored, inserted) = self.store_new(&key, remix, rendered, made).await?;
         if !inserted {
             self.count_repeat(&stored.id);
         }

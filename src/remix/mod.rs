@@ -61,6 +61,9 @@ pub enum RemixError {
     /// No published frame with that id.
     #[error("no frame {0:?}")]
     UnknownFrame(String),
+    /// No area with that id, or a retired one.
+    #[error("no area {0:?}; GET /api/areas lists them")]
+    UnknownArea(String),
     /// A supporter's photo cannot be used.
     #[error(transparent)]
     Upload(#[from] crate::photo::UploadError),
@@ -120,6 +123,9 @@ pub struct RemixRequest {
     pub width: Option<u32>,
     /// The remix this one remixes (as given: checked when the request is looked up).
     pub parent: Option<String>,
+    /// The area its maker is in, if they said (checked when it is made; not part of the
+    /// picture, so the same captions from two areas are one remix, of the first area).
+    pub area: Option<String>,
 }
 
 type Flight = Arc<OnceCell<Arc<RemixRow>>>;

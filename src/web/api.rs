@@ -99,6 +99,9 @@ pub struct CreateRemix {
     /// Output width in pixels (default: the photo's).
     #[schema(minimum = 64, maximum = 2048)]
     pub width: Option<u32>,
+    /// The area the supporter is in (an id from `GET /api/areas`), if they say.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
+    pub area: Option<String>,
 }
 
 /// Creates a remix or finds the one these captions already made. Repeats are never
@@ -138,6 +141,8 @@ pub struct RemixView {
     pub created_at: i64,
     /// The remix this one remixes.
     pub parent: Option<String>,
+    /// The area its maker said they are in.
+    pub area: Option<String>,
     /// Format of the picture.
     pub format: Format,
     /// Picture width.
@@ -181,6 +186,7 @@ impl RemixView {
             status: row.status,
             created_at: row.created_at,
             parent: row.parent.as_ref().map(ToString::to_string),
+            area: row.area.clone(),
             format: row.format,
             width: row.width,
             height: row.height,
@@ -229,6 +235,7 @@ pub(crate) async fn create(
         format: body.format.unwrap_or(Format::Jpeg),
         width: body.width,
         parent: body.parent,
+        area: body.area,
     };
     let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
     made(&state, &row, created).await
@@ -407,4 +414,33 @@ pub(crate) async fn openapi() -> Response {
         DOCUMENT.as_str(),
     )
         .into_response()
+}
+
+/// An area as supporters choose it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AreaChoice)]
+pub struct AreaView {
+    /// Id, to send as `area`.
+    pub id: String,
+    /// Its name in English.
+    pub name_en: String,
+    /// Its name in Urdu.
+    pub name_ur: String,
+}
+
+/// The areas a supporter may say they are in (not the retired ones), by English name.
+#[utoipa::path(get, path = "/api/areas", tag = "supporters",
+    responses((status = 200, description = "The areas", body = [AreaView])))]
+pub(crate) async fn areas(State(state): State<AppState>) -> Result<Json<Vec<AreaView>>, AppError> {
+    let areas = state.db().list_areas(false).await?;
+    Ok(Json(
+        areas
+            .into_iter()
+            .map(|a| AreaView {
+                id: a.id,
+                name_en: a.name_en,
+                name_ur: a.name_ur,
+            })
+            .collect(),
+    ))
 }

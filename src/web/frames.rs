@@ -96,6 +96,7 @@ struct Upload {
     crop: Option<String>,
     text: Vec<String>,
     gallery: bool,
+    area: Option<String>,
 }
 
 /// The multipart body of `POST /api/frames/{frame}/pictures` and of the form.
@@ -113,7 +114,7 @@ struct UploadSchema {
     text: Option<Vec<String>>,
     /// `true` to ask for the gallery (after moderation); unlisted otherwise.
     gallery: Option<bool>,
-    /// The supporter's area (city or district), when areas exist.
+    /// The supporter's area (an id from `GET /api/areas`), if they say.
     area: Option<String>,
 }
 
@@ -213,6 +214,7 @@ async fn make(
         crop,
         captions,
         gallery: upload.gallery,
+        area: upload.area,
     };
     Ok(state.remixer().frame_picture(request).await?)
 }
@@ -259,7 +261,6 @@ pub(crate) async fn create(
 /// One caption field of the frame form.
 struct Field {
     label: String,
-    value: String,
 }
 
 #[derive(Page)]
@@ -270,15 +271,15 @@ struct FramePage {
     frame_png: String,
     description: String,
     fields: Vec<Field>,
-    gallery: bool,
+    areas: Vec<super::pages::Choice>,
     error: String,
 }
 
+/// The form, empty: after a refusal the supporter picks the photo again anyway.
 fn frame_page(
     l: Locale,
     frame: Arc<Template>,
-    text: &[String],
-    gallery: bool,
+    areas: &[crate::areas::Area],
     error: String,
 ) -> FramePage {
     let count = frame.spec.boxes.len();
@@ -293,11 +294,10 @@ fn frame_page(
         fields: (0..count)
             .map(|i| Field {
                 label: l.t1("form-caption", "n", i + 1),
-                value: text.get(i).cloned().unwrap_or_default(),
             })
             .collect(),
+        areas: super::pages::area_choices(&l, areas, None),
         frame_png: frame_png(&frame),
-        gallery,
         error,
         l,
         frame,
@@ -317,7 +317,8 @@ pub(super) async fn form(
     Path(frame): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let frame = state.remixer().published_frame(&frame)?;
-    html(frame_page(l, frame, &[], false, String::new()))
+    let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
+    html(frame_page(l, frame, &areas, String::new()))
 }
 
 /// `POST /f/{frame}`: the form sent; the share page of the picture, or the form again with
@@ -343,7 +344,8 @@ pub(super) async fn submit(
         // sent back: the supporter picks it again.
         Err(e) if e.status.is_client_error() => {
             let message = l.error(&e);
-            let page = html(frame_page(l, template, &[], false, message))?;
+            let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
+            let page = html(frame_page(l, template, &areas, message))?;
             let mut response = (e.status, page).into_response();
             if let Some(s) = e.retry_after {
                 response.headers_mut().insert(header::RETRY_AFTER, s.into());

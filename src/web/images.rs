@@ -376,6 +376,7 @@ pub(super) async fn render_by_url(
         format,
         width: query.width,
         parent: None,
+        area: None,
     };
     let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
     serve(&state, &row, RenditionKind::Format(format), &headers).await

@@ -432,6 +432,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/f/{frame}/frame.png", get(frames::png))
         .route("/api/frames", get(frames::frames))
+        .route("/api/areas", get(api::areas))
         .route(
             "/api/frames/{frame}/pictures",
             post(frames::create).layer(frames::upload_limit()),

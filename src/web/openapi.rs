@@ -17,7 +17,7 @@ use crate::error::ErrorBody;
     ),
     paths(
         api::templates, api::create, api::remix, api::gallery, api::openapi, api::healthz,
-        api::metrics, frames::frames, frames::create,
+        api::metrics, api::areas, frames::frames, frames::create,
         staff::queue::api_queue, staff::queue::api_bulk_status, staff::queue::api_status,
         staff::templates::api_upload, staff::templates::api_retire,
         staff::templates::api_publish, staff::templates::api_upload_frame,
@@ -25,6 +25,8 @@ use crate::error::ErrorBody;
         staff::blocklist::api_unblock,
         staff::tokens::api_create_token, staff::tokens::api_revoke_token,
         staff::audit::api_audit,
+        staff::areas::api_areas, staff::areas::api_add, staff::areas::api_change,
+        staff::areas::api_import, staff::areas::api_export,
     ),
     modifiers(&StaffToken),
     tags(

@@ -11,9 +11,11 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
+use super::i18n::Lang;
 use super::i18n::Locale;
 use super::images::StyleFields;
 use super::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
+use crate::areas::Area;
 use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
 use crate::remix::DeleteLink;
@@ -274,10 +276,10 @@ struct Field {
 }
 
 /// A choice in a select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) selected: bool,
 }
 
 /// The choices of a select: each value with its label, message `{prefix}-{value}`
@@ -308,6 +310,7 @@ struct FormPage {
     colors: Vec<Choice>,
     outlines: Vec<Choice>,
     fonts: Vec<Choice>,
+    areas: Vec<Choice>,
     parent: String,
     preview: String,
     error: String,
@@ -332,9 +335,40 @@ pub struct RemixForm {
     pub style: StyleFields,
     /// The remix this one remixes.
     pub parent: Option<String>,
+    /// The supporter's area, if they chose one.
+    pub area: Option<String>,
 }
 
-fn form_page(l: Locale, template: Arc<Template>, form: &RemixForm, error: String) -> FormPage {
+/// The areas a supporter may choose, named in the page's language, the first choice
+/// none; `current` chosen.
+pub(super) fn area_choices(l: &Locale, areas: &[Area], current: Option<&str>) -> Vec<Choice> {
+    let none = Choice {
+        value: String::new(),
+        label: l.t("form-area-none"),
+        selected: current.is_none_or(str::is_empty),
+    };
+    let mut choices: Vec<Choice> = areas
+        .iter()
+        .map(|a| Choice {
+            value: a.id.clone(),
+            label: match l.lang {
+                Lang::Ur => a.name_ur.clone(),
+                Lang::En => a.name_en.clone(),
+            },
+            selected: current == Some(a.id.as_str()),
+        })
+        .collect();
+    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    std::iter::once(none).chain(choices).collect()
+}
+
+fn form_page(
+    l: Locale,
+    template: Arc<Template>,
+    form: &RemixForm,
+    error: String,
+    areas: &[Area],
+) -> FormPage {
     let count = template.spec.boxes.len();
     let fields = (0..count)
         .map(|i| Field {
@@ -383,6 +417,7 @@ fn form_page(l: Locale, template: Arc<Template>, form: &RemixForm, error: String
         colors: choices(&l, "colour", &colors, &current(&form.style.color)),
         outlines: choices(&l, "outline", &outlines, &current(&form.style.outline)),
         fonts: choices(&l, "font", &fonts, &current(&form.style.font)),
+        areas: area_choices(&l, areas, form.area.as_deref()),
         preview_width,
         preview_height: (u64::from(height) * u64::from(preview_width) / u64::from(width.max(1)))
             as u32,
@@ -427,7 +462,8 @@ pub(super) async fn form(
         };
         form.parent = Some(row.id.to_string());
     }
-    html(form_page(l, template, &form, String::new()))
+    let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
+    html(form_page(l, template, &form, String::new(), &areas))
 }
 
 pub(super) async fn submit(
@@ -451,6 +487,7 @@ pub(super) async fn submit(
             format: Format::Jpeg,
             width: None,
             parent: form.parent.clone().filter(|p| !p.is_empty()),
+            area: form.area.clone(),
         };
         create_or_find(&state, request, &headers, &extensions).await
     };
@@ -459,7 +496,8 @@ pub(super) async fn submit(
         // Bad input: the form again, as typed, with the reason and the right status.
         Err(e) if e.status.is_client_error() => {
             let message = l.error(&e);
-            let page = html(form_page(l, template, &form, message))?;
+            let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
+            let page = html(form_page(l, template, &form, message, &areas))?;
             let mut response = (e.status, page).into_response();
             if let Some(s) = e.retry_after {
                 response.headers_mut().insert(header::RETRY_AFTER, s.into());

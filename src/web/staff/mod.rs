@@ -3,6 +3,7 @@
 //! on every form, and the same actions as JSON behind bearer tokens. One file per area;
 //! this one holds the routes and what they share (who is asking, CSRF, the audit record).
 
+pub(crate) mod areas;
 pub(crate) mod audit;
 mod auth;
 pub(crate) mod blocklist;
@@ -95,6 +96,17 @@ pub fn router() -> Router<AppState> {
         )
         .route("/staff/tokens/{id}/revoke", post(tokens::revoke_token_form))
         .route("/staff/audit", get(audit::audit_page))
+        .route("/staff/areas", get(areas::areas_page).post(areas::add_form))
+        .route("/staff/areas.csv", get(areas::export))
+        .route("/staff/areas/import", post(areas::import_form))
+        .route("/staff/areas/{id}", post(areas::change_form))
+        .route(
+            "/api/staff/areas",
+            get(areas::api_areas).post(areas::api_add),
+        )
+        .route("/api/staff/areas.csv", get(areas::api_export))
+        .route("/api/staff/areas/import", post(areas::api_import))
+        .route("/api/staff/areas/{id}", post(areas::api_change))
         .route("/api/staff/queue", get(queue::api_queue))
         .route("/api/staff/remixes/status", post(queue::api_bulk_status))
         .route("/api/staff/remixes/{id}/status", post(queue::api_status))

@@ -243,3 +243,23 @@
   });
   zoomField.addEventListener("input", function () { setZoom(Number(zoomField.value)); });
 })();
+
+// The supporter's area is remembered on their own device (never on the server): a select
+// with data-remember keeps its choice in localStorage under that name.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-remember]").forEach(function (select) {
+    var key = select.dataset.remember;
+    var stored = null;
+    try { stored = window.localStorage.getItem(key); } catch (e) { return; }
+    if (!select.value && stored && select.querySelector("option[value='" + CSS.escape(stored) + "']")) {
+      select.value = stored;
+    }
+    select.addEventListener("change", function () {
+      try {
+        if (select.value) window.localStorage.setItem(key, select.value);
+        else window.localStorage.removeItem(key);
+      } catch (e) { /* storage off: nothing remembered */ }
+    });
+  });
+})();

@@ -1,0 +1,273 @@
+//! Areas: the starter list, the supporter's optional choice on every form, and staff
+//! adding, renaming, retiring, importing and exporting them.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::service::{Answer, Options, Service, SignIn, csrf_in, json_of, text};
+use serde_json::{Value, json};
+
+async fn service() -> Service {
+    Service::start(Options::default()).await
+}
+
+fn ids(areas: &Value) -> Vec<String> {
+    areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn supporters_may_say_where_they_are_on_every_form() {
+    let s = service().await;
+    let areas = json_of(s.get("/api/areas").await).await;
+    assert!(areas.as_array().unwrap().len() >= 30, "{areas}");
+    let lahore = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "lahore")
+        .expect("Lahore is on the starter list");
+    assert_eq!(lahore["name_ur"], "لاہور");
+    assert_eq!(lahore["name_en"], "Lahore");
+
+    for page in ["/t/hubble", "/f/jalsa-badge"] {
+        let en = text(s.get(&format!("{page}?lang=en")).await).await;
+        assert!(
+            en.contains(r#"<select name="area""#) && en.contains(">Lahore</option>"),
+            "{page}"
+        );
+        let ur = text(s.get(&format!("{page}?lang=ur")).await).await;
+        assert!(ur.contains(">لاہور</option>"), "{page} in Urdu");
+    }
+
+    // Through the API, the form and a frame.
+    let made = Answer::of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "hubble", "captions": ["from Lahore"], "area": "lahore"}),
+        )
+        .await,
+    )
+    .await;
+    made.expect(StatusCode::CREATED, "a remix from Lahore");
+    let made: Value = serde_json::from_slice(&made.body).unwrap();
+    assert_eq!(made["area"], "lahore");
+    let r = s
+        .post_form(
+            "/remix",
+            &[
+                ("template", "hubble"),
+                ("text", "from Quetta"),
+                ("area", "quetta"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = r.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/m/")
+        .to_owned();
+    let row = s.state.remixer().remix(&id).await.unwrap().unwrap();
+    assert_eq!(row.area.as_deref(), Some("quetta"));
+    // Without one: no area.
+    let plain = json_of(s.supporter_remix("hubble", &["from nowhere"]).await).await;
+    assert_eq!(plain["area"], Value::Null);
+
+    // An area not on the list is refused, in the API and on the form.
+    let a = Answer::of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "hubble", "captions": ["x"], "area": "atlantis"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "atlantis"),
+        "unknown_area"
+    );
+    let r = s
+        .post_form(
+            "/remix",
+            &[("template", "hubble"), ("text", "y"), ("area", "atlantis")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(r).await.contains("not on the list"));
+}
+
+#[tokio::test]
+async fn staff_add_rename_retire_import_and_export_areas() {
+    let s = service().await;
+    let token = s.token().await;
+    let api = |method: &'static str, uri: String, body: Option<Value>| {
+        let (s, token) = (&s, token.clone());
+        async move { Answer::of(s.api(method, &uri, Some(&token), body).await).await }
+    };
+    let added = api(
+        "POST",
+        "/api/staff/areas".into(),
+        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاؤالدین"})),
+    )
+    .await;
+    added.expect(StatusCode::CREATED, "an area added");
+    let added: Value = serde_json::from_slice(&added.body).unwrap();
+    assert_eq!(added["id"], "mandi-bahauddin");
+    let again = api(
+        "POST",
+        "/api/staff/areas".into(),
+        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی"})),
+    )
+    .await;
+    again.error_code(StatusCode::CONFLICT, "the same id again");
+    let empty = api(
+        "POST",
+        "/api/staff/areas".into(),
+        Some(json!({"name_en": "Somewhere", "name_ur": " "})),
+    )
+    .await;
+    assert!(empty.error_code(StatusCode::UNPROCESSABLE_ENTITY, "no Urdu name") == "invalid");
+    assert!(ids(&json_of(s.get("/api/areas").await).await).contains(&"mandi-bahauddin".into()));
+
+    // Renamed, then retired: no longer offered, no longer taken.
+    let renamed = api(
+        "POST",
+        "/api/staff/areas/mandi-bahauddin".into(),
+        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاءالدین", "retired": true})),
+    )
+    .await;
+    renamed.expect(StatusCode::OK, "renamed and retired");
+    assert!(!ids(&json_of(s.get("/api/areas").await).await).contains(&"mandi-bahauddin".into()));
+    let a = Answer::of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "hubble", "captions": ["x"], "area": "mandi-bahauddin"}),
+        )
+        .await,
+    )
+    .await;
+    a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "a retired area");
+    api(
+        "POST",
+        "/api/staff/areas/no-such".into(),
+        Some(json!({"name_en": "A", "name_ur": "ا"})),
+    )
+    .await
+    .error_code(StatusCode::NOT_FOUND, "renaming nothing");
+
+    // Export, change in a spreadsheet, import.
+    let csv = api("GET", "/api/staff/areas.csv".into(), None).await;
+    csv.expect(StatusCode::OK, "the export");
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    let exported = csv.text();
+    assert!(exported.starts_with("id,name_en,name_ur,retired\n"));
+    assert!(exported.contains("mandi-bahauddin,Mandi Bahauddin,منڈی بہاءالدین,true"));
+    let import = |body: String| {
+        let (s, token) = (&s, token.clone());
+        async move {
+            Answer::of(
+                s.send(
+                    axum::http::Request::post("/api/staff/areas/import")
+                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                        .header(header::CONTENT_TYPE, "text/csv")
+                        .body(axum::body::Body::from(body))
+                        .unwrap(),
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let bad = import(
+        "id,name_en,name_ur\nchakwal,Chakwal,چکوال\n,,خالی\nBAD,Bad,برا\nchakwal,Chakwal,چکوال\n"
+            .into(),
+    )
+    .await;
+    assert_eq!(
+        bad.error_code(StatusCode::UNPROCESSABLE_ENTITY, "bad rows"),
+        "bad_rows"
+    );
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(bad.text().contains(line), "{line}: {}", bad.text());
+    }
+    assert!(
+        !bad.text().contains("line 2"),
+        "a good row named: {}",
+        bad.text()
+    );
+    assert!(
+        !ids(&json_of(s.get("/api/areas").await).await).contains(&"chakwal".into()),
+        "a bad import imported its good rows"
+    );
+    let good = import(
+        exported.replace(
+            "Mandi Bahauddin,منڈی بہاءالدین,true",
+            "Mandi Bahauddin,منڈی بہاءالدین,false",
+        ) + "chakwal,Chakwal,چکوال,false\n",
+    )
+    .await;
+    good.expect(StatusCode::OK, "a good import");
+    let offered = ids(&json_of(s.get("/api/areas").await).await);
+    assert!(offered.contains(&"chakwal".into()) && offered.contains(&"mandi-bahauddin".into()));
+    let audit = json_of(s.api("GET", "/api/staff/audit", Some(&token), None).await).await;
+    for action in ["area.add", "area.change", "area.import"] {
+        assert!(audit.to_string().contains(action), "{action}");
+    }
+    // The starter list is recorded once: staff's changes are never overwritten by it.
+    assert!(
+        !s.state
+            .db()
+            .seed_areas(&jalsa::areas::starter())
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
+    let s = service().await;
+    let staff = s.login().await;
+    let page = text(s.get_with("/staff/areas", Some(&staff.cookie)).await).await;
+    assert!(page.contains("لاہور") && page.contains("action=\"/staff/areas/import\""));
+    let csrf = csrf_in(&page);
+    let bad = "id,name_en,name_ur\nok-one,Ok,ٹھیک\nbroken,,\n".as_bytes();
+    let (content_type, body) =
+        common::service::multipart(&[("csrf", &csrf)], &[("csv", "areas.csv", bad)]);
+    let r = s
+        .send(
+            axum::http::Request::post("/staff/areas/import")
+                .header(header::COOKIE, &staff.cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(r).await;
+    assert!(
+        page.contains("line 3") && page.contains("name_en is empty"),
+        "{page}"
+    );
+    assert!(s.state.db().get_area("ok-one").await.unwrap().is_none());
+    // Added through the form.
+    let r = s
+        .post_form_with(
+            "/staff/areas",
+            Some(&staff.cookie),
+            &[
+                ("csrf", &csrf),
+                ("name_en", "Khuzdar"),
+                ("name_ur", "خضدار"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(s.state.db().get_area("khuzdar").await.unwrap().is_some());
+    let csv = Answer::of(s.get_with("/staff/areas.csv", Some(&staff.cookie)).await).await;
+    assert!(csv.text().contains("khuzdar,Khuzdar,خضدار,false"));
+}
