@@ -97,6 +97,15 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "reach_hourly",
+        &[
+            ("remix_id", Text),
+            ("hour", Int),
+            ("metric", Text),
+            ("count", Int),
+        ],
+    ),
+    (
         "request_keys",
         &[("key", Text), ("remix_id", Text), ("created_at", Int)],
     ),

@@ -7,11 +7,13 @@
 mod areas;
 mod copy;
 mod limits;
+mod reach;
 mod remixes;
 mod staff;
 mod templates;
 
 pub use copy::{Kind, MigrateReport, NOT_COPIED, TABLES, migrate, not_copied};
+pub use reach::{ReachBy, ReachCount};
 pub use remixes::{RemixId, RemixRow, Rendition, RenditionKind, Status};
 pub use staff::{AuditEntry, TokenInfo};
 pub use templates::{Recorded, TemplateRow, TemplateStatus};

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
-use super::{RemixError, RemixId, RemixRequest, Remixer, request_key};
+use super::{RemixError, RemixId, RemixRequest, Remixer, reach, request_key};
 use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
 use crate::render::{Remix, Template};
 use crate::store;
@@ -167,6 +167,7 @@ impl Remixer {
             return Err(RemixError::UnknownParent(parent.to_string()));
         }
         self.check_area(area.as_deref()).await?;
+        let parent_counted = parent.clone();
         let status = self.status_for(&remix.captions)?;
         let t = template.clone();
         let r = remix.clone();
@@ -179,7 +180,11 @@ impl Remixer {
             status,
             area,
         };
-        self.store_new(key, remix, rendered, made).await
+        let (row, new) = self.store_new(key, remix, rendered, made).await?;
+        if new && let Some(parent) = &parent_counted {
+            self.count(parent, reach::Event::Child);
+        }
+        Ok((row, new))
     }
 
     /// Stores a picture just rendered (the blob first, then the rows in one transaction)
@@ -268,8 +273,14 @@ impl Remixer {
             .or_default() += 1;
     }
 
-    /// Writes the repeat counters gathered since the last flush.
+    /// Writes the repeat counters and the reach counts gathered since the last flush.
     pub async fn flush_counters(&self) -> Result<(), RemixError> {
+        let reach = self.flush_reach().await;
+        self.flush_requests().await?;
+        reach
+    }
+
+    async fn flush_requests(&self) -> Result<(), RemixError> {
         let counts: Vec<(String, i64)> = self
             .pending_requests
             .lock()

@@ -17,6 +17,7 @@ mod frames;
 mod gc;
 mod moderation;
 mod queue;
+mod reach;
 mod renditions;
 
 use std::collections::HashMap;
@@ -39,6 +40,7 @@ pub use gc::GcReport;
 pub use moderation::{BlockAction, Moderation, Policy};
 use queue::INITIAL_RENDER_GUESS;
 pub use queue::{DEFAULT_MAX_WAIT, Stats, default_render_slots};
+pub use reach::{Event, HOUR_MS, Network, is_preview_crawler, is_robot, referring_domain};
 
 /// Why a remix could not be made or found.
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +157,8 @@ pub struct Remixer {
     /// writes one line a second, not one per request.
     overload_logged_at: AtomicU64,
     pending_requests: Mutex<HashMap<String, i64>>,
+    /// Reach counts gathered since they were last written.
+    tally: Mutex<reach::Tally>,
     /// This process's name among the nodes, for its health row and blob.
     node: String,
     /// Counters.
@@ -185,6 +189,7 @@ impl Remixer {
             mean_render_micros: AtomicU64::new(INITIAL_RENDER_GUESS.as_micros() as u64),
             overload_logged_at: AtomicU64::new(0),
             pending_requests: Mutex::new(HashMap::new()),
+            tally: Mutex::default(),
             node: crate::staff::random_hex(6),
             stats: Stats::default(),
         }

@@ -1,7 +1,7 @@
 //! Pictures: stored remixes, share cards, previews, remixes addressed by URL alone, and the
 //! template photos.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -12,7 +12,7 @@ use super::api::{create_or_find, find_remix};
 use super::i18n::Locale;
 use crate::db::{RemixRow, RenditionKind};
 use crate::error::{AppError, code};
-use crate::remix::RemixRequest;
+use crate::remix::{Event, RemixRequest};
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
 use crate::web::extract::ApiQuery;
 
@@ -227,17 +227,47 @@ async fn serve(
 pub(super) async fn picture(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let row = find_remix(&state, id).await?;
-    serve(&state, &row, RenditionKind::Format(format), &headers).await
+    let kind = RenditionKind::Format(format);
+    count_view(&state, &row, kind, query.as_deref(), &headers);
+    serve(&state, &row, kind, &headers).await
+}
+
+/// Counts what a fetch of a remix's picture means: a preview shown somewhere (a
+/// link-preview crawler fetching the card), a download (the share page's download links,
+/// `?dl=1`, and the profile and status shapes), or a person seeing it. Other robots count
+/// for nothing, and nothing about the one fetching is kept.
+fn count_view(
+    state: &AppState,
+    row: &RemixRow,
+    kind: RenditionKind,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let event = match kind {
+        RenditionKind::Card if crate::remix::is_preview_crawler(agent) => Event::Preview,
+        _ if crate::remix::is_robot(agent) => return,
+        RenditionKind::Card => return,
+        RenditionKind::Square | RenditionKind::Story => Event::Download,
+        _ if query.is_some_and(|q| q.split('&').any(|p| p == "dl=1")) => Event::Download,
+        _ => Event::PictureView,
+    };
+    state.remixer().count(&row.id, event);
 }
 
 /// `/i/{id}/card.jpg` (the 1200x630 share card) and `/i/{id}/thumb.jpg` (240 px wide).
 pub(super) async fn rendition(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let kind = match file.as_str() {
@@ -250,6 +280,7 @@ pub(super) async fn rendition(
         _ => return Err(AppError::not_found(format!("no picture {file:?}"))),
     };
     let row = find_remix(&state, &id).await?;
+    count_view(&state, &row, kind, query.as_deref(), &headers);
     serve(&state, &row, kind, &headers).await
 }
 

@@ -419,6 +419,8 @@ pub fn app(state: AppState) -> Router {
         .route("/remix", post(pages::submit))
         .route("/m/{id}", get(pages::share))
         .route("/m/{id}/report", post(pages::report))
+        .route("/s/{id}/copy", post(pages::copied))
+        .route("/s/{id}/{network}", get(pages::share_on))
         .route(
             "/d/{id}/{token}",
             get(pages::delete_page).post(pages::delete),

@@ -26,7 +26,7 @@ use crate::error::ErrorBody;
         staff::tokens::api_create_token, staff::tokens::api_revoke_token,
         staff::audit::api_audit,
         staff::areas::api_areas, staff::areas::api_add, staff::areas::api_change,
-        staff::areas::api_import, staff::areas::api_export,
+        staff::areas::api_import, staff::areas::api_export, staff::reach::api_reach,
     ),
     modifiers(&StaffToken),
     tags(

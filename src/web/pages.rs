@@ -18,8 +18,8 @@ use super::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
 use crate::areas::Area;
 use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
-use crate::remix::DeleteLink;
 use crate::remix::RemixRequest;
+use crate::remix::{DeleteLink, Event, Network};
 use crate::render::color::PALETTE;
 use crate::render::{Format, Template};
 use crate::web::extract::{PageForm, PageQuery};
@@ -572,6 +572,7 @@ fn encode(s: &str) -> String {
 pub(super) async fn share(
     State(state): State<AppState>,
     l: Locale,
+    headers: HeaderMap,
     jar: CookieJar,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<ShareQuery>,
@@ -599,55 +600,19 @@ pub(super) async fn share(
         .as_ref()
         .map(|t| t.spec.title.clone())
         .unwrap_or_default();
-    let hashtags = template
-        .as_ref()
-        .map(|t| t.spec.hashtags.clone())
-        .unwrap_or_default();
-    let captions = shown_captions(&row);
-    let title = if captions.is_empty() {
-        photo_title.clone()
-    } else {
-        captions.join(" / ")
-    };
+    let title = share_title(&state, &row);
     let page_url = format!("{base}/m/{}", row.id);
-    let text = l.t1("share-text", "title", &title);
     let image = format!("/i/{}.{}", row.id, row.format.extension());
+    count_visit(&state, &row, &headers);
     html(SharePage {
         description: l.t1("share-description", "photo", &photo_title),
         alt: alt_text(&state, &l, &row),
         srcset: remix_srcset(&row, &image),
         image,
         card_url: format!("{base}/i/{}/card.jpg", row.id),
-        // Facebook takes the link and one hashtag; X the text, the link and the hashtags;
-        // WhatsApp one message, so the hashtags go in it.
-        facebook: match hashtags.first() {
-            Some(tag) => format!(
-                "https://www.facebook.com/sharer/sharer.php?u={}&hashtag={}",
-                encode(&page_url),
-                encode(&format!("#{tag}"))
-            ),
-            None => format!(
-                "https://www.facebook.com/sharer/sharer.php?u={}",
-                encode(&page_url)
-            ),
-        },
-        twitter: format!(
-            "https://twitter.com/intent/tweet?text={}&url={}&hashtags={}",
-            encode(&text),
-            encode(&page_url),
-            encode(&hashtags.join(","))
-        ),
-        whatsapp: format!(
-            "https://wa.me/?text={}",
-            encode(
-                &[text.clone()]
-                    .into_iter()
-                    .chain(hashtags.iter().map(|t| format!("#{t}")))
-                    .chain([page_url.clone()])
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
-        ),
+        facebook: format!("/s/{}/facebook", row.id),
+        twitter: format!("/s/{}/x", row.id),
+        whatsapp: format!("/s/{}/whatsapp", row.id),
         remix_url: if framed {
             format!("/f/{}", row.template)
         } else {
@@ -682,6 +647,126 @@ pub(super) async fn share(
         )
             .into_response()
     })
+}
+
+/// What a remix is called where it is shared: its captions, or its photo's title.
+fn share_title(state: &AppState, row: &RemixRow) -> String {
+    let captions = shown_captions(row);
+    if captions.is_empty() {
+        state
+            .remixer()
+            .template(&row.template)
+            .map(|t| t.spec.title.clone())
+            .unwrap_or_default()
+    } else {
+        captions.join(" / ")
+    }
+}
+
+/// Counts a person's visit to a share page, and the domain of the link they came by
+/// (robots and link-preview crawlers are not people; nothing about the visitor is kept).
+fn count_visit(state: &AppState, row: &RemixRow, headers: &HeaderMap) {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if crate::remix::is_robot(agent) {
+        return;
+    }
+    state.remixer().count(&row.id, Event::PageView);
+    let own = url::Url::parse(state.public_url())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    if let Some(domain) = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| crate::remix::referring_domain(r, &own))
+    {
+        state.remixer().count(&row.id, Event::Referrer(domain));
+    }
+}
+
+/// The network's own share page for a remix, with the text in the page's language: Facebook
+/// takes the link and one hashtag; X the text, the link and the hashtags; WhatsApp one
+/// message, so the hashtags go in it.
+fn network_url(state: &AppState, l: &Locale, row: &RemixRow, network: Network) -> String {
+    let page_url = format!("{}/m/{}", state.public_url(), row.id);
+    let hashtags = state
+        .remixer()
+        .template(&row.template)
+        .map(|t| t.spec.hashtags.clone())
+        .unwrap_or_default();
+    let text = l.t1("share-text", "title", share_title(state, row));
+    match network {
+        Network::Facebook => match hashtags.first() {
+            Some(tag) => format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}&hashtag={}",
+                encode(&page_url),
+                encode(&format!("#{tag}"))
+            ),
+            None => format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                encode(&page_url)
+            ),
+        },
+        Network::X => format!(
+            "https://twitter.com/intent/tweet?text={}&url={}&hashtags={}",
+            encode(&text),
+            encode(&page_url),
+            encode(&hashtags.join(","))
+        ),
+        Network::WhatsApp => format!(
+            "https://wa.me/?text={}",
+            encode(
+                &[text]
+                    .into_iter()
+                    .chain(hashtags.iter().map(|t| format!("#{t}")))
+                    .chain([page_url])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        ),
+    }
+}
+
+/// `GET /s/{id}/{network}`: a share button's click, counted, then `303` to the network's
+/// own share page.
+pub(super) async fn share_on(
+    State(state): State<AppState>,
+    l: Locale,
+    headers: HeaderMap,
+    Path((id, network)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let network: Network = network
+        .parse()
+        .map_err(|why: String| AppError::not_found(why))?;
+    let row = find_remix(&state, &id).await?;
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !crate::remix::is_robot(agent) {
+        state.remixer().count(&row.id, Event::Share(network));
+    }
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, network_url(&state, &l, &row, network)),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response())
+}
+
+/// `POST /s/{id}/copy`: the share page's "copy link" button was used (sent by `app.js`).
+pub(super) async fn copied(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let row = find_remix(&state, &id).await?;
+    state.remixer().count(&row.id, Event::Copy);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The cookie that carries a new remix's delete link from the form to its share page:

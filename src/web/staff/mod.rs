@@ -8,6 +8,7 @@ pub(crate) mod audit;
 mod auth;
 pub(crate) mod blocklist;
 pub(crate) mod queue;
+pub(crate) mod reach;
 pub(crate) mod templates;
 pub(crate) mod tokens;
 
@@ -137,6 +138,7 @@ pub fn router() -> Router<AppState> {
             post(tokens::api_revoke_token),
         )
         .route("/api/staff/audit", get(audit::api_audit))
+        .route("/api/staff/reach", get(reach::api_reach))
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {

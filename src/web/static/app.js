@@ -40,7 +40,11 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var link = button.dataset.copy;
-      var done = function () { button.textContent = button.dataset.copied || "Copied"; };
+      var done = function () {
+        button.textContent = button.dataset.copied || "Copied";
+        // Counted, as a number only: nothing about who copied it is sent.
+        if (button.dataset.count && navigator.sendBeacon) navigator.sendBeacon(button.dataset.count);
+      };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(link).then(done, function () {
           var field = document.getElementById("link");

@@ -1,0 +1,214 @@
+//! Reach: what happens to each remix, counted in memory on the hot path and written in
+//! batches (every few seconds, and at shutdown) as additions to per-hour rows, so counting
+//! costs a request a hash-map update and many nodes add up right on one database. Nothing
+//! about the person is kept: no address, cookie or user agent, only the counts.
+
+use std::collections::HashMap;
+
+use super::{RemixError, RemixId, Remixer};
+use crate::db::now_ms;
+
+/// A network with a share button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Network {
+    /// Facebook.
+    Facebook,
+    /// X (Twitter).
+    X,
+    /// WhatsApp.
+    WhatsApp,
+}
+
+impl Network {
+    /// Every network, in button order.
+    pub const ALL: [Network; 3] = [Network::Facebook, Network::X, Network::WhatsApp];
+
+    /// Its name in URLs and figures: `facebook`, `x`, `whatsapp`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Network::Facebook => "facebook",
+            Network::X => "x",
+            Network::WhatsApp => "whatsapp",
+        }
+    }
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Network, String> {
+        Network::ALL
+            .into_iter()
+            .find(|n| n.as_str() == s)
+            .ok_or_else(|| format!("no network {s:?}; there are facebook, x and whatsapp"))
+    }
+}
+
+/// Something that happened to a remix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// A person opened its share page.
+    PageView,
+    /// A person's browser fetched its picture (or a narrower copy of it).
+    PictureView,
+    /// A link-preview crawler fetched its card: a preview shown somewhere.
+    Preview,
+    /// A share button was clicked.
+    Share(Network),
+    /// Its link was copied.
+    Copy,
+    /// It was downloaded (as it is, or for a profile picture or a status).
+    Download,
+    /// Someone remixed it ("remix this").
+    Child,
+    /// A visit to its share page came from a link on this domain.
+    Referrer(String),
+}
+
+impl Event {
+    /// The metric it is stored under.
+    pub fn metric(&self) -> String {
+        match self {
+            Event::PageView => "page_view".into(),
+            Event::PictureView => "picture_view".into(),
+            Event::Preview => "preview".into(),
+            Event::Share(n) => format!("share:{}", n.as_str()),
+            Event::Copy => "copy".into(),
+            Event::Download => "download".into(),
+            Event::Child => "child".into(),
+            Event::Referrer(domain) => format!("ref:{domain}"),
+        }
+    }
+}
+
+/// The length of a counting hour, in milliseconds.
+pub const HOUR_MS: i64 = 3_600_000;
+
+/// Counts gathered since the last write: (remix, hour, event) -> how many.
+#[derive(Default)]
+pub struct Tally(HashMap<(RemixId, i64, Event), i64>);
+
+impl Remixer {
+    /// Counts an event on a remix, in memory; [`Remixer::flush_counters`] writes it.
+    pub fn count(&self, remix: &RemixId, event: Event) {
+        let hour = now_ms().div_euclid(HOUR_MS) * HOUR_MS;
+        *self
+            .tally
+            .lock()
+            .expect("tally lock")
+            .0
+            .entry((remix.clone(), hour, event))
+            .or_default() += 1;
+    }
+
+    /// Writes the counts gathered since the last write, adding them to their hourly rows;
+    /// on failure they are kept for the next write.
+    pub(super) async fn flush_reach(&self) -> Result<(), RemixError> {
+        let gathered = std::mem::take(&mut *self.tally.lock().expect("tally lock"));
+        if gathered.0.is_empty() {
+            return Ok(());
+        }
+        let counts: Vec<_> = gathered
+            .0
+            .iter()
+            .map(|((remix, hour, event), n)| (remix.to_string(), *hour, event.metric(), *n))
+            .collect();
+        if let Err(e) = self.db.add_reach(&counts).await {
+            let mut tally = self.tally.lock().expect("tally lock");
+            for (key, n) in gathered.0 {
+                *tally.0.entry(key).or_default() += n;
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+}
+
+/// Whether a user agent is a link-preview crawler (Facebook, X, WhatsApp, Telegram, Slack,
+/// LinkedIn, Discord and others): its card fetch is a preview shown to someone.
+pub fn is_preview_crawler(user_agent: &str) -> bool {
+    const CRAWLERS: [&str; 14] = [
+        "facebookexternalhit",
+        "facebot",
+        "twitterbot",
+        "whatsapp",
+        "telegrambot",
+        "slackbot",
+        "linkedinbot",
+        "discordbot",
+        "skypeuripreview",
+        "pinterest",
+        "redditbot",
+        "embedly",
+        "viber",
+        "snapchat",
+    ];
+    let ua = user_agent.to_ascii_lowercase();
+    CRAWLERS.iter().any(|c| ua.contains(c))
+}
+
+/// Whether a user agent is some robot (a crawler, a search engine, a script), not a person.
+pub fn is_robot(user_agent: &str) -> bool {
+    let ua = user_agent.to_ascii_lowercase();
+    is_preview_crawler(&ua)
+        || [
+            "bot", "crawler", "spider", "curl/", "wget/", "python-", "headless",
+        ]
+        .iter()
+        .any(|m| ua.contains(m))
+        || ua.is_empty()
+}
+
+/// The domain a visit came from, by its `Referer`: the host alone, without `www.` or `m.`
+/// (`facebook.com` for `https://m.facebook.com/story.php?...`); `None` for none, or for
+/// this site itself.
+pub fn referring_domain(referer: &str, own_host: &str) -> Option<String> {
+    let url = url::Url::parse(referer).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let host = host
+        .strip_prefix("www.")
+        .or_else(|| host.strip_prefix("m."))
+        .or_else(|| host.strip_prefix("l."))
+        .or_else(|| host.strip_prefix("lm."))
+        .unwrap_or(&host)
+        .to_owned();
+    (host != own_host && !host.is_empty() && host.len() <= 100).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crawlers_people_and_referrers_are_told_apart() {
+        for crawler in [
+            "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+            "Twitterbot/1.0",
+            "WhatsApp/2.23.20.0 A",
+            "TelegramBot (like TwitterBot)",
+        ] {
+            assert!(
+                is_preview_crawler(crawler) && is_robot(crawler),
+                "{crawler}"
+            );
+        }
+        let phone = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Mobile Safari/537.36";
+        assert!(!is_preview_crawler(phone) && !is_robot(phone));
+        assert!(is_robot("Googlebot/2.1") && !is_preview_crawler("Googlebot/2.1"));
+        assert!(is_robot("curl/8.5.0") && is_robot(""));
+        let own = "jalsa.example.org";
+        assert_eq!(
+            referring_domain("https://l.facebook.com/l.php?u=x", own).as_deref(),
+            Some("facebook.com")
+        );
+        assert_eq!(
+            referring_domain("https://t.co/abc", own).as_deref(),
+            Some("t.co")
+        );
+        assert_eq!(
+            referring_domain("https://jalsa.example.org/gallery", own),
+            None
+        );
+        assert_eq!(referring_domain("not a url", own), None);
+    }
+}

@@ -1,0 +1,279 @@
+//! The campaign's reach as figures: `GET /api/staff/reach`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ApiStaff;
+use crate::db::{Db, DbError, ReachBy, now_ms};
+use crate::error::{AppError, code};
+use crate::remix::{HOUR_MS, Network};
+use crate::web::AppState;
+use crate::web::extract::ApiQuery;
+
+/// `?remix=&from=&to=`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ReachQuery {
+    /// One remix's figures instead of the campaign's.
+    #[param(pattern = "^[0-9a-f]{16}$")]
+    remix: Option<String>,
+    /// The period's start, RFC 3339 (default: seven days before `to`).
+    #[param(format = DateTime)]
+    from: Option<String>,
+    /// The period's end, RFC 3339 (default: now).
+    #[param(format = DateTime)]
+    to: Option<String>,
+}
+
+/// The counts of one row of figures.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub(crate) struct Counts {
+    /// Remixes made (for one remix: remixes of it).
+    remixes: i64,
+    /// Share-page visits by people.
+    page_views: i64,
+    /// Pictures seen by people.
+    picture_views: i64,
+    /// Cards fetched by link-preview crawlers: previews shown somewhere.
+    previews: i64,
+    /// Share-button clicks, all networks.
+    shares: i64,
+    /// Copy-link clicks.
+    copies: i64,
+    /// Downloads (the picture, the profile and status shapes).
+    downloads: i64,
+    /// "Remix this" children.
+    children: i64,
+}
+
+impl Counts {
+    fn add(&mut self, metric: &str, n: i64) {
+        match metric {
+            "page_view" => self.page_views += n,
+            "picture_view" => self.picture_views += n,
+            "preview" => self.previews += n,
+            "copy" => self.copies += n,
+            "download" => self.downloads += n,
+            "child" => self.children += n,
+            m if m.starts_with("share:") => self.shares += n,
+            _ => {}
+        }
+    }
+}
+
+/// A network: its share-button clicks and the visits that came from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NetworkCounts {
+    /// `facebook`, `x`, `whatsapp`, or another referring domain.
+    network: String,
+    /// Share-button clicks.
+    shares: i64,
+    /// Share-page visits from a link on it.
+    visits: i64,
+}
+
+/// Figures for a key (a template, an area, an hour).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct KeyedCounts {
+    /// The template id, the area id ('' for none), or the hour (RFC 3339).
+    key: String,
+    #[serde(flatten)]
+    counts: Counts,
+}
+
+/// The reach figures of a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Reach {
+    /// The period's start, RFC 3339.
+    from: String,
+    /// The period's end, RFC 3339.
+    to: String,
+    /// The remix these figures are of, if one.
+    remix: Option<String>,
+    #[serde(flatten)]
+    totals: Counts,
+    /// Share-button clicks per network.
+    shares_by_network: BTreeMap<String, i64>,
+    /// Per network: shares, and visits from links on it.
+    by_network: Vec<NetworkCounts>,
+    /// Per template.
+    by_template: Vec<KeyedCounts>,
+    /// Per area.
+    by_area: Vec<KeyedCounts>,
+    /// Per hour, oldest first.
+    by_hour: Vec<KeyedCounts>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn parse_time(name: &str, text: &str) -> Result<i64, AppError> {
+    let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| {
+            AppError::bad_request(
+                code::BAD_QUERY,
+                format!("{name}: {text:?} is not an RFC 3339 time ({e})"),
+            )
+        })?;
+    Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// The network a referring domain belongs to, or the domain itself.
+fn network_of(domain: &str) -> String {
+    match domain {
+        "facebook.com" | "fb.com" | "fb.me" | "messenger.com" => "facebook".into(),
+        "t.co" | "x.com" | "twitter.com" => "x".into(),
+        "wa.me" | "whatsapp.com" | "web.whatsapp.com" | "api.whatsapp.com" => "whatsapp".into(),
+        other => other.into(),
+    }
+}
+
+/// Gathers the figures: a period of hourly rows, one query per breakdown.
+async fn figures(db: &Db, remix: Option<&str>, from: i64, to: i64) -> Result<Reach, DbError> {
+    let mut totals = Counts::default();
+    let mut shares_by_network: BTreeMap<String, i64> = Network::ALL
+        .iter()
+        .map(|n| (n.as_str().to_owned(), 0))
+        .collect();
+    let mut networks: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (metric, n) in db.reach_totals(remix, from, to).await? {
+        totals.add(&metric, n);
+        if let Some(network) = metric.strip_prefix("share:") {
+            *shares_by_network.entry(network.to_owned()).or_default() += n;
+            networks.entry(network.to_owned()).or_default().0 += n;
+        } else if let Some(domain) = metric.strip_prefix("ref:") {
+            networks.entry(network_of(domain)).or_default().1 += n;
+        }
+    }
+    let mut by_hour: BTreeMap<i64, Counts> = BTreeMap::new();
+    for (hour, metric, n) in db.reach_by_hour(remix, from, to).await? {
+        by_hour.entry(hour).or_default().add(&metric, n);
+    }
+    let (mut by_template, mut by_area) = (BTreeMap::new(), BTreeMap::new());
+    match remix {
+        Some(_) => totals.remixes = totals.children,
+        None => {
+            for (hour, made) in db.remixes_by_hour(from, to).await? {
+                by_hour.entry(hour).or_default().remixes += made;
+                totals.remixes += made;
+            }
+            for (by, into) in [
+                (ReachBy::Template, &mut by_template),
+                (ReachBy::Area, &mut by_area),
+            ] {
+                for (key, metric, n) in db.reach_by(by, from, to).await? {
+                    into.entry(key)
+                        .or_insert_with(Counts::default)
+                        .add(&metric, n);
+                }
+                for (key, made) in db.remixes_by(by, from, to).await? {
+                    into.entry(key).or_insert_with(Counts::default).remixes += made;
+                }
+            }
+        }
+    }
+    let keyed = |map: BTreeMap<String, Counts>| {
+        let mut rows: Vec<KeyedCounts> = map
+            .into_iter()
+            .map(|(key, counts)| KeyedCounts { key, counts })
+            .collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.counts.remixes + r.counts.page_views));
+        rows
+    };
+    let mut by_network: Vec<NetworkCounts> = networks
+        .into_iter()
+        .map(|(network, (shares, visits))| NetworkCounts {
+            network,
+            shares,
+            visits,
+        })
+        .collect();
+    by_network.sort_by_key(|n| std::cmp::Reverse(n.shares + n.visits));
+    Ok(Reach {
+        from: rfc3339(from),
+        to: rfc3339(to),
+        remix: remix.map(str::to_owned),
+        totals,
+        shares_by_network,
+        by_network,
+        by_template: keyed(by_template),
+        by_area: keyed(by_area),
+        by_hour: by_hour
+            .into_iter()
+            .map(|(hour, counts)| KeyedCounts {
+                key: rfc3339(hour),
+                counts,
+            })
+            .collect(),
+    })
+}
+
+/// The campaign's reach over a period (default: the last seven days), or one remix's:
+/// remixes made, share-page visits, pictures seen, previews shown by link-preview
+/// crawlers, share-button clicks per network, copies, downloads and "remix this"
+/// children, broken down by network, template, area and hour. Counts reach the database
+/// within seconds of happening.
+#[utoipa::path(get, path = "/api/staff/reach", params(ReachQuery),
+    responses(
+        (status = 200, description = "The figures", body = Reach),
+        (status = 400, description = "A time that is not RFC 3339, or a period that ends before it starts", body = crate::error::ErrorBody),
+        (status = 404, description = "No such remix", body = crate::error::ErrorBody),
+    ))]
+pub(crate) async fn api_reach(
+    State(state): State<AppState>,
+    ApiStaff(_): ApiStaff,
+    ApiQuery(query): ApiQuery<ReachQuery>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Reach>, AppError> {
+    // An empty value reads as none; say so rather than use the default.
+    for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        if value.is_empty() && matches!(name.as_ref(), "from" | "to" | "remix") {
+            return Err(AppError::bad_request(
+                code::BAD_QUERY,
+                format!("{name} is empty; leave it out for the default"),
+            ));
+        }
+    }
+    let to = match &query.to {
+        Some(t) => parse_time("to", t)?,
+        // The hour in progress counts.
+        None => (now_ms().div_euclid(HOUR_MS) + 1) * HOUR_MS,
+    };
+    let from = match &query.from {
+        Some(f) => parse_time("from", f)?,
+        None => to - 7 * 24 * HOUR_MS,
+    };
+    if from >= to {
+        return Err(AppError::bad_request(
+            code::BAD_QUERY,
+            "from must come before to",
+        ));
+    }
+    if let Some(id) = &query.remix
+        && (id.parse::<crate::remix::RemixId>().is_err()
+            || state.remixer().remix(id).await?.is_none())
+    {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            code::NOT_FOUND,
+            format!("no remix {id:?}"),
+        ));
+    }
+    // The counts gathered here so far, so the figures include this node's last seconds.
+    state.remixer().flush_counters().await?;
+    Ok(Json(
+        figures(state.db(), query.remix.as_deref(), from, to).await?,
+    ))
+}

@@ -1,0 +1,222 @@
+//! Reach: what happens to a remix is counted (people apart from robots, previews apart
+//! from people), written in batches, and read back through `GET /api/staff/reach`.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::service::{Answer, Options, Service, json_of};
+use serde_json::{Value, json};
+
+const PHONE: &str = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Mobile Safari/537.36";
+
+async fn fetch(s: &Service, method: &str, uri: &str, agent: &str, referer: Option<&str>) -> Answer {
+    let mut r = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::USER_AGENT, agent);
+    if let Some(referer) = referer {
+        r = r.header(header::REFERER, referer);
+    }
+    Answer::of(s.send(r.body(Body::empty()).unwrap()).await).await
+}
+
+#[tokio::test]
+async fn views_previews_shares_copies_downloads_and_children_are_counted_apart() {
+    let s = Service::start(Options::default()).await;
+    let token = s.token().await;
+    let made = json_of(s.supporter_remix("hubble", &["count me", "once"]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let page = format!("/m/{id}");
+
+    // People on the share page: three visits, two by links from Facebook and X.
+    fetch(&s, "GET", &page, PHONE, None)
+        .await
+        .expect(StatusCode::OK, "a visit");
+    fetch(
+        &s,
+        "GET",
+        &page,
+        PHONE,
+        Some("https://l.facebook.com/l.php?u=x"),
+    )
+    .await;
+    fetch(&s, "GET", &page, PHONE, Some("https://t.co/abc123")).await;
+    // Crawlers and robots reading the page are not visits.
+    fetch(&s, "GET", &page, "facebookexternalhit/1.1", None).await;
+    fetch(&s, "GET", &page, "curl/8.5.0", None).await;
+    // The card: two previews (Facebook's and WhatsApp's crawlers); a person's fetch is none.
+    for crawler in ["facebookexternalhit/1.1", "WhatsApp/2.23.20.0 A"] {
+        fetch(&s, "GET", &format!("/i/{id}/card.jpg"), crawler, None)
+            .await
+            .expect(StatusCode::OK, crawler);
+    }
+    fetch(&s, "GET", &format!("/i/{id}/card.jpg"), PHONE, None).await;
+    // Pictures seen: the picture and a narrower copy; downloads: the picture and a shape.
+    fetch(&s, "GET", &format!("/i/{id}.jpg"), PHONE, None)
+        .await
+        .expect(StatusCode::OK, "seen");
+    fetch(&s, "GET", &format!("/i/{id}/medium.jpg"), PHONE, None).await;
+    fetch(&s, "GET", &format!("/i/{id}.jpg?dl=1"), PHONE, None).await;
+    fetch(&s, "GET", &format!("/i/{id}/story.jpg"), PHONE, None).await;
+    fetch(&s, "GET", &format!("/i/{id}.jpg"), "Googlebot/2.1", None).await;
+    // Share buttons go through our own domain to the network's share page.
+    let facebook = fetch(&s, "GET", &format!("/s/{id}/facebook"), PHONE, None).await;
+    facebook.expect(StatusCode::SEE_OTHER, "facebook");
+    let to = facebook.header(header::LOCATION);
+    assert!(
+        to.starts_with(
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fjalsa.example.org%2Fm%2F"
+        ) && to.contains("hashtag=%23Jalsa"),
+        "{to}"
+    );
+    let x = fetch(&s, "GET", &format!("/s/{id}/x"), PHONE, None).await;
+    assert!(
+        x.header(header::LOCATION)
+            .starts_with("https://twitter.com/intent/tweet?text=")
+    );
+    for _ in 0..2 {
+        let w = fetch(&s, "GET", &format!("/s/{id}/whatsapp"), PHONE, None).await;
+        assert!(
+            w.header(header::LOCATION)
+                .starts_with("https://wa.me/?text=")
+        );
+    }
+    fetch(&s, "GET", &format!("/s/{id}/myspace"), PHONE, None)
+        .await
+        .expect(StatusCode::NOT_FOUND, "no such network");
+    fetch(&s, "POST", &format!("/s/{id}/copy"), PHONE, None)
+        .await
+        .expect(StatusCode::NO_CONTENT, "a copied link");
+    // Remixed twice: two children.
+    for caption in ["child one", "child two"] {
+        let r = s
+            .post_json(
+                "/api/remixes",
+                json!({"template": "hubble", "captions": [caption], "parent": id}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+
+    let mine = json_of(
+        s.api(
+            "GET",
+            &format!("/api/staff/reach?remix={id}"),
+            Some(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let expected = [
+        ("page_views", 3),
+        ("picture_views", 2),
+        ("previews", 2),
+        ("shares", 4),
+        ("copies", 1),
+        ("downloads", 2),
+        ("children", 2),
+    ];
+    for (name, n) in expected {
+        assert_eq!(mine[name], n, "{name}: {mine}");
+    }
+    assert_eq!(
+        mine["shares_by_network"],
+        json!({"facebook": 1, "x": 1, "whatsapp": 2})
+    );
+    let network = |name: &str| {
+        mine["by_network"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["network"] == name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        network("facebook"),
+        json!({"network": "facebook", "shares": 1, "visits": 1})
+    );
+    assert_eq!(
+        network("x"),
+        json!({"network": "x", "shares": 1, "visits": 1})
+    );
+
+    // The campaign's figures: three remixes, by template and by hour.
+    let all = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    assert_eq!(all["remixes"], 3, "{all}");
+    assert_eq!(all["page_views"], 3);
+    let hubble = all["by_template"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "hubble")
+        .expect("hubble in the breakdown");
+    assert_eq!(
+        (hubble["remixes"].as_i64(), hubble["previews"].as_i64()),
+        (Some(3), Some(2))
+    );
+    let hours = all["by_hour"].as_array().unwrap();
+    assert!(
+        !hours.is_empty()
+            && hours
+                .iter()
+                .map(|h| h["remixes"].as_i64().unwrap())
+                .sum::<i64>()
+                == 3
+    );
+    // The same numbers are in the database: counts are written, not only held.
+    let stored: i64 = s
+        .state
+        .db()
+        .reach_totals(Some(&id), 0, i64::MAX)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(m, _)| m == "page_view")
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(stored, 3);
+}
+
+#[tokio::test]
+async fn the_figures_refuse_a_period_they_cannot_read() {
+    let s = Service::start(Options::default()).await;
+    let token = s.token().await;
+    for (query, status) in [
+        ("from=yesterday", StatusCode::BAD_REQUEST),
+        (
+            "from=2026-11-29T10:00:00Z&to=2026-11-28T10:00:00Z",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("remix=0123456789abcdef", StatusCode::NOT_FOUND),
+    ] {
+        let a = Answer::of(
+            s.api(
+                "GET",
+                &format!("/api/staff/reach?{query}"),
+                Some(&token),
+                None,
+            )
+            .await,
+        )
+        .await;
+        a.error_code(status, query);
+    }
+    let a = Answer::of(s.get("/api/staff/reach").await).await;
+    a.error_code(StatusCode::UNAUTHORIZED, "anonymous");
+    // An old period: nothing happened then.
+    let old = json_of(
+        s.api(
+            "GET",
+            "/api/staff/reach?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z",
+            Some(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(old["remixes"], 0);
+    assert_eq!(old["from"], "2020-01-01T00:00:00Z");
+}
