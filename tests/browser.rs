@@ -719,6 +719,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
         ("staff-areas", "/staff/areas".to_owned()),
         ("staff-tokens", "/staff/tokens".to_owned()),
         ("staff-audit", "/staff/audit".to_owned()),
+        ("staff-reach", "/staff/reach".to_owned()),
     ];
     let mut found = vec![];
     let mut checked = 0;

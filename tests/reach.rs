@@ -220,3 +220,89 @@ async fn the_figures_refuse_a_period_they_cannot_read() {
     assert_eq!(old["remixes"], 0);
     assert_eq!(old["from"], "2020-01-01T00:00:00Z");
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv() {
+    use common::service::{SignIn, text};
+    let s = Service::start(Options::default()).await;
+    let staff = s.login().await;
+    let made = json_of(s.supporter_remix("hubble", &["on the dashboard"]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        fetch(
+            &s,
+            "GET",
+            &format!("/m/{id}"),
+            PHONE,
+            Some("https://l.facebook.com/"),
+        )
+        .await;
+    }
+    fetch(
+        &s,
+        "GET",
+        &format!("/i/{id}/card.jpg"),
+        "Twitterbot/1.0",
+        None,
+    )
+    .await;
+    s.state.remixer().flush_counters().await.unwrap();
+
+    let r = s.get("/staff/reach").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous: to the sign-in page"
+    );
+    let en = text(
+        s.get_with("/staff/reach?lang=en", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert_eq!(en.matches("<svg role=\"img\"").count(), 2, "two charts");
+    assert!(en.contains("aria-label=\"The last 48 hours, per hour\""));
+    assert!(en.contains("<dt>Visits</dt><dd>3</dd>"), "{en}");
+    assert!(en.contains("<dt>Previews</dt><dd>1</dd>"));
+    assert!(
+        en.contains(&format!("href=\"/m/{id}\"")),
+        "the most seen remix"
+    );
+    assert!(
+        en.contains("A sky full of voters"),
+        "the template by its title"
+    );
+    let ur = text(
+        s.get_with("/staff/reach?lang=ur&days=30", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        ur.contains("<dt>دورے</dt><dd>3</dd>") && ur.contains("پچھلے \u{2068}30\u{2069} دن"),
+        "{ur}"
+    );
+
+    let csv = Answer::of(
+        s.get_with("/staff/reach/templates.csv?days=7", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    csv.expect(StatusCode::OK, "a table as CSV");
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    let body = csv.text();
+    assert!(body.starts_with(",Remixes,Visits,"), "{body}");
+    assert!(body.contains("A sky full of voters,1,3,"), "{body}");
+    let networks = Answer::of(
+        s.get_with("/staff/reach/networks.csv", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        networks.text().contains("facebook,0,3"),
+        "{}",
+        networks.text()
+    );
+    let none = s
+        .get_with("/staff/reach/passwords.csv", Some(&staff.cookie))
+        .await;
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}

@@ -172,3 +172,22 @@ impl Db {
             .collect()
     }
 }
+
+impl Db {
+    /// The remixes most seen since `since` (Unix ms): page views, pictures seen and
+    /// previews together, most first.
+    pub async fn top_remixes(&self, since: i64, limit: u32) -> Result<Vec<(String, i64)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT remix_id, SUM(count) AS seen FROM reach_hourly \
+             WHERE hour >= $1 AND metric IN ('page_view', 'picture_view', 'preview') \
+             GROUP BY remix_id ORDER BY seen DESC, remix_id LIMIT $2",
+        )
+        .bind(since)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("remix_id")?, r.try_get("seen")?)))
+            .collect()
+    }
+}

@@ -7,6 +7,7 @@ pub(crate) mod areas;
 pub(crate) mod audit;
 mod auth;
 pub(crate) mod blocklist;
+mod dashboard;
 pub(crate) mod queue;
 pub(crate) mod reach;
 pub(crate) mod templates;
@@ -139,6 +140,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/staff/audit", get(audit::api_audit))
         .route("/api/staff/reach", get(reach::api_reach))
+        .route("/staff/reach", get(dashboard::reach_page))
+        .route("/staff/reach/{table}", get(dashboard::reach_csv))
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {

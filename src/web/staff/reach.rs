@@ -34,21 +34,21 @@ pub(crate) struct ReachQuery {
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub(crate) struct Counts {
     /// Remixes made (for one remix: remixes of it).
-    remixes: i64,
+    pub(super) remixes: i64,
     /// Share-page visits by people.
-    page_views: i64,
+    pub(super) page_views: i64,
     /// Pictures seen by people.
-    picture_views: i64,
+    pub(super) picture_views: i64,
     /// Cards fetched by link-preview crawlers: previews shown somewhere.
-    previews: i64,
+    pub(super) previews: i64,
     /// Share-button clicks, all networks.
-    shares: i64,
+    pub(super) shares: i64,
     /// Copy-link clicks.
-    copies: i64,
+    pub(super) copies: i64,
     /// Downloads (the picture, the profile and status shapes).
-    downloads: i64,
+    pub(super) downloads: i64,
     /// "Remix this" children.
-    children: i64,
+    pub(super) children: i64,
 }
 
 impl Counts {
@@ -70,20 +70,23 @@ impl Counts {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct NetworkCounts {
     /// `facebook`, `x`, `whatsapp`, or another referring domain.
-    network: String,
+    pub(super) network: String,
     /// Share-button clicks.
-    shares: i64,
+    pub(super) shares: i64,
     /// Share-page visits from a link on it.
-    visits: i64,
+    pub(super) visits: i64,
 }
 
 /// Figures for a key (a template, an area, an hour).
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct KeyedCounts {
     /// The template id, the area id ('' for none), or the hour (RFC 3339).
-    key: String,
+    pub(super) key: String,
     #[serde(flatten)]
-    counts: Counts,
+    pub(super) counts: Counts,
+    /// For an hour, its start (Unix ms).
+    #[serde(skip)]
+    pub(super) at: i64,
 }
 
 /// The reach figures of a period.
@@ -96,20 +99,20 @@ pub(crate) struct Reach {
     /// The remix these figures are of, if one.
     remix: Option<String>,
     #[serde(flatten)]
-    totals: Counts,
+    pub(super) totals: Counts,
     /// Share-button clicks per network.
     shares_by_network: BTreeMap<String, i64>,
     /// Per network: shares, and visits from links on it.
-    by_network: Vec<NetworkCounts>,
+    pub(super) by_network: Vec<NetworkCounts>,
     /// Per template.
-    by_template: Vec<KeyedCounts>,
+    pub(super) by_template: Vec<KeyedCounts>,
     /// Per area.
-    by_area: Vec<KeyedCounts>,
+    pub(super) by_area: Vec<KeyedCounts>,
     /// Per hour, oldest first.
-    by_hour: Vec<KeyedCounts>,
+    pub(super) by_hour: Vec<KeyedCounts>,
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(super) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
         .and_then(|t| {
@@ -141,7 +144,12 @@ fn network_of(domain: &str) -> String {
 }
 
 /// Gathers the figures: a period of hourly rows, one query per breakdown.
-async fn figures(db: &Db, remix: Option<&str>, from: i64, to: i64) -> Result<Reach, DbError> {
+pub(super) async fn figures(
+    db: &Db,
+    remix: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Reach, DbError> {
     let mut totals = Counts::default();
     let mut shares_by_network: BTreeMap<String, i64> = Network::ALL
         .iter()
@@ -187,7 +195,7 @@ async fn figures(db: &Db, remix: Option<&str>, from: i64, to: i64) -> Result<Rea
     let keyed = |map: BTreeMap<String, Counts>| {
         let mut rows: Vec<KeyedCounts> = map
             .into_iter()
-            .map(|(key, counts)| KeyedCounts { key, counts })
+            .map(|(key, counts)| KeyedCounts { key, counts, at: 0 })
             .collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.counts.remixes + r.counts.page_views));
         rows
@@ -215,6 +223,7 @@ async fn figures(db: &Db, remix: Option<&str>, from: i64, to: i64) -> Result<Rea
             .map(|(hour, counts)| KeyedCounts {
                 key: rfc3339(hour),
                 counts,
+                at: hour,
             })
             .collect(),
     })

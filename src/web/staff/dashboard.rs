@@ -1,0 +1,414 @@
+//! The campaign's dashboard, `/staff/reach`: totals, charts per hour and per day drawn on
+//! the server as SVG (plotters), breakdowns by network, template and area, the remixes
+//! most seen, and every table as CSV.
+
+use std::collections::BTreeMap;
+
+use askama::Template as Page;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use plotters::prelude::*;
+use serde::Deserialize;
+
+use super::reach::{Counts, KeyedCounts, Reach, figures};
+use super::{StaffUser, html};
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::remix::HOUR_MS;
+use crate::web::AppState;
+use crate::web::extract::PageQuery;
+use crate::web::i18n::{Lang, Locale};
+use crate::web::pages::PageError;
+
+/// `?days=`: the period, ending now.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DaysQuery {
+    days: Option<u32>,
+}
+
+/// The periods offered.
+const PERIODS: [u32; 4] = [1, 7, 30, 365];
+
+fn days_of(query: &DaysQuery) -> u32 {
+    query.days.filter(|d| PERIODS.contains(d)).unwrap_or(7)
+}
+
+/// A table row as shown: a label and its numbers.
+struct Row {
+    label: String,
+    link: String,
+    numbers: Vec<String>,
+}
+
+/// A table: its name (for its CSV), caption, headings and rows.
+struct Table {
+    name: &'static str,
+    caption: String,
+    headings: Vec<String>,
+    rows: Vec<Row>,
+}
+
+#[derive(Page)]
+#[template(path = "staff_reach.html")]
+struct DashboardPage {
+    l: Locale,
+    staff: String,
+    csrf: String,
+    days: u32,
+    periods: Vec<(u32, String, bool)>,
+    totals: Vec<(String, String)>,
+    hourly_chart: String,
+    daily_chart: String,
+    tables: Vec<Table>,
+}
+
+/// The headings and numbers of a breakdown row.
+fn count_headings(l: &Locale) -> Vec<String> {
+    [
+        "reach-remixes",
+        "reach-page-views",
+        "reach-picture-views",
+        "reach-previews",
+        "reach-shares",
+        "reach-downloads",
+    ]
+    .iter()
+    .map(|id| l.t(id))
+    .collect()
+}
+
+fn count_numbers(l: &Locale, c: &Counts) -> Vec<String> {
+    [
+        c.remixes,
+        c.page_views,
+        c.picture_views,
+        c.previews,
+        c.shares,
+        c.downloads,
+    ]
+    .iter()
+    .map(|n| l.number(*n))
+    .collect()
+}
+
+/// Everything the page and its CSV files show, for `days` ending with this hour.
+async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<Table>), AppError> {
+    let to = (now_ms().div_euclid(HOUR_MS) + 1) * HOUR_MS;
+    let from = to - i64::from(days) * 24 * HOUR_MS;
+    let period = figures(state.db(), None, from, to).await?;
+    let keyed = |rows: &[KeyedCounts], name_of: &dyn Fn(&str) -> (String, String)| {
+        rows.iter()
+            .map(|r| {
+                let (label, link) = name_of(&r.key);
+                Row {
+                    label,
+                    link,
+                    numbers: count_numbers(l, &r.counts),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let templates = |id: &str| {
+        let title = state
+            .remixer()
+            .template(id)
+            .map(|t| t.spec.title.clone())
+            .unwrap_or_else(|| id.to_owned());
+        (title, format!("/staff/templates/{id}"))
+    };
+    let areas: BTreeMap<String, (String, String)> = state
+        .db()
+        .list_areas(true)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, (a.name_en, a.name_ur)))
+        .collect();
+    let area_name = |id: &str| match areas.get(id) {
+        Some((en, ur)) => (
+            match l.lang {
+                Lang::Ur => ur.clone(),
+                Lang::En => en.clone(),
+            },
+            String::new(),
+        ),
+        None if id.is_empty() => (l.t("reach-no-area"), String::new()),
+        None => (id.to_owned(), String::new()),
+    };
+    let mut tables = vec![
+        Table {
+            name: "networks",
+            caption: l.t("reach-by-network"),
+            headings: vec![l.t("reach-shares"), l.t("reach-visits")],
+            rows: period
+                .by_network
+                .iter()
+                .map(|n| Row {
+                    label: n.network.clone(),
+                    link: String::new(),
+                    numbers: vec![l.number(n.shares), l.number(n.visits)],
+                })
+                .collect(),
+        },
+        Table {
+            name: "templates",
+            caption: l.t("reach-by-template"),
+            headings: count_headings(l),
+            rows: keyed(&period.by_template, &templates),
+        },
+        Table {
+            name: "areas",
+            caption: l.t("reach-by-area"),
+            headings: count_headings(l),
+            rows: keyed(&period.by_area, &area_name),
+        },
+    ];
+    for (name, caption, hours) in [
+        ("top-hour", "reach-top-hour", 1),
+        ("top-day", "reach-top-day", 24),
+        ("top-week", "reach-top-week", 24 * 7),
+    ] {
+        let top = state.db().top_remixes(to - hours * HOUR_MS, 10).await?;
+        tables.push(Table {
+            name,
+            caption: l.t(caption),
+            headings: vec![l.t("reach-seen")],
+            rows: top
+                .into_iter()
+                .map(|(id, seen)| Row {
+                    link: format!("/m/{id}"),
+                    label: id,
+                    numbers: vec![l.number(seen)],
+                })
+                .collect(),
+        });
+    }
+    Ok((period, tables))
+}
+
+/// A line of a chart: its name, its colour, and its points (time in Unix ms, count).
+struct Series {
+    name: String,
+    colour: RGBColor,
+    points: Vec<(i64, i64)>,
+}
+
+/// Which count a chart's line draws.
+type Pick = fn(&Counts) -> i64;
+
+/// A line chart of some counts over time, as SVG: one line per series, labelled, with a
+/// legend; the points are (start of the hour or day in Unix ms, count).
+fn chart(title: &str, series: &[Series], label_x: &dyn Fn(i64) -> String) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 300)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+        let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(1).max(1));
+        let y1 = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let built = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1.max(x0 + 1), 0..y1 + y1 / 10 + 1);
+        let Ok(mut chart) = built else {
+            return String::new();
+        };
+        let _ = chart
+            .configure_mesh()
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&|x| label_x(*x))
+            .draw();
+        for Series {
+            name,
+            colour: color,
+            points,
+        } in series
+        {
+            let color = *color;
+            if let Ok(drawn) = chart.draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            )) {
+                drawn.label(name.as_str()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                });
+            }
+        }
+        let _ = chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw();
+        let _ = root.present();
+    }
+    // Named for screen readers; the tables below carry the same numbers.
+    svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\" class=\"chart\" direction=\"ltr\" ",
+            title.replace('"', "&quot;")
+        ),
+        1,
+    )
+}
+
+const COLOURS: [RGBColor; 4] = [
+    RGBColor(11, 106, 58),
+    RGBColor(198, 40, 40),
+    RGBColor(21, 101, 192),
+    RGBColor(120, 80, 0),
+];
+
+/// The series the charts draw: remixes, page views, previews, shares.
+fn series(l: &Locale, rows: &[(i64, Counts)]) -> Vec<Series> {
+    let pick: [(&str, Pick); 4] = [
+        ("reach-remixes", |c| c.remixes),
+        ("reach-page-views", |c| c.page_views),
+        ("reach-previews", |c| c.previews),
+        ("reach-shares", |c| c.shares),
+    ];
+    pick.iter()
+        .zip(COLOURS)
+        .map(|((id, get), colour)| Series {
+            name: l.t(id),
+            colour,
+            points: rows.iter().map(|(at, c)| (*at, get(c))).collect(),
+        })
+        .collect()
+}
+
+/// Every hour or day of `[from, to)`, with the counts of those that had any.
+fn filled(rows: &[KeyedCounts], from: i64, to: i64, step: i64) -> Vec<(i64, Counts)> {
+    let mut by: BTreeMap<i64, Counts> = BTreeMap::new();
+    let mut at = from;
+    while at < to {
+        by.insert(at, Counts::default());
+        at += step;
+    }
+    for r in rows {
+        let slot = from + (r.at - from).div_euclid(step) * step;
+        if let Some(c) = by.get_mut(&slot) {
+            c.remixes += r.counts.remixes;
+            c.page_views += r.counts.page_views;
+            c.previews += r.counts.previews;
+            c.shares += r.counts.shares;
+        }
+    }
+    by.into_iter().collect()
+}
+
+fn clock(ms: i64) -> String {
+    super::reach::rfc3339(ms)
+        .get(5..16)
+        .unwrap_or_default()
+        .replace('T', " ")
+}
+
+fn day(ms: i64) -> String {
+    super::reach::rfc3339(ms)
+        .get(5..10)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub(super) async fn reach_page(
+    State(state): State<AppState>,
+    l: Locale,
+    StaffUser(session): StaffUser,
+    PageQuery(query): PageQuery<DaysQuery>,
+) -> Result<Html<String>, PageError> {
+    let days = days_of(&query);
+    let (period, tables) = tables(&state, &l, days).await?;
+    let to = (now_ms().div_euclid(HOUR_MS) + 1) * HOUR_MS;
+    let last_48 = figures(state.db(), None, to - 48 * HOUR_MS, to).await?;
+    let hourly = filled(&last_48.by_hour, to - 48 * HOUR_MS, to, HOUR_MS);
+    let from = to - i64::from(days) * 24 * HOUR_MS;
+    let daily = filled(&period.by_hour, from, to, 24 * HOUR_MS);
+    let t = &period.totals;
+    let totals = [
+        ("reach-remixes", t.remixes),
+        ("reach-page-views", t.page_views),
+        ("reach-picture-views", t.picture_views),
+        ("reach-previews", t.previews),
+        ("reach-shares", t.shares),
+        ("reach-copies", t.copies),
+        ("reach-downloads", t.downloads),
+        ("reach-children", t.children),
+    ]
+    .iter()
+    .map(|(id, n)| (l.t(id), l.number(*n)))
+    .collect();
+    html(DashboardPage {
+        hourly_chart: chart(&l.t("reach-chart-hours"), &series(&l, &hourly), &clock),
+        daily_chart: chart(&l.t("reach-chart-days"), &series(&l, &daily), &day),
+        periods: PERIODS
+            .iter()
+            .map(|&d| {
+                let label = match d {
+                    1 => l.t("reach-one-day"),
+                    d => l.t1("reach-days", "days", d),
+                };
+                (d, label, d == days)
+            })
+            .collect(),
+        totals,
+        tables,
+        days,
+        staff: session.staff,
+        csrf: session.csrf,
+        l,
+    })
+}
+
+/// `/staff/reach/{table}.csv?days=`: a table of the dashboard as CSV.
+pub(super) async fn reach_csv(
+    State(state): State<AppState>,
+    l: Locale,
+    StaffUser(_): StaffUser,
+    Path(file): Path<String>,
+    PageQuery(query): PageQuery<DaysQuery>,
+) -> Result<Response, PageError> {
+    let days = days_of(&query);
+    let name = file.strip_suffix(".csv").unwrap_or(&file);
+    let (_, tables) = tables(&state, &l, days).await?;
+    let table = tables
+        .into_iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| AppError::not_found(format!("no table {file:?}")))?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut heading = vec![String::new()];
+    heading.extend(table.headings.iter().cloned());
+    let _ = writer.write_record(&heading);
+    for row in &table.rows {
+        let mut record = vec![row.label.clone()];
+        // Plain numbers in a CSV: no grouping marks.
+        record.extend(
+            row.numbers
+                .iter()
+                .map(|n| n.replace([',', '٬', '\u{a0}'], "")),
+        );
+        let _ = writer.write_record(&record);
+    }
+    let body = writer.into_inner().map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"jalsa-reach-{name}-{days}d.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
