@@ -306,3 +306,89 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
         .await;
     assert_eq!(none.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_remix_lineage_shows_how_deep_the_wave_went() {
+    use common::service::{SignIn, text};
+    let s = Service::start(Options::default()).await;
+    let token = s.token().await;
+    let make = |caption: &'static str, parent: Option<String>| {
+        let s = &s;
+        async move {
+            let mut body = json!({"template": "hubble", "captions": [caption]});
+            if let Some(p) = parent {
+                body["parent"] = json!(p);
+            }
+            json_of(s.post_json("/api/remixes", body).await).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let root = make("the first", None).await;
+    let a = make("child a", Some(root.clone())).await;
+    make("child b", Some(root.clone())).await;
+    let grandchild = make("grandchild", Some(a.clone())).await;
+    make("great-grandchild", Some(grandchild.clone())).await;
+
+    let figures = json_of(
+        s.api(
+            "GET",
+            &format!("/api/staff/reach?remix={root}"),
+            Some(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let lineage = &figures["lineage"];
+    assert_eq!(lineage["children"], 2, "{lineage}");
+    assert_eq!(lineage["descendants"], 4);
+    assert_eq!(lineage["generations"], 3);
+    assert_eq!(
+        lineage["tree"][0],
+        json!({"id": root, "parent": "", "depth": 0})
+    );
+    assert_eq!(figures["children"], 2, "counted as they were made");
+    let of_a = json_of(
+        s.api(
+            "GET",
+            &format!("/api/staff/reach?remix={a}"),
+            Some(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            of_a["lineage"]["descendants"].as_i64(),
+            of_a["lineage"]["generations"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+
+    let staff = s.login().await;
+    let page = text(
+        s.get_with(
+            &format!("/staff/reach?lang=en&remix={root}"),
+            Some(&staff.cookie),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        page.contains("<dt>Generations deep</dt><dd>3</dd>"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(">{grandchild}</a>")));
+    let missing = text(
+        s.get_with(
+            "/staff/reach?lang=en&remix=0123456789abcdef",
+            Some(&staff.cookie),
+        )
+        .await,
+    )
+    .await;
+    assert!(missing.contains("There is no remix"));
+}

@@ -191,3 +191,36 @@ impl Db {
             .collect()
     }
 }
+
+impl Db {
+    /// A remix's lineage: itself (depth 0) and everything remixed from it, its children's
+    /// children and on, at most `limit` remixes and 100 generations: (id, parent, depth),
+    /// by depth.
+    pub async fn lineage(
+        &self,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, String, i64)>, DbError> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE tree (id, parent_id, depth) AS ( \
+               SELECT id, COALESCE(parent_id, ''), 0 FROM remixes WHERE id = $1 \
+               UNION ALL \
+               SELECT r.id, r.parent_id, t.depth + 1 FROM remixes r \
+               JOIN tree t ON r.parent_id = t.id WHERE t.depth < 100 \
+             ) SELECT id, parent_id, depth FROM tree ORDER BY depth, id LIMIT $2",
+        )
+        .bind(id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("parent_id")?,
+                    r.try_get::<i64, _>("depth")?,
+                ))
+            })
+            .collect()
+    }
+}

@@ -25,6 +25,18 @@ use crate::web::pages::PageError;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct DaysQuery {
     days: Option<u32>,
+    /// One remix to show the reach and lineage of.
+    remix: Option<String>,
+}
+
+/// One remix on the dashboard: its figures and its lineage.
+struct OneRemix {
+    id: String,
+    totals: Vec<(String, String)>,
+    descendants: String,
+    generations: String,
+    /// (id, depth) by generation.
+    tree: Vec<(String, i64)>,
 }
 
 /// The periods offered.
@@ -61,6 +73,8 @@ struct DashboardPage {
     hourly_chart: String,
     daily_chart: String,
     tables: Vec<Table>,
+    remix: Option<OneRemix>,
+    remix_error: String,
 }
 
 /// The headings and numbers of a breakdown row.
@@ -306,6 +320,23 @@ fn filled(rows: &[KeyedCounts], from: i64, to: i64, step: i64) -> Vec<(i64, Coun
     by.into_iter().collect()
 }
 
+/// The totals as shown: each count's name and number.
+fn totals_of(l: &Locale, t: &Counts) -> Vec<(String, String)> {
+    [
+        ("reach-remixes", t.remixes),
+        ("reach-page-views", t.page_views),
+        ("reach-picture-views", t.picture_views),
+        ("reach-previews", t.previews),
+        ("reach-shares", t.shares),
+        ("reach-copies", t.copies),
+        ("reach-downloads", t.downloads),
+        ("reach-children", t.children),
+    ]
+    .iter()
+    .map(|(id, n)| (l.t(id), l.number(*n)))
+    .collect()
+}
+
 fn clock(ms: i64) -> String {
     super::reach::rfc3339(ms)
         .get(5..16)
@@ -333,21 +364,33 @@ pub(super) async fn reach_page(
     let hourly = filled(&last_48.by_hour, to - 48 * HOUR_MS, to, HOUR_MS);
     let from = to - i64::from(days) * 24 * HOUR_MS;
     let daily = filled(&period.by_hour, from, to, 24 * HOUR_MS);
-    let t = &period.totals;
-    let totals = [
-        ("reach-remixes", t.remixes),
-        ("reach-page-views", t.page_views),
-        ("reach-picture-views", t.picture_views),
-        ("reach-previews", t.previews),
-        ("reach-shares", t.shares),
-        ("reach-copies", t.copies),
-        ("reach-downloads", t.downloads),
-        ("reach-children", t.children),
-    ]
-    .iter()
-    .map(|(id, n)| (l.t(id), l.number(*n)))
-    .collect();
+    let (remix, remix_error) = match query.remix.as_deref().filter(|r| !r.is_empty()) {
+        None => (None, String::new()),
+        Some(id)
+            if id.parse::<crate::remix::RemixId>().is_err()
+                || state.remixer().remix(id).await?.is_none() =>
+        {
+            (None, l.t1("reach-no-remix", "id", id))
+        }
+        Some(id) => {
+            let one = figures(state.db(), Some(id), from, to).await?;
+            let lineage = super::reach::lineage(state.db(), id).await?;
+            (
+                Some(OneRemix {
+                    id: id.to_owned(),
+                    totals: totals_of(&l, &one.totals),
+                    descendants: l.number(lineage.descendants),
+                    generations: l.number(lineage.generations),
+                    tree: lineage.tree.into_iter().map(|n| (n.id, n.depth)).collect(),
+                }),
+                String::new(),
+            )
+        }
+    };
+    let totals = totals_of(&l, &period.totals);
     html(DashboardPage {
+        remix,
+        remix_error,
         hourly_chart: chart(&l.t("reach-chart-hours"), &series(&l, &hourly), &clock),
         daily_chart: chart(&l.t("reach-chart-days"), &series(&l, &daily), &day),
         periods: PERIODS

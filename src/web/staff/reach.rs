@@ -110,6 +110,54 @@ pub(crate) struct Reach {
     pub(super) by_area: Vec<KeyedCounts>,
     /// Per hour, oldest first.
     pub(super) by_hour: Vec<KeyedCounts>,
+    /// For one remix: everything remixed from it, generation by generation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) lineage: Option<Lineage>,
+}
+
+/// The most remixes a lineage lists.
+const LINEAGE_LIMIT: u32 = 1000;
+
+/// A remix's lineage: its children, their children, and on.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Lineage {
+    /// Remixes made from it directly.
+    pub(super) children: i64,
+    /// Remixes made from it at any depth.
+    pub(super) descendants: i64,
+    /// How many generations deep the wave went (0: never remixed).
+    pub(super) generations: i64,
+    /// Each remix of the tree, by generation (at most 1,000): the remix itself first.
+    pub(super) tree: Vec<LineageNode>,
+}
+
+/// A remix in a lineage.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LineageNode {
+    /// Its id.
+    pub(super) id: String,
+    /// The remix it was made from ('' for the root of the tree asked about).
+    pub(super) parent: String,
+    /// Its generation: 0 for the remix asked about, 1 for its children, and on.
+    pub(super) depth: i64,
+}
+
+/// A remix's lineage.
+pub(super) async fn lineage(db: &Db, id: &str) -> Result<Lineage, DbError> {
+    let rows = db.lineage(id, LINEAGE_LIMIT).await?;
+    let mut tree: Vec<LineageNode> = rows
+        .into_iter()
+        .map(|(id, parent, depth)| LineageNode { id, parent, depth })
+        .collect();
+    if let Some(root) = tree.first_mut() {
+        root.parent.clear();
+    }
+    Ok(Lineage {
+        children: tree.iter().filter(|n| n.depth == 1).count() as i64,
+        descendants: tree.len().saturating_sub(1) as i64,
+        generations: tree.iter().map(|n| n.depth).max().unwrap_or(0),
+        tree,
+    })
 }
 
 pub(super) fn rfc3339(ms: i64) -> String {
@@ -218,6 +266,10 @@ pub(super) async fn figures(
         by_network,
         by_template: keyed(by_template),
         by_area: keyed(by_area),
+        lineage: match remix {
+            Some(id) => Some(lineage(db, id).await?),
+            None => None,
+        },
         by_hour: by_hour
             .into_iter()
             .map(|(hour, counts)| KeyedCounts {
