@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::node::{Node, http, http_multipart, start};
+use common::node::{Node, http, http_multipart, start, visit};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -126,6 +126,63 @@ async fn two_nodes_share_one_database_and_one_store() {
     let made: Value = serde_json::from_slice(&made).unwrap();
     deleted_on_b(&a, &b, &storage, &made, &["story.jpg", "card.jpg"]).await;
 
+    // Reach counts add up across nodes: 30 visits on A and 20 on B are 50, exactly, once
+    // B has written its counts (every 5 s). A third node stopped cleanly right after its 7
+    // visits writes them at shutdown.
+    let (status, made) = create(a.address, &["counted on both"]).await;
+    assert_eq!(status, 201);
+    let counted = made["id"].as_str().unwrap().to_owned();
+    let page = format!("/m/{counted}");
+    for (node, n) in [(&a, 30), (&b, 20)] {
+        for _ in 0..n {
+            assert_eq!(visit(node.address, &page).await, 200);
+        }
+    }
+    let c = start(&database, &storage, &dir.path().join("c")).await;
+    for _ in 0..7 {
+        assert_eq!(visit(c.address, &page).await, 200);
+    }
+    let mut c = c;
+    // SAFETY: sending SIGTERM to our own child process.
+    unsafe { libc::kill(c.child.id() as i32, libc::SIGTERM) };
+    assert!(c.child.wait().unwrap().success(), "C did not stop cleanly");
+    let views = |node: SocketAddr| {
+        let (token, counted) = (token.clone(), counted.clone());
+        async move {
+            let (status, body) = http(
+                node,
+                "GET",
+                &format!("/api/staff/reach?remix={counted}"),
+                None,
+                Some(&token),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 200);
+            serde_json::from_slice::<Value>(&body).unwrap()["page_views"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let seen = views(a.address).await;
+        assert!(seen <= 57, "counted twice: {seen}");
+        if seen == 57 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "counts missing after 15 s: {seen} of 57"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Visits A counted more than a flush interval before it is killed survive the kill.
+    for _ in 0..5 {
+        visit(a.address, &page).await;
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+
     // Kill A with SIGKILL while it is making remixes: nothing it acknowledged is lost.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut a = a;
@@ -181,6 +238,19 @@ async fn two_nodes_share_one_database_and_one_store() {
     }
     let (status, _) = create(b.address, &["B carries on"]).await;
     assert_eq!(status, 201, "B stopped serving");
+    assert_eq!(
+        views(b.address).await,
+        62,
+        "A's counts written before its kill were lost"
+    );
+    // The campaign's figures and the dashboard read the same rows on PostgreSQL.
+    let (status, body) = http(b.address, "GET", "/api/staff/reach", None, Some(&token))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let all: Value = serde_json::from_slice(&body).unwrap();
+    assert!(all["page_views"].as_i64().unwrap() >= 62, "{all}");
+    assert!(all["by_template"].to_string().contains("rocket"), "{all}");
 }
 
 /// Uses the delete link of `made` (an API answer from A) on B, after fetching its picture

@@ -48,7 +48,7 @@ impl Db {
         to: i64,
     ) -> Result<Vec<(String, i64)>, DbError> {
         let rows = sqlx::query(
-            "SELECT metric, SUM(count) AS total FROM reach_hourly \
+            "SELECT metric, CAST(SUM(count) AS BIGINT) AS total FROM reach_hourly \
              WHERE hour >= $1 AND hour < $2 AND ($3 = '' OR remix_id = $3) \
              GROUP BY metric ORDER BY metric",
         )
@@ -70,7 +70,7 @@ impl Db {
         to: i64,
     ) -> Result<Vec<(i64, String, i64)>, DbError> {
         let rows = sqlx::query(
-            "SELECT hour, metric, SUM(count) AS total FROM reach_hourly \
+            "SELECT hour, metric, CAST(SUM(count) AS BIGINT) AS total FROM reach_hourly \
              WHERE hour >= $1 AND hour < $2 AND ($3 = '' OR remix_id = $3) \
              GROUP BY hour, metric ORDER BY hour, metric",
         )
@@ -110,12 +110,12 @@ impl Db {
     ) -> Result<Vec<(String, String, i64)>, DbError> {
         let sql = match by {
             ReachBy::Template => {
-                "SELECT r.template_id AS key, h.metric, SUM(h.count) AS total \
+                "SELECT r.template_id AS key, h.metric, CAST(SUM(h.count) AS BIGINT) AS total \
                  FROM reach_hourly h JOIN remixes r ON r.id = h.remix_id \
                  WHERE h.hour >= $1 AND h.hour < $2 GROUP BY r.template_id, h.metric"
             }
             ReachBy::Area => {
-                "SELECT r.area_id AS key, h.metric, SUM(h.count) AS total \
+                "SELECT r.area_id AS key, h.metric, CAST(SUM(h.count) AS BIGINT) AS total \
                  FROM reach_hourly h JOIN remixes r ON r.id = h.remix_id \
                  WHERE h.hour >= $1 AND h.hour < $2 GROUP BY r.area_id, h.metric"
             }
@@ -178,7 +178,7 @@ impl Db {
     /// previews together, most first.
     pub async fn top_remixes(&self, since: i64, limit: u32) -> Result<Vec<(String, i64)>, DbError> {
         let rows = sqlx::query(
-            "SELECT remix_id, SUM(count) AS seen FROM reach_hourly \
+            "SELECT remix_id, CAST(SUM(count) AS BIGINT) AS seen FROM reach_hourly \
              WHERE hour >= $1 AND metric IN ('page_view', 'picture_view', 'preview') \
              GROUP BY remix_id ORDER BY seen DESC, remix_id LIMIT $2",
         )
@@ -203,7 +203,7 @@ impl Db {
     ) -> Result<Vec<(String, String, i64)>, DbError> {
         let rows = sqlx::query(
             "WITH RECURSIVE tree (id, parent_id, depth) AS ( \
-               SELECT id, COALESCE(parent_id, ''), 0 FROM remixes WHERE id = $1 \
+               SELECT id, COALESCE(parent_id, ''), CAST(0 AS BIGINT) FROM remixes WHERE id = $1 \
                UNION ALL \
                SELECT r.id, r.parent_id, t.depth + 1 FROM remixes r \
                JOIN tree t ON r.parent_id = t.id WHERE t.depth < 100 \

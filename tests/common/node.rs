@@ -123,6 +123,18 @@ pub async fn http(
     Ok((status, body))
 }
 
+/// A person's browser opening `path`: a GET with a phone's user agent, so it counts.
+pub async fn visit(address: SocketAddr, path: &str) -> u16 {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nUser-Agent: Mozilla/5.0 (Linux; Android 13) Chrome/119.0 Mobile Safari/537.36\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    parse_response(&response).unwrap().0
+}
+
 /// One multipart/form-data POST on a fresh connection: the status and the body.
 pub async fn http_multipart(
     address: SocketAddr,
