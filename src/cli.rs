@@ -228,6 +228,7 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         .reload_blocklist()
         .await
         .map_err(|e| e.to_string())?;
+    remixer.set_counting(settings.count_reach);
     let limits = crate::web::Limits {
         remix: crate::limits::Limit::per_minute(settings.rate_limit),
         login: crate::limits::Limit::per_minute(settings.login_limit),

@@ -65,6 +65,10 @@ pub struct Settings {
     /// Reports per hour per client.
     #[arg(long, env = "JALSA_REPORT_LIMIT", default_value_t = 20, global = true)]
     pub report_limit: u32,
+    /// Count reach (visits, views, previews, shares) for the staff dashboard; `false` for a
+    /// node that should not (and for measuring what counting costs).
+    #[arg(long, env = "JALSA_COUNT_REACH", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub count_reach: bool,
     /// Photos sent to frames per minute per client; 0 turns the limit off.
     #[arg(long, env = "JALSA_UPLOAD_LIMIT", default_value_t = 10, global = true)]
     pub upload_limit: u32,

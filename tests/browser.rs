@@ -65,7 +65,10 @@ async fn browser(port: u16) -> Client {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1000,1400"]
+                     "--disable-component-update", "--disable-sync", "--window-size=1000,1400",
+                     // A phone's browser, not "HeadlessChrome": the reach counters leave
+                     // robots out, and these are people.
+                     "--user-agent=Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"]
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -419,6 +422,73 @@ async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
         "the red the supporter chose: {centre:?}"
     );
     assert_eq!(row.captions, ["Karachi ke liye"]);
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_buttons_and_the_copy_button_are_counted() {
+    if !have_browser() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _driver, c, state) = session(dir.path()).await;
+    let (row, _) = state
+        .remixer()
+        .create_or_find(jalsa::remix::RemixRequest {
+            template: "hubble".into(),
+            captions: vec!["Share me".into()],
+            style: Default::default(),
+            format: jalsa::render::Format::Jpeg,
+            width: None,
+            parent: None,
+            area: None,
+        })
+        .await
+        .unwrap();
+    settle(&c, &format!("{base}/m/{}?lang=en", row.id)).await;
+    // Each button opens the network in a new tab, through our counting redirect (the
+    // network itself is out of reach here, which does not matter to the count).
+    for button in [
+        ".button.facebook",
+        ".button.whatsapp",
+        ".button.whatsapp",
+        ".button.x",
+    ] {
+        click(&c, button).await;
+    }
+    click(&c, "button[data-copy]").await;
+    wait_for("the copy to be confirmed", || async {
+        js(
+            &c,
+            "return document.querySelector('button[data-copy]').textContent",
+        )
+        .await
+            == json!("Copied")
+    })
+    .await;
+    let counts = || async {
+        state.remixer().flush_counters().await.unwrap();
+        state
+            .db()
+            .reach_totals(Some(row.id.as_str()), 0, i64::MAX)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<std::collections::BTreeMap<String, i64>>()
+    };
+    wait_for("the clicks to be counted", || async {
+        let c = counts().await;
+        c.get("share:x") == Some(&1) && c.get("copy") == Some(&1)
+    })
+    .await;
+    let counted = counts().await;
+    assert_eq!(counted.get("page_view"), Some(&1), "{counted:?}");
+    assert_eq!(counted.get("share:facebook"), Some(&1), "{counted:?}");
+    assert_eq!(counted.get("share:whatsapp"), Some(&2), "{counted:?}");
+    assert!(
+        counted.get("picture_view").is_some_and(|&n| n >= 1),
+        "the picture on the page: {counted:?}"
+    );
     c.close().await.unwrap();
 }
 

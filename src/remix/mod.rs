@@ -159,6 +159,8 @@ pub struct Remixer {
     pending_requests: Mutex<HashMap<String, i64>>,
     /// Reach counts gathered since they were last written.
     tally: Mutex<reach::Tally>,
+    /// Whether reach is counted at all.
+    counting: std::sync::atomic::AtomicBool,
     /// This process's name among the nodes, for its health row and blob.
     node: String,
     /// Counters.
@@ -190,6 +192,7 @@ impl Remixer {
             overload_logged_at: AtomicU64::new(0),
             pending_requests: Mutex::new(HashMap::new()),
             tally: Mutex::default(),
+            counting: true.into(),
             node: crate::staff::random_hex(6),
             stats: Stats::default(),
         }

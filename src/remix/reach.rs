@@ -91,6 +91,9 @@ pub struct Tally(HashMap<(RemixId, i64, Event), i64>);
 impl Remixer {
     /// Counts an event on a remix, in memory; [`Remixer::flush_counters`] writes it.
     pub fn count(&self, remix: &RemixId, event: Event) {
+        if !self.counting.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         let hour = now_ms().div_euclid(HOUR_MS) * HOUR_MS;
         *self
             .tally
@@ -99,6 +102,12 @@ impl Remixer {
             .0
             .entry((remix.clone(), hour, event))
             .or_default() += 1;
+    }
+
+    /// Turns reach counting on or off (on by default).
+    pub fn set_counting(&self, on: bool) {
+        self.counting
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Writes the counts gathered since the last write, adding them to their hourly rows;

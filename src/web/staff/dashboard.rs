@@ -177,6 +177,51 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
             rows: keyed(&period.by_area, &area_name),
         },
     ];
+    // Each photo's hashtags, and how far they travelled this period against the one before:
+    // visits, previews and shares together.
+    let before = figures(state.db(), None, from - (to - from), from).await?;
+    let travelled = |rows: &[KeyedCounts], id: &str| {
+        rows.iter().find(|r| r.key == id).map_or(0, |r| {
+            r.counts.page_views + r.counts.previews + r.counts.shares
+        })
+    };
+    let mut trends: Vec<(i64, Row)> = state
+        .remixer()
+        .templates()
+        .iter()
+        .filter(|t| !t.spec.hashtags.is_empty())
+        .map(|t| {
+            let (now, then) = (
+                travelled(&period.by_template, t.id.as_str()),
+                travelled(&before.by_template, t.id.as_str()),
+            );
+            let change = match (now, then) {
+                (0, 0) => "–".to_owned(),
+                (_, 0) => l.t("reach-new"),
+                (now, then) => format!("{:+}%", (now - then) * 100 / then),
+            };
+            let tags: Vec<String> = t.spec.hashtags.iter().map(|h| format!("#{h}")).collect();
+            (
+                now,
+                Row {
+                    label: format!("{} ({})", tags.join(" "), t.spec.title),
+                    link: format!("/staff/templates/{}", t.id),
+                    numbers: vec![l.number(now), l.number(then), change],
+                },
+            )
+        })
+        .collect();
+    trends.sort_by_key(|(now, _)| std::cmp::Reverse(*now));
+    tables.push(Table {
+        name: "hashtags",
+        caption: l.t("reach-hashtags"),
+        headings: vec![
+            l.t("reach-this-period"),
+            l.t("reach-period-before"),
+            l.t("reach-change"),
+        ],
+        rows: trends.into_iter().map(|(_, row)| row).collect(),
+    });
     for (name, caption, hours) in [
         ("top-hour", "reach-top-hour", 1),
         ("top-day", "reach-top-day", 24),
