@@ -245,6 +245,14 @@ async fn a_phone_photo_becomes_a_framed_picture_with_no_metadata_in_any_renditio
         page.contains(r#"<meta name="robots" content="noindex">"#),
         "{page}"
     );
+    for path in [format!("/i/{id}.jpg"), format!("/i/{id}/card.jpg")] {
+        let a = Answer::of(s.get(&path).await).await;
+        assert_eq!(
+            a.header(header::HeaderName::from_static("x-robots-tag")),
+            "noindex",
+            "{path}"
+        );
+    }
     assert!(
         page.contains(&format!("href=\"/f/{BADGE}\"")),
         "make your own: {page}"
@@ -309,6 +317,11 @@ async fn asking_for_the_gallery_puts_the_picture_in_the_moderation_queue() {
     assert!(
         !page.contains("noindex"),
         "approved for the gallery: indexable"
+    );
+    let a = Answer::of(s.get(&format!("/i/{id}.jpg")).await).await;
+    assert!(
+        !a.headers.contains_key("x-robots-tag"),
+        "approved: its picture is indexable"
     );
 }
 

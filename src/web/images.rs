@@ -234,7 +234,28 @@ pub(super) async fn picture(
     let row = find_remix(&state, id).await?;
     let kind = RenditionKind::Format(format);
     count_view(&state, &row, kind, query.as_deref(), &headers);
-    serve(&state, &row, kind, &headers).await
+    unlisted(&state, &row, serve(&state, &row, kind, &headers).await)
+}
+
+/// A framed picture not in the gallery shows a person who shared a link, not the world:
+/// its pictures, like its share page, ask search engines not to index them.
+fn unlisted(
+    state: &AppState,
+    row: &RemixRow,
+    response: Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    let mut response = response?;
+    if state.remixer().is_framed(row)
+        && !matches!(
+            row.status,
+            crate::db::Status::Approved | crate::db::Status::Featured
+        )
+    {
+        response
+            .headers_mut()
+            .insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    }
+    Ok(response)
 }
 
 /// Counts what a fetch of a remix's picture means: a preview shown somewhere (a
@@ -281,7 +302,7 @@ pub(super) async fn rendition(
     };
     let row = find_remix(&state, &id).await?;
     count_view(&state, &row, kind, query.as_deref(), &headers);
-    serve(&state, &row, kind, &headers).await
+    unlisted(&state, &row, serve(&state, &row, kind, &headers).await)
 }
 
 /// The default preview width: small enough to be quick on a phone's connection.
