@@ -136,6 +136,11 @@ impl Remixer {
 /// Whether a user agent is a link-preview crawler (Facebook, X, WhatsApp, Telegram, Slack,
 /// LinkedIn, Discord and others): its card fetch is a preview shown to someone.
 pub fn is_preview_crawler(user_agent: &str) -> bool {
+    preview_crawler(&user_agent.to_ascii_lowercase())
+}
+
+/// [`is_preview_crawler`] of a user agent already lowercased.
+fn preview_crawler(ua: &str) -> bool {
     const CRAWLERS: [&str; 14] = [
         "facebookexternalhit",
         "facebot",
@@ -152,14 +157,13 @@ pub fn is_preview_crawler(user_agent: &str) -> bool {
         "viber",
         "snapchat",
     ];
-    let ua = user_agent.to_ascii_lowercase();
     CRAWLERS.iter().any(|c| ua.contains(c))
 }
 
 /// Whether a user agent is some robot (a crawler, a search engine, a script), not a person.
 pub fn is_robot(user_agent: &str) -> bool {
     let ua = user_agent.to_ascii_lowercase();
-    is_preview_crawler(&ua)
+    preview_crawler(&ua)
         || [
             "bot", "crawler", "spider", "curl/", "wget/", "python-", "headless",
         ]
@@ -168,9 +172,39 @@ pub fn is_robot(user_agent: &str) -> bool {
         || ua.is_empty()
 }
 
+/// The sites whose links are counted by name; a visit from anywhere else counts as
+/// `other`. `Referer` is written by the client, so an open list would let anyone add a row
+/// per made-up domain per remix per hour.
+const KNOWN_REFERRERS: [&str; 24] = [
+    "facebook.com",
+    "fb.com",
+    "fb.me",
+    "messenger.com",
+    "instagram.com",
+    "threads.net",
+    "t.co",
+    "x.com",
+    "twitter.com",
+    "wa.me",
+    "whatsapp.com",
+    "web.whatsapp.com",
+    "api.whatsapp.com",
+    "t.me",
+    "telegram.org",
+    "tiktok.com",
+    "youtube.com",
+    "linkedin.com",
+    "reddit.com",
+    "pinterest.com",
+    "snapchat.com",
+    "google.com",
+    "bing.com",
+    "duckduckgo.com",
+];
+
 /// The domain a visit came from, by its `Referer`: the host alone, without `www.` or `m.`
-/// (`facebook.com` for `https://m.facebook.com/story.php?...`); `None` for none, or for
-/// this site itself.
+/// (`facebook.com` for `https://m.facebook.com/story.php?...`), one of
+/// [`KNOWN_REFERRERS`] or else `other`; `None` for none, or for this site itself.
 pub fn referring_domain(referer: &str, own_host: &str) -> Option<String> {
     let url = url::Url::parse(referer).ok()?;
     let host = url.host_str()?.to_ascii_lowercase();
@@ -181,7 +215,14 @@ pub fn referring_domain(referer: &str, own_host: &str) -> Option<String> {
         .or_else(|| host.strip_prefix("lm."))
         .unwrap_or(&host)
         .to_owned();
-    (host != own_host && !host.is_empty() && host.len() <= 100).then_some(host)
+    if host == own_host || host.is_empty() {
+        return None;
+    }
+    Some(if KNOWN_REFERRERS.contains(&host.as_str()) {
+        host
+    } else {
+        "other".to_owned()
+    })
 }
 
 #[cfg(test)]
@@ -219,5 +260,10 @@ mod tests {
             None
         );
         assert_eq!(referring_domain("not a url", own), None);
+        // A made-up domain is "other": a forged header cannot add rows without end.
+        assert_eq!(
+            referring_domain("https://x7f3a.attacker.example/", own).as_deref(),
+            Some("other")
+        );
     }
 }
