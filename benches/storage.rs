@@ -57,6 +57,7 @@ fn repeat(c: &mut Criterion) {
         width: None,
         parent: None,
         area: None,
+        constituency: None,
     };
     rt.block_on(remixer.create_or_find(request.clone()))
         .unwrap();

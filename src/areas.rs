@@ -1,5 +1,6 @@
-//! Where supporters are: the campaign's list of areas (cities and districts), in English
-//! and Urdu, and its CSV form for staff to import and export. Pure: no I/O.
+//! Where supporters are: the campaign's list of areas (cities and districts, and the
+//! constituencies within them), in English and Urdu, and its CSV form for staff to import
+//! and export. Pure: no I/O.
 //!
 //! A starter list of Pakistan's largest cities is compiled in and recorded at the first
 //! start; from then on the database is the record and staff own it.
@@ -24,6 +25,9 @@ pub struct Area {
     /// Retired: no longer offered; remixes that name it keep it.
     #[serde(default)]
     pub retired: bool,
+    /// For a constituency, the city or district it is in; '' for a city or district.
+    #[serde(default)]
+    pub parent: String,
 }
 
 /// One row of an import that cannot be used, by its line in the file.
@@ -84,11 +88,17 @@ pub fn check_names(name_en: &str, name_ur: &str) -> Result<(String, String), Str
     Ok((en.to_owned(), ur.to_owned()))
 }
 
-/// Reads a CSV of areas: a header naming `id`, `name_en` and `name_ur` (in any order;
-/// `retired` optional, `true`/`false`), then a row each. An empty id is made from the
-/// English name. Every bad row is named, and then nothing is taken: an import is all or
-/// nothing.
+/// Reads a self-contained CSV of areas (see [`read_csv`]): every parent in the file.
 pub fn from_csv(text: &str) -> Result<Vec<Area>, Vec<BadRow>> {
+    read_csv(text, &[])
+}
+
+/// Reads a CSV of areas: a header naming `id`, `name_en` and `name_ur` (in any order;
+/// `retired` optional, `true`/`false`; `parent` optional, the city or district a
+/// constituency is in), then a row each. An empty id is made from the English name. A
+/// parent must be in the file or in `known`, and be a city or district itself. Every bad
+/// row is named, and then nothing is taken: an import is all or nothing.
+pub fn read_csv(text: &str, known: &[Area]) -> Result<Vec<Area>, Vec<BadRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -112,7 +122,9 @@ pub fn from_csv(text: &str) -> Result<Vec<Area>, Vec<BadRow>> {
         }]);
     };
     let retired_at = column("retired");
+    let parent_at = column("parent");
     let mut areas: Vec<Area> = Vec::new();
+    let mut lines: Vec<u64> = Vec::new();
     let mut bad = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
@@ -147,26 +159,75 @@ pub fn from_csv(text: &str) -> Result<Vec<Area>, Vec<BadRow>> {
                 "true" | "1" | "yes" => true,
                 other => return Err(format!("retired is {other:?}; use true or false")),
             };
+            let parent = parent_at.map(field).unwrap_or("").to_owned();
+            if !parent.is_empty() && (!valid_id(&parent) || parent == id) {
+                return Err(format!("parent {parent:?} cannot be this area's city"));
+            }
             areas.push(Area {
                 id,
                 name_en,
                 name_ur,
                 retired,
+                parent,
             });
+            lines.push(line);
             Ok(())
         })();
         if let Err(why) = why {
             bad.push(BadRow { line, why });
         }
     }
+    for (area, line) in areas.iter().zip(&lines) {
+        if let Err(why) = check_parent(area, &areas, known) {
+            bad.push(BadRow { line: *line, why });
+        }
+    }
+    bad.sort_by_key(|b| b.line);
     if bad.is_empty() { Ok(areas) } else { Err(bad) }
+}
+
+/// Checks an area's parent against the list it joins (`areas`, then `known` for what
+/// `areas` leaves out): a parent must be there and be a city or district, and a
+/// constituency cannot have constituencies of its own.
+pub fn check_parent(area: &Area, areas: &[Area], known: &[Area]) -> Result<(), String> {
+    let find = |id: &str| {
+        areas
+            .iter()
+            .find(|a| a.id == id)
+            .or_else(|| known.iter().find(|a| a.id == id))
+    };
+    if area.parent.is_empty() {
+        return Ok(());
+    }
+    match find(&area.parent) {
+        None => Err(format!("parent {:?} is not an area", area.parent)),
+        Some(p) if !p.parent.is_empty() => Err(format!(
+            "parent {:?} is itself a constituency; name its city {:?}",
+            p.id, p.parent
+        )),
+        Some(_) => {
+            // (A row of `areas` naming this one is told its parent is a constituency.)
+            let has_own = known
+                .iter()
+                .filter(|k| !areas.iter().any(|a| a.id == k.id))
+                .any(|a| a.parent == area.id);
+            if has_own {
+                Err(format!(
+                    "{:?} has constituencies of its own, so it cannot be one",
+                    area.id
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Writes areas as the CSV [`from_csv`] reads.
 pub fn to_csv(areas: &[Area]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(["id", "name_en", "name_ur", "retired"])
+        .write_record(["id", "name_en", "name_ur", "retired", "parent"])
         .expect("CSV to memory");
     for a in areas {
         writer
@@ -175,6 +236,7 @@ pub fn to_csv(areas: &[Area]) -> String {
                 &a.name_en,
                 &a.name_ur,
                 if a.retired { "true" } else { "false" },
+                &a.parent,
             ])
             .expect("CSV to memory");
     }
@@ -223,6 +285,51 @@ mod tests {
             from_csv("city,urdu\nLahore,لاہور\n").unwrap_err()[0]
                 .why
                 .contains("header")
+        );
+    }
+
+    #[test]
+    fn constituencies_name_a_city_in_the_file_or_on_the_list() {
+        let known = starter();
+        let text = "id,name_en,name_ur,parent\n\
+                    na-127,NA-127 Lahore,این اے-127 لاہور,lahore\n\
+                    na-128,NA-128,این اے-128,nowhere\n\
+                    na-129,NA-129,این اے-129,na-127\n\
+                    sahiwal,Sahiwal,ساہیوال,\n\
+                    na-141,NA-141 Sahiwal,این اے-141,sahiwal\n";
+        let bad = read_csv(text, &known).unwrap_err();
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [3, 4], "{bad:?}");
+        assert!(bad[0].why.contains("nowhere"));
+        assert!(bad[1].why.contains("itself a constituency"));
+        let good = read_csv(
+            "id,name_en,name_ur,parent\nna-127,NA-127,این اے-127,lahore\n",
+            &known,
+        )
+        .unwrap();
+        assert_eq!(good[0].parent, "lahore");
+        assert_eq!(read_csv(&to_csv(&good), &known).unwrap(), good);
+        // A city with constituencies cannot become one.
+        let lahore_in_kasur = Area {
+            parent: "kasur".into(),
+            ..known.iter().find(|a| a.id == "lahore").unwrap().clone()
+        };
+        assert!(
+            check_parent(
+                &lahore_in_kasur,
+                std::slice::from_ref(&lahore_in_kasur),
+                &[
+                    good[0].clone(),
+                    Area {
+                        id: "kasur".into(),
+                        name_en: "Kasur".into(),
+                        name_ur: "قصور".into(),
+                        retired: false,
+                        parent: String::new()
+                    }
+                ]
+            )
+            .is_err()
         );
     }
 }

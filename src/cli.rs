@@ -47,6 +47,23 @@ pub enum Command {
     Staff(StaffArgs),
     /// Copy this install's metadata and blobs to other backends (e.g. PostgreSQL and S3).
     Migrate(MigrateArgs),
+    /// Fill an empty database with made-up remixes and a year of their reach, to measure
+    /// the dashboard at a campaign's size; prints what it wrote as one JSON line.
+    FillReach(FillArgs),
+}
+
+/// `jalsa fill-reach`.
+#[derive(Debug, Args)]
+pub struct FillArgs {
+    /// Remixes to make, spread evenly over the period.
+    #[arg(long, default_value_t = 1_000_000)]
+    remixes: u64,
+    /// The period in days, ending now.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3660))]
+    days: u32,
+    /// The seed of the made-up numbers: the same seed, the same campaign.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 /// `jalsa migrate`.
@@ -188,6 +205,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Verify(args) => runtime()?.block_on(verify(&cli.settings, args)),
         Command::Staff(args) => runtime()?.block_on(staff(&cli.settings, args)),
         Command::Migrate(args) => runtime()?.block_on(migrate(&cli.settings, args)),
+        Command::FillReach(args) => runtime()?.block_on(fill_reach(&cli.settings, args)),
     }
 }
 
@@ -310,6 +328,46 @@ async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
 }
 
 /// The stores, with the bundled templates registered and every stored one loaded.
+async fn fill_reach(settings: &Settings, args: FillArgs) -> Result<(), String> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .try_init();
+    let remixer = open_with_templates(settings).await?;
+    let templates: Vec<String> = remixer
+        .templates()
+        .iter()
+        .map(|t| t.id.to_string())
+        .collect();
+    let areas = remixer
+        .db()
+        .list_areas(false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let cities: Vec<String> = areas
+        .iter()
+        .filter(|a| a.parent.is_empty())
+        .map(|a| a.id.clone())
+        .collect();
+    let constituencies: Vec<(String, String)> = areas
+        .iter()
+        .filter(|a| !a.parent.is_empty())
+        .map(|a| (a.id.clone(), a.parent.clone()))
+        .collect();
+    let plan = crate::fill::Plan {
+        remixes: args.remixes,
+        days: args.days,
+        seed: args.seed,
+    };
+    let filled = crate::fill::fill(remixer.db(), &plan, &templates, &cities, &constituencies)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string(&filled).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
 async fn open_with_templates(settings: &Settings) -> Result<Remixer, String> {
     let catalog = load_catalog(&settings.templates)?;
     let remixer = open_stores(settings).await?;

@@ -343,7 +343,7 @@ impl From<RemixError> for AppError {
             ),
             RemixError::Render(r) => r.into(),
             RemixError::Upload(u) => u.into(),
-            RemixError::UnknownArea(_) => AppError::new(
+            RemixError::UnknownArea(_) | RemixError::WrongConstituency { .. } => AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 code::UNKNOWN_AREA,
                 e.to_string(),

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fill;
 pub mod limits;
 pub mod photo;
 pub mod remix;

@@ -165,7 +165,7 @@ async fn staff_add_rename_retire_import_and_export_areas() {
     csv.expect(StatusCode::OK, "the export");
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
     let exported = csv.text();
-    assert!(exported.starts_with("id,name_en,name_ur,retired\n"));
+    assert!(exported.starts_with("id,name_en,name_ur,retired,parent\n"));
     assert!(exported.contains("mandi-bahauddin,Mandi Bahauddin,منڈی بہاءالدین,true"));
     let import = |body: String| {
         let (s, token) = (&s, token.clone());
@@ -270,4 +270,156 @@ async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
     assert!(s.state.db().get_area("khuzdar").await.unwrap().is_some());
     let csv = Answer::of(s.get_with("/staff/areas.csv", Some(&staff.cookie)).await).await;
     assert!(csv.text().contains("khuzdar,Khuzdar,خضدار,false"));
+}
+
+#[tokio::test]
+async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
+    let s = service().await;
+    let token = s.token().await;
+    let add = |body: Value| {
+        let (s, token) = (&s, &token);
+        async move {
+            Answer::of(
+                s.api("POST", "/api/staff/areas", Some(token), Some(body))
+                    .await,
+            )
+            .await
+        }
+    };
+    add(json!({"id": "na-127", "name_en": "NA-127", "name_ur": "این اے-127", "parent": "lahore"}))
+        .await
+        .expect(StatusCode::CREATED, "a constituency in Lahore");
+    // A parent that is not on the list, or is itself a constituency, is refused.
+    for (parent, why) in [
+        ("atlantis", "not an area"),
+        ("na-127", "itself a constituency"),
+    ] {
+        let a = add(
+            json!({"id": "na-999", "name_en": "NA-999", "name_ur": "این اے-999", "parent": parent}),
+        )
+        .await;
+        a.error_code(StatusCode::UNPROCESSABLE_ENTITY, parent);
+        assert!(a.text().contains(why), "{}", a.text());
+    }
+    let areas = json_of(s.get("/api/areas").await).await;
+    let na = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "na-127")
+        .expect("offered");
+    assert_eq!(na["parent"], "lahore");
+    // Offered on the form after its city.
+    let form = text(s.get("/t/hubble?lang=en").await).await;
+    assert!(
+        form.contains(">Lahore · NA-127</option>"),
+        "the form offers it"
+    );
+
+    // Chosen as the area, as the constituency alone, or with its city: all the same place.
+    for (n, body) in [
+        json!({"area": "na-127"}),
+        json!({"constituency": "na-127"}),
+        json!({"area": "lahore", "constituency": "na-127"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut request = json!({"template": "hubble", "captions": [format!("from NA-127, {n}")]});
+        request
+            .as_object_mut()
+            .unwrap()
+            .extend(body.as_object().unwrap().clone());
+        let made = Answer::of(s.post_json("/api/remixes", request).await).await;
+        made.expect(StatusCode::CREATED, &body.to_string());
+        let made: Value = serde_json::from_slice(&made.body).unwrap();
+        assert_eq!(
+            (made["area"].as_str(), made["constituency"].as_str()),
+            (Some("lahore"), Some("na-127")),
+            "{body}"
+        );
+    }
+    // A constituency outside the city named with it, or a city named as a constituency.
+    for body in [
+        json!({"template": "hubble", "captions": ["z"], "area": "karachi", "constituency": "na-127"}),
+        json!({"template": "hubble", "captions": ["z"], "constituency": "lahore"}),
+    ] {
+        let a = Answer::of(s.post_json("/api/remixes", body.clone()).await).await;
+        assert_eq!(
+            a.error_code(StatusCode::UNPROCESSABLE_ENTITY, &body.to_string()),
+            "unknown_area"
+        );
+    }
+    // A framed picture carries its place too.
+    let photo = png(400, 400);
+    let framed = Answer::of(
+        s.post_multipart(
+            "/api/frames/jalsa-badge/pictures",
+            None,
+            &[("area", "na-127")],
+            &[("photo", "me.png", &photo)],
+        )
+        .await,
+    )
+    .await;
+    framed.expect(StatusCode::CREATED, "a framed picture from NA-127");
+    let id: Value = serde_json::from_slice(&framed.body).unwrap();
+    let row = s
+        .state
+        .remixer()
+        .remix(id["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.area.as_deref(), row.constituency.as_deref()),
+        (Some("lahore"), Some("na-127"))
+    );
+
+    // The figures break the campaign down by constituency.
+    let reach = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    let by = reach["by_constituency"].as_array().unwrap();
+    assert_eq!(by.len(), 1, "{by:?}");
+    assert_eq!(
+        (by[0]["key"].as_str(), by[0]["remixes"].as_i64()),
+        (Some("na-127"), Some(4))
+    );
+    let lahore = reach["by_area"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == "lahore")
+        .unwrap()
+        .clone();
+    assert_eq!(lahore["remixes"], 4);
+
+    // The CSV carries the parent, and an import may name a city on the list.
+    let csv = String::from_utf8(
+        Answer::of(
+            s.api("GET", "/api/staff/areas.csv", Some(&token), None)
+                .await,
+        )
+        .await
+        .body
+        .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        csv.starts_with("id,name_en,name_ur,retired,parent"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("na-127,NA-127,این اے-127,false,lahore"),
+        "{csv}"
+    );
+}
+
+/// A plain PNG photo.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }

@@ -442,6 +442,7 @@ async fn share_buttons_and_the_copy_button_are_counted() {
             width: None,
             parent: None,
             area: None,
+            constituency: None,
         })
         .await
         .unwrap();
@@ -470,7 +471,7 @@ async fn share_buttons_and_the_copy_button_are_counted() {
         state.remixer().flush_counters().await.unwrap();
         state
             .db()
-            .reach_totals(Some(row.id.as_str()), 0, i64::MAX)
+            .reach_totals(row.id.as_str(), 0, i64::MAX)
             .await
             .unwrap()
             .into_iter()

@@ -175,6 +175,7 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
             width: None,
             parent: None,
             area: None,
+            constituency: None,
         })
         .await
         .unwrap();

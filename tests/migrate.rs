@@ -54,6 +54,7 @@ fn request(template: &str, captions: &[&str], parent: Option<String>) -> RemixRe
         width: None,
         parent,
         area: Some("lahore".into()),
+        constituency: None,
     }
 }
 

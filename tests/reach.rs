@@ -170,7 +170,7 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
     let stored: i64 = s
         .state
         .db()
-        .reach_totals(Some(&id), 0, i64::MAX)
+        .reach_totals(&id, 0, i64::MAX)
         .await
         .unwrap()
         .iter()
@@ -391,4 +391,177 @@ async fn a_remix_lineage_shows_how_deep_the_wave_went() {
     )
     .await;
     assert!(missing.contains("There is no remix"));
+}
+
+/// The campaign's figures come from rollups: over any period, whole days or odd hours,
+/// they must be what the hourly rows and the remixes themselves add up to.
+#[tokio::test]
+async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
+    let s = Service::start(Options::default()).await;
+    let token = s.token().await;
+    let db = s.state.db();
+    let templates: Vec<String> = s
+        .state
+        .remixer()
+        .templates()
+        .iter()
+        .map(|t| t.id.to_string())
+        .collect();
+    let areas: Vec<String> = db
+        .list_areas(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let plan = jalsa::fill::Plan {
+        remixes: 3_000,
+        days: 20,
+        seed: 5,
+    };
+    let filled = jalsa::fill::fill(db, &plan, &templates, &areas, &[])
+        .await
+        .unwrap();
+    assert_eq!(filled.remixes, 3_000);
+    // A second fill would mix made-up remixes with these: refused.
+    assert!(
+        jalsa::fill::fill(db, &plan, &templates, &areas, &[])
+            .await
+            .is_err()
+    );
+
+    // The expected figures, straight from the hourly rows and the remixes.
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}", s.dir.path().join("jalsa.db").display());
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let hour = 3_600_000_i64;
+    let now = jalsa::db::now_ms().div_euclid(hour) * hour;
+    let rfc = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    for (from, to) in [
+        // Odd hours at both ends, whole days between.
+        (
+            now - 17 * 24 * hour + 5 * hour,
+            now - 2 * 24 * hour - 7 * hour,
+        ),
+        // Within one day.
+        (now - 3 * 24 * hour + hour, now - 3 * 24 * hour + 9 * hour),
+        // Everything.
+        (now - 30 * 24 * hour, now + hour),
+    ] {
+        use sqlx::Row;
+        let figures = json_of(
+            s.api(
+                "GET",
+                &format!("/api/staff/reach?from={}&to={}", rfc(from), rfc(to)),
+                Some(&token),
+                None,
+            )
+            .await,
+        )
+        .await;
+        let sum = |metric: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query(
+                    "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS n FROM reach_hourly \
+                     WHERE hour >= $1 AND hour < $2 AND metric LIKE $3",
+                )
+                .bind(from)
+                .bind(to)
+                .bind(metric)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>("n")
+            }
+        };
+        let made: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM remixes WHERE created_at >= $1 AND created_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("n");
+        let period = format!("{} to {}", rfc(from), rfc(to));
+        assert!(made > 0, "{period}: remixes were made");
+        assert_eq!(figures["remixes"], made, "{period}: remixes");
+        for (field, metric) in [
+            ("page_views", "page_view"),
+            ("picture_views", "picture_view"),
+            ("previews", "preview"),
+            ("shares", "share:%"),
+            ("children", "child"),
+        ] {
+            assert_eq!(figures[field], sum(metric).await, "{period}: {field}");
+        }
+        // Per template: the visits of its remixes.
+        let by_template: Vec<(String, i64)> = sqlx::query(
+            "SELECT r.template_id AS t, CAST(SUM(h.count) AS BIGINT) AS n FROM reach_hourly h \
+             JOIN remixes r ON r.id = h.remix_id WHERE h.hour >= $1 AND h.hour < $2 \
+             AND h.metric = 'page_view' GROUP BY r.template_id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("t"), r.get("n")))
+        .collect();
+        for (template, visits) in by_template {
+            let shown = figures["by_template"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["key"] == template.as_str())
+                .unwrap_or_else(|| panic!("{period}: {template} in the breakdown"));
+            assert_eq!(shown["page_views"], visits, "{period}: {template}");
+        }
+        // Hour by hour, the visits add up to the period's.
+        let hourly: i64 = figures["by_hour"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["page_views"].as_i64().unwrap())
+            .sum();
+        assert_eq!(figures["page_views"], hourly, "{period}: by hour");
+    }
+
+    // The most seen of the week are the week's most seen by the hourly rows.
+    use common::service::SignIn;
+    let staff = s.login().await;
+    let csv = common::service::text(
+        s.get_with(
+            "/staff/reach/top-week.csv?days=7&lang=en",
+            Some(&staff.cookie),
+        )
+        .await,
+    )
+    .await;
+    let first = csv.lines().nth(1).expect("a most-seen remix");
+    let (id, seen) = first.split_once(',').unwrap();
+    use sqlx::Row;
+    let expected = sqlx::query(
+        "SELECT remix_id, CAST(SUM(count) AS BIGINT) AS n FROM reach_hourly \
+         WHERE hour >= $1 AND metric IN ('page_view', 'picture_view', 'preview') \
+         GROUP BY remix_id ORDER BY n DESC, remix_id LIMIT 1",
+    )
+    .bind(now + hour - 7 * 24 * hour)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (id, seen.parse::<i64>().unwrap()),
+        (
+            expected.get::<String, _>("remix_id").as_str(),
+            expected.get::<i64, _>("n")
+        )
+    );
 }

@@ -115,6 +115,7 @@ fn request(captions: &[&str]) -> RemixRequest {
         width: None,
         parent: None,
         area: None,
+        constituency: None,
     }
 }
 

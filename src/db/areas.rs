@@ -9,7 +9,7 @@ impl Db {
     /// Every area, by English name; retired ones too when `retired`.
     pub async fn list_areas(&self, retired: bool) -> Result<Vec<Area>, DbError> {
         let rows = sqlx::query(
-            "SELECT id, name_en, name_ur, retired FROM areas \
+            "SELECT id, name_en, name_ur, retired, parent_id FROM areas \
              WHERE retired = 0 OR $1 = 1 ORDER BY name_en, id",
         )
         .bind(i64::from(retired))
@@ -49,14 +49,15 @@ impl Db {
     pub async fn add_area(&self, area: &Area) -> Result<bool, DbError> {
         let now = now_ms();
         let done = sqlx::query(
-            "INSERT INTO areas (id, name_en, name_ur, retired, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO areas (id, name_en, name_ur, retired, created_at, updated_at, parent_id) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&area.id)
         .bind(&area.name_en)
         .bind(&area.name_ur)
         .bind(i64::from(area.retired))
         .bind(now)
+        .bind(&area.parent)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -65,14 +66,15 @@ impl Db {
     /// Renames an area and retires or restores it; `false` if there is no such area.
     pub async fn change_area(&self, area: &Area) -> Result<bool, DbError> {
         let done = sqlx::query(
-            "UPDATE areas SET name_en = $2, name_ur = $3, retired = $4, updated_at = $5 \
-             WHERE id = $1",
+            "UPDATE areas SET name_en = $2, name_ur = $3, retired = $4, updated_at = $5, \
+             parent_id = $6 WHERE id = $1",
         )
         .bind(&area.id)
         .bind(&area.name_en)
         .bind(&area.name_ur)
         .bind(i64::from(area.retired))
         .bind(now_ms())
+        .bind(&area.parent)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -80,10 +82,11 @@ impl Db {
 
     /// An area by id, retired or not.
     pub async fn get_area(&self, id: &str) -> Result<Option<Area>, DbError> {
-        let row = sqlx::query("SELECT id, name_en, name_ur, retired FROM areas WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, name_en, name_ur, retired, parent_id FROM areas WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| area_from_row(&r)).transpose()
     }
 }
@@ -94,19 +97,22 @@ fn area_from_row(r: &sqlx::any::AnyRow) -> Result<Area, DbError> {
         name_en: r.try_get("name_en")?,
         name_ur: r.try_get("name_ur")?,
         retired: r.try_get::<i64, _>("retired")? != 0,
+        parent: r.try_get("parent_id")?,
     })
 }
 
 fn upsert(area: &Area) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
     sqlx::query(
-        "INSERT INTO areas (id, name_en, name_ur, retired, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO UPDATE SET \
+        "INSERT INTO areas (id, name_en, name_ur, retired, created_at, updated_at, parent_id) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id) DO UPDATE SET \
          name_en = excluded.name_en, name_ur = excluded.name_ur, \
-         retired = excluded.retired, updated_at = excluded.updated_at",
+         retired = excluded.retired, updated_at = excluded.updated_at, \
+         parent_id = excluded.parent_id",
     )
     .bind(&area.id)
     .bind(&area.name_en)
     .bind(&area.name_ur)
     .bind(i64::from(area.retired))
     .bind(now_ms())
+    .bind(&area.parent)
 }

@@ -72,6 +72,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("retired", Int),
             ("created_at", Int),
             ("updated_at", Int),
+            ("parent_id", Text),
         ],
     ),
     (
@@ -94,6 +95,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("delete_hash", Text),
             ("area_id", Text),
+            ("constituency_id", Text),
         ],
     ),
     (
@@ -103,6 +105,32 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("hour", Int),
             ("metric", Text),
             ("count", Int),
+        ],
+    ),
+    (
+        "reach_rollup",
+        &[
+            ("dim", Text),
+            ("span", Text),
+            ("at", Int),
+            ("key", Text),
+            ("metric", Text),
+            ("count", Int),
+        ],
+    ),
+    (
+        "reach_series",
+        &[
+            ("span", Text),
+            ("at", Int),
+            ("made", Int),
+            ("page_views", Int),
+            ("picture_views", Int),
+            ("previews", Int),
+            ("shares", Int),
+            ("copies", Int),
+            ("downloads", Int),
+            ("children", Int),
         ],
     ),
     (

@@ -13,7 +13,7 @@ mod staff;
 mod templates;
 
 pub use copy::{Kind, MigrateReport, NOT_COPIED, TABLES, migrate, not_copied};
-pub use reach::{ReachBy, ReachCount};
+pub use reach::{Dim, ReachCount, RemixDims, Rollup, Span, Sums, is_seen, roll_up};
 pub use remixes::{RemixId, RemixRow, Rendition, RenditionKind, Status};
 pub use staff::{AuditEntry, TokenInfo};
 pub use templates::{Recorded, TemplateRow, TemplateStatus};
@@ -97,6 +97,17 @@ impl<T> Page<T> {
 pub struct Db {
     pool: AnyPool,
     postgres: bool,
+}
+
+impl Db {
+    /// How many rows of `columns` values one multi-row statement should carry. sqlx looks
+    /// each SQLite parameter up by name, which costs as many steps as there are
+    /// parameters, so a statement of thousands is quadratic there: SQLite gets a few
+    /// hundred values a statement, PostgreSQL (a round trip each) up to 4,000.
+    fn rows_per_statement(&self, columns: usize) -> usize {
+        let values = if self.postgres { 4_000 } else { 240 };
+        (values / columns).max(1)
+    }
 }
 
 /// The current time in Unix milliseconds.

@@ -14,7 +14,7 @@ use crate::render::{Format, Style};
 macro_rules! remix_columns {
     () => {
         "id, hash, template_id, captions, style, format, width, height, bytes, blob_key, \
-         parent_id, status, requests, reports, created_at, area_id"
+         parent_id, status, requests, reports, created_at, area_id, constituency_id"
     };
 }
 
@@ -156,6 +156,8 @@ pub struct RemixRow {
     pub created_at: i64,
     /// The area its maker said they are in, if any.
     pub area: Option<String>,
+    /// The constituency its maker said they are in, if any (within `area`).
+    pub constituency: Option<String>,
 }
 
 /// What another picture of a remix is.
@@ -298,31 +300,17 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         // The write comes first so SQLite takes its write lock at once and waits for another
         // writer instead of failing to upgrade a read lock.
-        let inserted = sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, height, \
-             bytes, blob_key, parent_id, status, requests, reports, created_at, area_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             bytes, blob_key, parent_id, status, requests, reports, created_at, area_id, \
+             constituency_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT DO NOTHING",
-        )
-        .bind(remix.id.as_str())
-        .bind(&remix.hash)
-        .bind(&remix.template)
-        .bind(serde_json::to_string(&remix.captions)?)
-        .bind(serde_json::to_string(&remix.style)?)
-        .bind(remix.format.extension())
-        .bind(i64::from(remix.width))
-        .bind(i64::from(remix.height))
-        .bind(remix.bytes as i64)
-        .bind(&remix.blob_key)
-        .bind(remix.parent.as_ref().map(|p| p.to_string()))
-        .bind(remix.status.as_str())
-        .bind(remix.requests)
-        .bind(remix.reports)
-        .bind(remix.created_at)
-        .bind(remix.area.as_deref().unwrap_or(""))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+        );
+        let inserted = bind_remix(query, remix)?
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
             == 1;
         let sql = concat!("SELECT ", remix_columns!(), " FROM remixes WHERE id = $1");
         let stored = match sqlx::query(sql)
@@ -704,6 +692,7 @@ fn remix_from_row(r: &AnyRow) -> Result<RemixRow, DbError> {
         reports: r.try_get("reports")?,
         created_at: r.try_get("created_at")?,
         area: Some(r.try_get::<String, _>("area_id")?).filter(|a| !a.is_empty()),
+        constituency: Some(r.try_get::<String, _>("constituency_id")?).filter(|c| !c.is_empty()),
     })
 }
 
@@ -718,4 +707,70 @@ fn rendition_from_row(r: &AnyRow) -> Result<Rendition, DbError> {
         blob_key: r.try_get("blob_key")?,
         bytes: r.try_get::<i64, _>("bytes")? as u64,
     })
+}
+
+impl Db {
+    /// How many remixes there are.
+    pub async fn remix_count(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM remixes")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    /// Stores many remix rows at once, in one transaction, without request keys (made-up
+    /// remixes of `jalsa fill-reach`); a row whose id is taken is left as it is.
+    pub async fn insert_remix_rows(&self, rows: &[RemixRow]) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        for batch in rows.chunks(self.rows_per_statement(17)) {
+            let mut sql = String::from(
+                "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, \
+                 height, bytes, blob_key, parent_id, status, requests, reports, created_at, \
+                 area_id, constituency_id) VALUES ",
+            );
+            for i in 0..batch.len() {
+                let places: Vec<String> = (1..=17).map(|c| format!("${}", i * 17 + c)).collect();
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                sql.push_str(&places.join(", "));
+                sql.push(')');
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            // Audited: the dynamic part is only numbered placeholders; every value is bound.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for remix in batch {
+                query = bind_remix(query, remix)?;
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Binds a remix row's 17 values, in the order of `INSERT INTO remixes` above.
+fn bind_remix<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    remix: &'q RemixRow,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, DbError> {
+    Ok(query
+        .bind(remix.id.as_str())
+        .bind(&remix.hash)
+        .bind(&remix.template)
+        .bind(serde_json::to_string(&remix.captions)?)
+        .bind(serde_json::to_string(&remix.style)?)
+        .bind(remix.format.extension())
+        .bind(i64::from(remix.width))
+        .bind(i64::from(remix.height))
+        .bind(remix.bytes as i64)
+        .bind(&remix.blob_key)
+        .bind(remix.parent.as_ref().map(|p| p.to_string()))
+        .bind(remix.status.as_str())
+        .bind(remix.requests)
+        .bind(remix.reports)
+        .bind(remix.created_at)
+        .bind(remix.area.as_deref().unwrap_or(""))
+        .bind(remix.constituency.as_deref().unwrap_or("")))
 }

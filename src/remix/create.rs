@@ -20,6 +20,8 @@ pub(super) struct Made {
     pub status: Status,
     /// Its maker's area.
     pub area: Option<String>,
+    /// Its maker's constituency.
+    pub constituency: Option<String>,
 }
 
 /// What looking a request up found.
@@ -37,6 +39,7 @@ pub struct Pending {
     key: String,
     parent: Option<RemixId>,
     area: Option<String>,
+    constituency: Option<String>,
 }
 
 impl Remixer {
@@ -73,6 +76,7 @@ impl Remixer {
             key,
             parent,
             area: request.area.filter(|a| !a.is_empty()),
+            constituency: request.constituency.filter(|c| !c.is_empty()),
         })
     }
 
@@ -104,6 +108,7 @@ impl Remixer {
             key,
             parent,
             area,
+            constituency,
         } = pending;
         // One render per key at a time in this process; the database settles races
         // between processes.
@@ -117,7 +122,8 @@ impl Remixer {
         let mut created = false;
         let result = flight
             .get_or_try_init(|| async {
-                let (row, new) = self.create(&key, &template, remix, parent, area).await?;
+                let place = (area, constituency);
+                let (row, new) = self.create(&key, &template, remix, parent, place).await?;
                 created = new;
                 Ok::<_, RemixError>(row)
             })
@@ -153,7 +159,7 @@ impl Remixer {
         template: &Arc<Template>,
         remix: Remix,
         parent: Option<RemixId>,
-        area: Option<String>,
+        (area, constituency): (Option<String>, Option<String>),
     ) -> Result<(Arc<RemixRow>, bool), RemixError> {
         if let Some(id) = self.db.find_request(key).await?
             && let Some(row) = self.remix(&id).await?
@@ -166,7 +172,7 @@ impl Remixer {
         {
             return Err(RemixError::UnknownParent(parent.to_string()));
         }
-        self.check_area(area.as_deref()).await?;
+        let (area, constituency) = self.place(area, constituency).await?;
         let parent_counted = parent.clone();
         let status = self.status_for(&remix.captions)?;
         let t = template.clone();
@@ -179,6 +185,7 @@ impl Remixer {
             parent,
             status,
             area,
+            constituency,
         };
         let (row, new) = self.store_new(key, remix, rendered, made).await?;
         if new && let Some(parent) = &parent_counted {
@@ -202,6 +209,7 @@ impl Remixer {
             parent,
             status,
             area,
+            constituency,
         } = made;
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = store::remix_key(&hash, rendered.format);
@@ -226,20 +234,67 @@ impl Remixer {
             reports: 0,
             created_at: now_ms(),
             area,
+            constituency,
         };
         let (stored, inserted) = self.db.insert_remix(&row, key).await?;
+        if inserted {
+            self.count_made(&row.id);
+        }
         let stored = Arc::new(stored);
         self.keys.insert(key.to_owned(), stored.id.clone());
         self.rows.insert(stored.id.to_string(), stored.clone());
         Ok((stored, inserted))
     }
 
-    /// Refuses an area that does not exist or is retired.
-    pub(super) async fn check_area(&self, area: Option<&str>) -> Result<(), RemixError> {
-        let Some(id) = area else { return Ok(()) };
-        match self.db.get_area(id).await? {
-            Some(a) if !a.retired => Ok(()),
-            _ => Err(RemixError::UnknownArea(id.to_owned())),
+    /// Where a remix was made from, as (area, constituency): an area that names a
+    /// constituency means its city too, and a constituency alone its own area. Refuses an
+    /// area or constituency that does not exist or is retired, and a constituency outside
+    /// the area named with it.
+    pub(super) async fn place(
+        &self,
+        area: Option<String>,
+        constituency: Option<String>,
+    ) -> Result<(Option<String>, Option<String>), RemixError> {
+        let live = |id: &str| {
+            let id = id.to_owned();
+            async move {
+                match self.db.get_area(&id).await? {
+                    Some(a) if !a.retired => Ok(a),
+                    _ => Err(RemixError::UnknownArea(id)),
+                }
+            }
+        };
+        let area = match area {
+            Some(id) => Some(live(&id).await?),
+            None => None,
+        };
+        let constituency = match constituency {
+            Some(id) => {
+                let c = live(&id).await?;
+                if c.parent.is_empty() {
+                    // A city named as a constituency is no constituency.
+                    return Err(RemixError::UnknownArea(id));
+                }
+                Some(c)
+            }
+            None => None,
+        };
+        match (area, constituency) {
+            (None, None) => Ok((None, None)),
+            (Some(a), None) if a.parent.is_empty() => Ok((Some(a.id), None)),
+            (Some(c), None) | (None, Some(c)) => Ok((Some(c.parent), Some(c.id))),
+            (Some(a), Some(c)) => {
+                // The area named may be the constituency itself, or its city.
+                if a.id == c.id || a.id == c.parent {
+                    Ok((Some(c.parent), Some(c.id)))
+                } else {
+                    Err(RemixError::WrongConstituency {
+                        constituency: c.id,
+                        area: a.id,
+                        within: c.parent,
+                    })
+                }
+            }
         }
     }
 

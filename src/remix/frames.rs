@@ -30,6 +30,8 @@ pub struct FrameRequest {
     pub gallery: bool,
     /// The area the supporter is in, if they said.
     pub area: Option<String>,
+    /// The constituency the supporter is in, if they said (see [`super::RemixRequest`]).
+    pub constituency: Option<String>,
 }
 
 impl std::fmt::Debug for FrameRequest {
@@ -106,8 +108,12 @@ impl Remixer {
         // A refused phrase is refused here too; a held one waits in the queue only if the
         // supporter asked for the gallery at all.
         self.status_for(&remix.captions)?;
-        let area = request.area.filter(|a| !a.is_empty());
-        self.check_area(area.as_deref()).await?;
+        let (area, constituency) = self
+            .place(
+                request.area.filter(|a| !a.is_empty()),
+                request.constituency.filter(|c| !c.is_empty()),
+            )
+            .await?;
         let status = if request.gallery {
             Status::New
         } else {
@@ -128,6 +134,7 @@ impl Remixer {
             parent: None,
             status,
             area,
+            constituency,
         };
         let (stored, inserted) = self.store_new(&key, remix, rendered, made).await?;
         if !inserted {

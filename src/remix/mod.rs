@@ -66,6 +66,16 @@ pub enum RemixError {
     /// No area with that id, or a retired one.
     #[error("no area {0:?}; GET /api/areas lists them")]
     UnknownArea(String),
+    /// A constituency that is not in the area named with it.
+    #[error("constituency {constituency:?} is in {within:?}, not {area:?}")]
+    WrongConstituency {
+        /// The constituency named.
+        constituency: String,
+        /// The area named with it.
+        area: String,
+        /// The area it is in.
+        within: String,
+    },
     /// A supporter's photo cannot be used.
     #[error(transparent)]
     Upload(#[from] crate::photo::UploadError),
@@ -128,6 +138,9 @@ pub struct RemixRequest {
     /// The area its maker is in, if they said (checked when it is made; not part of the
     /// picture, so the same captions from two areas are one remix, of the first area).
     pub area: Option<String>,
+    /// The constituency its maker is in, if they said: one within `area`, or `area` left
+    /// out for the constituency's own. An `area` that names a constituency means it too.
+    pub constituency: Option<String>,
 }
 
 type Flight = Arc<OnceCell<Arc<RemixRow>>>;

@@ -61,6 +61,8 @@ pub enum Event {
     Download,
     /// Someone remixed it ("remix this").
     Child,
+    /// It was made: counted in the campaign's figures only, never per remix.
+    Made,
     /// A visit to its share page came from a link on this domain.
     Referrer(String),
 }
@@ -76,6 +78,7 @@ impl Event {
             Event::Copy => "copy".into(),
             Event::Download => "download".into(),
             Event::Child => "child".into(),
+            Event::Made => "made".into(),
             Event::Referrer(domain) => format!("ref:{domain}"),
         }
     }
@@ -94,6 +97,16 @@ impl Remixer {
         if !self.counting.load(std::sync::atomic::Ordering::Relaxed) {
             return;
         }
+        self.tally_up(remix, event);
+    }
+
+    /// Counts a remix made: in the campaign's figures even where reach counting is off,
+    /// since they count remixes whatever else is counted.
+    pub(super) fn count_made(&self, remix: &RemixId) {
+        self.tally_up(remix, Event::Made);
+    }
+
+    fn tally_up(&self, remix: &RemixId, event: Event) {
         let hour = now_ms().div_euclid(HOUR_MS) * HOUR_MS;
         *self
             .tally
@@ -110,25 +123,42 @@ impl Remixer {
             .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Writes the counts gathered since the last write, adding them to their hourly rows;
-    /// on failure they are kept for the next write.
+    /// Writes the counts gathered since the last write, adding them to their hourly rows
+    /// and to the campaign's rollups; on failure they are kept for the next write.
     pub(super) async fn flush_reach(&self) -> Result<(), RemixError> {
         let gathered = std::mem::take(&mut *self.tally.lock().expect("tally lock"));
         if gathered.0.is_empty() {
             return Ok(());
         }
-        let counts: Vec<_> = gathered
-            .0
-            .iter()
-            .map(|((remix, hour, event), n)| (remix.to_string(), *hour, event.metric(), *n))
-            .collect();
-        if let Err(e) = self.db.add_reach(&counts).await {
+        let written = self.write_reach(&gathered).await;
+        if written.is_err() {
             let mut tally = self.tally.lock().expect("tally lock");
             for (key, n) in gathered.0 {
                 *tally.0.entry(key).or_default() += n;
             }
-            return Err(e.into());
         }
+        written
+    }
+
+    async fn write_reach(&self, gathered: &Tally) -> Result<(), RemixError> {
+        let counts: Vec<_> = gathered
+            .0
+            .iter()
+            .filter(|((_, _, event), _)| *event != Event::Made)
+            .map(|((remix, hour, event), n)| (remix.to_string(), *hour, event.metric(), *n))
+            .collect();
+        let mut ids: Vec<String> = gathered.0.keys().map(|(id, _, _)| id.to_string()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let dims = self.db.remix_dims(&ids).await?;
+        let rollups = crate::db::roll_up(
+            gathered
+                .0
+                .iter()
+                .map(|((remix, hour, event), n)| (remix.as_str(), *hour, event.metric(), *n)),
+            &dims,
+        );
+        self.db.add_reach(&counts, &rollups).await?;
         Ok(())
     }
 }

@@ -99,9 +99,14 @@ pub struct CreateRemix {
     /// Output width in pixels (default: the photo's).
     #[schema(minimum = 64, maximum = 2048)]
     pub width: Option<u32>,
-    /// The area the supporter is in (an id from `GET /api/areas`), if they say.
+    /// The area the supporter is in (an id from `GET /api/areas`), if they say; a
+    /// constituency's id names its city too.
     #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
     pub area: Option<String>,
+    /// The constituency the supporter is in (an id from `GET /api/areas` with a
+    /// `parent`), if they say; within `area` when both are sent.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
+    pub constituency: Option<String>,
 }
 
 /// Creates a remix or finds the one these captions already made. Repeats are never
@@ -143,6 +148,8 @@ pub struct RemixView {
     pub parent: Option<String>,
     /// The area its maker said they are in.
     pub area: Option<String>,
+    /// The constituency its maker said they are in.
+    pub constituency: Option<String>,
     /// Format of the picture.
     pub format: Format,
     /// Picture width.
@@ -187,6 +194,7 @@ impl RemixView {
             created_at: row.created_at,
             parent: row.parent.as_ref().map(ToString::to_string),
             area: row.area.clone(),
+            constituency: row.constituency.clone(),
             format: row.format,
             width: row.width,
             height: row.height,
@@ -236,6 +244,7 @@ pub(crate) async fn create(
         width: body.width,
         parent: body.parent,
         area: body.area,
+        constituency: body.constituency,
     };
     let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
     made(&state, &row, created).await
@@ -426,6 +435,8 @@ pub struct AreaView {
     pub name_en: String,
     /// Its name in Urdu.
     pub name_ur: String,
+    /// For a constituency, the id of its city or district; '' for a city or district.
+    pub parent: String,
 }
 
 /// The areas a supporter may say they are in (not the retired ones), by English name.
@@ -440,6 +451,7 @@ pub(crate) async fn areas(State(state): State<AppState>) -> Result<Json<Vec<Area
                 id: a.id,
                 name_en: a.name_en,
                 name_ur: a.name_ur,
+                parent: a.parent,
             })
             .collect(),
     ))

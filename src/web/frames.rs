@@ -97,6 +97,7 @@ struct Upload {
     text: Vec<String>,
     gallery: bool,
     area: Option<String>,
+    constituency: Option<String>,
 }
 
 /// The multipart body of `POST /api/frames/{frame}/pictures` and of the form.
@@ -116,6 +117,8 @@ struct UploadSchema {
     gallery: Option<bool>,
     /// The supporter's area (an id from `GET /api/areas`), if they say.
     area: Option<String>,
+    /// The supporter's constituency (an id from `GET /api/areas` with a `parent`).
+    constituency: Option<String>,
 }
 
 async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
@@ -157,6 +160,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
                     }
                 }
             }
+            "area" => upload.area = Some(text()).filter(|a| !a.is_empty()),
+            "constituency" => upload.constituency = Some(text()).filter(|c| !c.is_empty()),
             _ => {}
         }
     }
@@ -215,6 +220,7 @@ async fn make(
         captions,
         gallery: upload.gallery,
         area: upload.area,
+        constituency: upload.constituency,
     };
     Ok(state.remixer().frame_picture(request).await?)
 }

@@ -429,6 +429,7 @@ pub(super) async fn render_by_url(
         width: query.width,
         parent: None,
         area: None,
+        constituency: None,
     };
     let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
     serve(&state, &row, RenditionKind::Format(format), &headers).await

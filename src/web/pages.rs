@@ -335,8 +335,10 @@ pub struct RemixForm {
     pub style: StyleFields,
     /// The remix this one remixes.
     pub parent: Option<String>,
-    /// The supporter's area, if they chose one.
+    /// The supporter's area (or constituency), if they chose one.
     pub area: Option<String>,
+    /// The supporter's constituency, if given apart from the area.
+    pub constituency: Option<String>,
 }
 
 /// The areas a supporter may choose, named in the page's language, the first choice
@@ -347,15 +349,27 @@ pub(super) fn area_choices(l: &Locale, areas: &[Area], current: Option<&str>) ->
         label: l.t("form-area-none"),
         selected: current.is_none_or(str::is_empty),
     };
+    let name = |a: &Area| match l.lang {
+        Lang::Ur => a.name_ur.clone(),
+        Lang::En => a.name_en.clone(),
+    };
+    // A constituency follows its city: "Lahore · NA-127".
     let mut choices: Vec<Choice> = areas
         .iter()
-        .map(|a| Choice {
-            value: a.id.clone(),
-            label: match l.lang {
-                Lang::Ur => a.name_ur.clone(),
-                Lang::En => a.name_en.clone(),
-            },
-            selected: current == Some(a.id.as_str()),
+        .filter_map(|a| {
+            let label = match a.parent.as_str() {
+                "" => name(a),
+                parent => format!(
+                    "{} · {}",
+                    name(areas.iter().find(|p| p.id == parent)?),
+                    name(a)
+                ),
+            };
+            Some(Choice {
+                value: a.id.clone(),
+                label,
+                selected: current == Some(a.id.as_str()),
+            })
         })
         .collect();
     choices.sort_by(|a, b| a.label.cmp(&b.label));
@@ -488,6 +502,7 @@ pub(super) async fn submit(
             width: None,
             parent: form.parent.clone().filter(|p| !p.is_empty()),
             area: form.area.clone(),
+            constituency: form.constituency.clone(),
         };
         create_or_find(&state, request, &headers, &extensions).await
     };

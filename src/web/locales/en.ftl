@@ -265,7 +265,7 @@ form-area-note = Helps the campaign see where its supporters are. Remembered on 
 error-unknown_area = That city or district is not on the list. Please choose another.
 staff-areas = Areas
 areas-title = Areas
-areas-help = The cities and districts supporters may say they are in, named in English and Urdu. A retired area is no longer offered; remixes that name it keep it.
+areas-help = The cities and districts supporters may say they are in, and the constituencies within them, named in English and Urdu. A retired area is no longer offered; remixes that name it keep it.
 areas-add = Add an area
 areas-name-en = English name
 areas-name-ur = Urdu name
@@ -273,7 +273,7 @@ areas-id = Id (made from the English name if left empty)
 areas-add-submit = Add
 areas-csv = Import and export
 areas-export = Download all areas as CSV
-areas-import-file = A CSV file: id, name_en, name_ur (and retired), a header first
+areas-import-file = A CSV file: id, name_en, name_ur (and retired, and parent for a constituency), a header first
 areas-import = Import (all rows or none)
 areas-list = All areas
 areas-retired = Retired
@@ -281,6 +281,8 @@ areas-save = Save
 areas-name-en-of = English name of { $id }
 areas-name-ur-of = Urdu name of { $id }
 areas-retired-of = { $id } retired
+areas-parent = In (for a constituency)
+areas-parent-none = None: a city or district
 error-bad_rows = Nothing was imported: { $rows }
 
 ## The reach dashboard

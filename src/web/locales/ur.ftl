@@ -265,7 +265,7 @@ form-area-note = اس سے مہم کو معلوم ہوتا ہے کہ اس کے �
 error-unknown_area = یہ شہر یا ضلع فہرست میں نہیں ہے۔ براہ کرم کوئی اور منتخب کریں۔
 staff-areas = علاقے
 areas-title = علاقے
-areas-help = وہ شہر اور اضلاع جن میں حامی اپنے ہونے کا بتا سکتے ہیں، انگریزی اور اردو ناموں کے ساتھ۔ ریٹائر کیا گیا علاقہ اب پیش نہیں کیا جاتا؛ جن ریمکس میں اس کا نام ہے وہ برقرار رہتے ہیں۔
+areas-help = وہ شہر اور اضلاع جن میں حامی اپنے ہونے کا بتا سکتے ہیں، اور ان کے اندر حلقے، انگریزی اور اردو ناموں کے ساتھ۔ ریٹائر کیا گیا علاقہ اب پیش نہیں کیا جاتا؛ جن ریمکس میں اس کا نام ہے وہ برقرار رہتے ہیں۔
 areas-add = علاقہ شامل کریں
 areas-name-en = انگریزی نام
 areas-name-ur = اردو نام
@@ -273,7 +273,7 @@ areas-id = شناخت (خالی چھوڑیں تو انگریزی نام سے ب�
 areas-add-submit = شامل کریں
 areas-csv = درآمد اور برآمد
 areas-export = تمام علاقے CSV میں ڈاؤن لوڈ کریں
-areas-import-file = CSV فائل: id، name_en، name_ur (اور retired)، پہلی سطر میں عنوانات
+areas-import-file = CSV فائل: id، name_en، name_ur (اور retired، اور حلقے کے لیے parent)، پہلی سطر میں عنوانات
 areas-import = درآمد کریں (تمام قطاریں یا کوئی نہیں)
 areas-list = تمام علاقے
 areas-retired = ریٹائر
@@ -281,6 +281,8 @@ areas-save = محفوظ کریں
 areas-name-en-of = { $id } کا انگریزی نام
 areas-name-ur-of = { $id } کا اردو نام
 areas-retired-of = { $id } ریٹائر
+areas-parent = کس میں (حلقے کے لیے)
+areas-parent-none = کوئی نہیں: شہر یا ضلع
 error-bad_rows = کچھ بھی درآمد نہیں ہوا: { $rows }
 
 ## The reach dashboard

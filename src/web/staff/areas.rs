@@ -26,6 +26,8 @@ struct AreasPage {
     staff: String,
     csrf: String,
     areas: Vec<Area>,
+    /// The cities and districts a new constituency may be in.
+    cities: Vec<Area>,
     error: String,
 }
 
@@ -36,11 +38,17 @@ async fn page(
     error: String,
 ) -> Result<Html<String>, PageError> {
     let areas = state.db().list_areas(true).await?;
+    let cities = areas
+        .iter()
+        .filter(|a| a.parent.is_empty() && !a.retired)
+        .cloned()
+        .collect();
     html(AreasPage {
         l,
         staff: session.staff,
         csrf: session.csrf,
         areas,
+        cities,
         error,
     })
 }
@@ -86,12 +94,23 @@ pub(crate) struct NewArea {
     /// Its name in Urdu.
     #[schema(min_length = 1, max_length = 80)]
     name_ur: String,
+    /// For a constituency, the id of the city or district it is in.
+    #[serde(default)]
+    #[schema(pattern = "^([a-z0-9][a-z0-9-]{0,39})?$")]
+    parent: String,
     #[serde(default)]
     #[schema(ignore)]
     csrf: String,
 }
 
 csrf_form!(NewArea);
+
+/// Refuses a parent that is not a city or district on the list, or an area with
+/// constituencies made into one.
+async fn check_parent(state: &AppState, area: &Area) -> Result<(), AppError> {
+    let known = state.db().list_areas(true).await?;
+    areas::check_parent(area, std::slice::from_ref(area), &known).map_err(invalid)
+}
 
 async fn add(state: &AppState, staff: &str, new: &NewArea) -> Result<Area, AppError> {
     let (name_en, name_ur) = areas::check_names(&new.name_en, &new.name_ur).map_err(invalid)?;
@@ -109,7 +128,9 @@ async fn add(state: &AppState, staff: &str, new: &NewArea) -> Result<Area, AppEr
         name_en,
         name_ur,
         retired: false,
+        parent: new.parent.trim().to_owned(),
     };
+    check_parent(state, &area).await?;
     if !state.db().add_area(&area).await? {
         return Err(AppError::new(
             StatusCode::CONFLICT,
@@ -134,6 +155,11 @@ pub(crate) struct AreaChange {
     /// Retired: no longer offered to supporters.
     #[serde(default)]
     retired: bool,
+    /// For a constituency, the city or district it is in ('' for none); left out, it
+    /// stays as it is.
+    #[serde(default)]
+    #[schema(pattern = "^([a-z0-9][a-z0-9-]{0,39})?$")]
+    parent: Option<String>,
 }
 
 /// The same from the staff page, where `retired` is a checkbox (`on`, or absent).
@@ -158,12 +184,20 @@ async fn change(
 ) -> Result<Area, AppError> {
     let (name_en, name_ur) =
         areas::check_names(&change.name_en, &change.name_ur).map_err(invalid)?;
+    let Some(now) = state.db().get_area(id).await? else {
+        return Err(AppError::not_found(format!("no area {id:?}")));
+    };
     let area = Area {
         id: id.to_owned(),
         name_en,
         name_ur,
         retired: change.retired,
+        parent: change
+            .parent
+            .as_deref()
+            .map_or(now.parent, |p| p.trim().to_owned()),
     };
+    check_parent(state, &area).await?;
     if !state.db().change_area(&area).await? {
         return Err(AppError::not_found(format!("no area {id:?}")));
     }
@@ -179,7 +213,8 @@ async fn change(
 
 /// Imports a CSV: every bad row named, and then nothing imported.
 async fn import(state: &AppState, staff: &str, text: &str) -> Result<usize, AppError> {
-    let areas = areas::from_csv(text).map_err(|bad| {
+    let known = state.db().list_areas(true).await?;
+    let areas = areas::read_csv(text, &known).map_err(|bad| {
         let rows: Vec<String> = bad.iter().map(ToString::to_string).collect();
         AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -225,6 +260,7 @@ pub(super) async fn change_form(
         name_en: form.name_en,
         name_ur: form.name_ur,
         retired: form.retired.is_some(),
+        parent: None,
     };
     match change(&state, &session.staff, &id, &form).await {
         Ok(_) => Ok(Redirect::to("/staff/areas").into_response()),
@@ -321,7 +357,7 @@ pub(crate) async fn api_add(
     Ok((StatusCode::CREATED, Json(area)).into_response())
 }
 
-/// Renames an area, retires or restores it.
+/// Renames an area, retires or restores it, or moves a constituency to another city.
 #[utoipa::path(post, path = "/api/staff/areas/{id}", request_body = AreaChange,
     params(("id" = String, Path, description = "The area id")),
     responses(
@@ -345,8 +381,9 @@ pub(crate) struct Imported {
     imported: usize,
 }
 
-/// Imports areas from a CSV body (`id,name_en,name_ur[,retired]`, a header first): each
-/// row adds an area or renames it. Any bad row, and nothing is imported; each is named.
+/// Imports areas from a CSV body (`id,name_en,name_ur[,retired][,parent]`, a header
+/// first; `parent` is a constituency's city or district): each row adds an area or
+/// changes it. Any bad row, and nothing is imported; each is named.
 #[utoipa::path(post, path = "/api/staff/areas/import",
     request_body(content = String, content_type = "text/csv"),
     responses(

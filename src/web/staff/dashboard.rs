@@ -11,9 +11,9 @@ use axum::response::{Html, IntoResponse, Response};
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use super::reach::{Counts, KeyedCounts, Reach, figures};
+use super::reach::{Counts, Hours, KeyedCounts, Reach, figures};
 use super::{StaffUser, html};
-use crate::db::now_ms;
+use crate::db::{Dim, Span, now_ms};
 use crate::error::AppError;
 use crate::remix::HOUR_MS;
 use crate::web::AppState;
@@ -110,7 +110,7 @@ fn count_numbers(l: &Locale, c: &Counts) -> Vec<String> {
 async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<Table>), AppError> {
     let to = (now_ms().div_euclid(HOUR_MS) + 1) * HOUR_MS;
     let from = to - i64::from(days) * 24 * HOUR_MS;
-    let period = figures(state.db(), None, from, to).await?;
+    let period = figures(state.db(), None, from, to, Hours::Skip).await?;
     let keyed = |rows: &[KeyedCounts], name_of: &dyn Fn(&str) -> (String, String)| {
         rows.iter()
             .map(|r| {
@@ -179,11 +179,20 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
     ];
     // Each photo's hashtags, and how far they travelled this period against the one before:
     // visits, previews and shares together.
-    let before = figures(state.db(), None, from - (to - from), from).await?;
-    let travelled = |rows: &[KeyedCounts], id: &str| {
-        rows.iter().find(|r| r.key == id).map_or(0, |r| {
-            r.counts.page_views + r.counts.previews + r.counts.shares
-        })
+    let before: BTreeMap<String, Counts> = state
+        .db()
+        .rollup_sums(Dim::Template, from - (to - from), from)
+        .await?
+        .into_iter()
+        .map(|(key, sums)| (key, Counts::from(sums)))
+        .collect();
+    let seen = |c: &Counts| c.page_views + c.previews + c.shares;
+    let now_of = |id: &str| {
+        period
+            .by_template
+            .iter()
+            .find(|r| r.key == id)
+            .map_or(0, |r| seen(&r.counts))
     };
     let mut trends: Vec<(i64, Row)> = state
         .remixer()
@@ -192,8 +201,8 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
         .filter(|t| !t.spec.hashtags.is_empty())
         .map(|t| {
             let (now, then) = (
-                travelled(&period.by_template, t.id.as_str()),
-                travelled(&before.by_template, t.id.as_str()),
+                now_of(t.id.as_str()),
+                before.get(t.id.as_str()).map_or(0, seen),
             );
             let change = match (now, then) {
                 (0, 0) => "–".to_owned(),
@@ -227,7 +236,7 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
         ("top-day", "reach-top-day", 24),
         ("top-week", "reach-top-week", 24 * 7),
     ] {
-        let top = state.db().top_remixes(to - hours * HOUR_MS, 10).await?;
+        let top = state.db().top_remixes(to - hours * HOUR_MS, to, 10).await?;
         tables.push(Table {
             name,
             caption: l.t(caption),
@@ -345,24 +354,26 @@ fn series(l: &Locale, rows: &[(i64, Counts)]) -> Vec<Series> {
         .collect()
 }
 
-/// Every hour or day of `[from, to)`, with the counts of those that had any.
-fn filled(rows: &[KeyedCounts], from: i64, to: i64, step: i64) -> Vec<(i64, Counts)> {
+/// Every hour or day of `[from, to)` (`from` a span's start), with the counts of those that
+/// had any, from the campaign's rollups.
+async fn filled(
+    state: &AppState,
+    span: Span,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, Counts)>, AppError> {
     let mut by: BTreeMap<i64, Counts> = BTreeMap::new();
     let mut at = from;
     while at < to {
         by.insert(at, Counts::default());
-        at += step;
+        at += span.ms();
     }
-    for r in rows {
-        let slot = from + (r.at - from).div_euclid(step) * step;
-        if let Some(c) = by.get_mut(&slot) {
-            c.remixes += r.counts.remixes;
-            c.page_views += r.counts.page_views;
-            c.previews += r.counts.previews;
-            c.shares += r.counts.shares;
+    for (at, sums) in state.db().rollup_series(span, from, to).await? {
+        if let Some(c) = by.get_mut(&at) {
+            *c = Counts::from(sums);
         }
     }
-    by.into_iter().collect()
+    Ok(by.into_iter().collect())
 }
 
 /// The totals as shown: each count's name and number.
@@ -403,12 +414,17 @@ pub(super) async fn reach_page(
     PageQuery(query): PageQuery<DaysQuery>,
 ) -> Result<Html<String>, PageError> {
     let days = days_of(&query);
+    // The counts gathered here so far, so the page includes this node's last seconds.
+    state
+        .remixer()
+        .flush_counters()
+        .await
+        .map_err(AppError::from)?;
     let (period, tables) = tables(&state, &l, days).await?;
     let to = (now_ms().div_euclid(HOUR_MS) + 1) * HOUR_MS;
-    let last_48 = figures(state.db(), None, to - 48 * HOUR_MS, to).await?;
-    let hourly = filled(&last_48.by_hour, to - 48 * HOUR_MS, to, HOUR_MS);
+    let hourly = filled(&state, Span::Hour, to - 48 * HOUR_MS, to).await?;
     let from = to - i64::from(days) * 24 * HOUR_MS;
-    let daily = filled(&period.by_hour, from, to, 24 * HOUR_MS);
+    let daily = filled(&state, Span::Day, Span::Day.start(from), to).await?;
     let (remix, remix_error) = match query.remix.as_deref().filter(|r| !r.is_empty()) {
         None => (None, String::new()),
         Some(id)
@@ -418,8 +434,11 @@ pub(super) async fn reach_page(
             (None, l.t1("reach-no-remix", "id", id))
         }
         Some(id) => {
-            let one = figures(state.db(), Some(id), from, to).await?;
-            let lineage = super::reach::lineage(state.db(), id).await?;
+            let one = figures(state.db(), Some(id), from, to, Hours::Skip).await?;
+            let lineage = match one.lineage {
+                Some(lineage) => lineage,
+                None => super::reach::lineage(state.db(), id).await?,
+            };
             (
                 Some(OneRemix {
                     id: id.to_owned(),
@@ -467,6 +486,11 @@ pub(super) async fn reach_csv(
 ) -> Result<Response, PageError> {
     let days = days_of(&query);
     let name = file.strip_suffix(".csv").unwrap_or(&file);
+    state
+        .remixer()
+        .flush_counters()
+        .await
+        .map_err(AppError::from)?;
     let (_, tables) = tables(&state, &l, days).await?;
     let table = tables
         .into_iter()

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiStaff;
-use crate::db::{Db, DbError, ReachBy, now_ms};
+use crate::db::{Db, DbError, Dim, Span, Sums, now_ms};
 use crate::error::{AppError, code};
 use crate::remix::{HOUR_MS, Network};
 use crate::web::AppState;
@@ -51,6 +51,21 @@ pub(crate) struct Counts {
     pub(super) children: i64,
 }
 
+impl From<Sums> for Counts {
+    fn from(s: Sums) -> Counts {
+        Counts {
+            remixes: s.made,
+            page_views: s.page_views,
+            picture_views: s.picture_views,
+            previews: s.previews,
+            shares: s.shares,
+            copies: s.copies,
+            downloads: s.downloads,
+            children: s.children,
+        }
+    }
+}
+
 impl Counts {
     fn add(&mut self, metric: &str, n: i64) {
         match metric {
@@ -60,6 +75,7 @@ impl Counts {
             "copy" => self.copies += n,
             "download" => self.downloads += n,
             "child" => self.children += n,
+            "made" => self.remixes += n,
             m if m.starts_with("share:") => self.shares += n,
             _ => {}
         }
@@ -84,9 +100,6 @@ pub(crate) struct KeyedCounts {
     pub(super) key: String,
     #[serde(flatten)]
     pub(super) counts: Counts,
-    /// For an hour, its start (Unix ms).
-    #[serde(skip)]
-    pub(super) at: i64,
 }
 
 /// The reach figures of a period.
@@ -108,6 +121,8 @@ pub(crate) struct Reach {
     pub(super) by_template: Vec<KeyedCounts>,
     /// Per area.
     pub(super) by_area: Vec<KeyedCounts>,
+    /// Per constituency, for remixes made from one.
+    pub(super) by_constituency: Vec<KeyedCounts>,
     /// Per hour, oldest first.
     pub(super) by_hour: Vec<KeyedCounts>,
     /// For one remix: everything remixed from it, generation by generation.
@@ -191,12 +206,25 @@ fn network_of(domain: &str) -> String {
     }
 }
 
-/// Gathers the figures: a period of hourly rows, one query per breakdown.
+/// Whether figures give each hour (`by_hour`) or leave it empty (the dashboard draws its
+/// own charts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Hours {
+    /// Each hour of the period.
+    Each,
+    /// None.
+    Skip,
+}
+
+/// Gathers the figures: one remix's from its hourly rows; the campaign's from the rollups
+/// (whole days from the daily ones, the hours at either end from the hourly ones), one
+/// query per breakdown.
 pub(super) async fn figures(
     db: &Db,
     remix: Option<&str>,
     from: i64,
     to: i64,
+    hours: Hours,
 ) -> Result<Reach, DbError> {
     let mut totals = Counts::default();
     let mut shares_by_network: BTreeMap<String, i64> = Network::ALL
@@ -204,7 +232,43 @@ pub(super) async fn figures(
         .map(|n| (n.as_str().to_owned(), 0))
         .collect();
     let mut networks: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (metric, n) in db.reach_totals(remix, from, to).await? {
+    let (mut by_template, mut by_area, mut by_constituency) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut by_hour: BTreeMap<i64, Counts> = BTreeMap::new();
+    let overall = match remix {
+        Some(id) => {
+            for (hour, metric, n) in db.reach_by_hour(id, from, to).await? {
+                let counts = by_hour.entry(hour).or_default();
+                counts.add(&metric, n);
+                if metric == "child" {
+                    counts.remixes += n;
+                }
+            }
+            db.reach_totals(id, from, to).await?
+        }
+        None => {
+            for (dim, into) in [
+                (Dim::Template, &mut by_template),
+                (Dim::Area, &mut by_area),
+                (Dim::Constituency, &mut by_constituency),
+            ] {
+                for (key, sums) in db.rollup_sums(dim, from, to).await? {
+                    into.insert(key, Counts::from(sums));
+                }
+            }
+            if hours == Hours::Each {
+                for (hour, sums) in db.rollup_series(Span::Hour, from, to).await? {
+                    by_hour.insert(hour, Counts::from(sums));
+                }
+            }
+            db.rollup_totals(Dim::All, from, to)
+                .await?
+                .into_iter()
+                .map(|(_, metric, n)| (metric, n))
+                .collect()
+        }
+    };
+    for (metric, n) in overall {
         totals.add(&metric, n);
         if let Some(network) = metric.strip_prefix("share:") {
             *shares_by_network.entry(network.to_owned()).or_default() += n;
@@ -213,37 +277,15 @@ pub(super) async fn figures(
             networks.entry(network_of(domain)).or_default().1 += n;
         }
     }
-    let mut by_hour: BTreeMap<i64, Counts> = BTreeMap::new();
-    for (hour, metric, n) in db.reach_by_hour(remix, from, to).await? {
-        by_hour.entry(hour).or_default().add(&metric, n);
+    if remix.is_some() {
+        totals.remixes = totals.children;
     }
-    let (mut by_template, mut by_area) = (BTreeMap::new(), BTreeMap::new());
-    match remix {
-        Some(_) => totals.remixes = totals.children,
-        None => {
-            for (hour, made) in db.remixes_by_hour(from, to).await? {
-                by_hour.entry(hour).or_default().remixes += made;
-                totals.remixes += made;
-            }
-            for (by, into) in [
-                (ReachBy::Template, &mut by_template),
-                (ReachBy::Area, &mut by_area),
-            ] {
-                for (key, metric, n) in db.reach_by(by, from, to).await? {
-                    into.entry(key)
-                        .or_insert_with(Counts::default)
-                        .add(&metric, n);
-                }
-                for (key, made) in db.remixes_by(by, from, to).await? {
-                    into.entry(key).or_insert_with(Counts::default).remixes += made;
-                }
-            }
-        }
-    }
+    // The constituency breakdown leaves out remixes without one.
+    by_constituency.remove("");
     let keyed = |map: BTreeMap<String, Counts>| {
         let mut rows: Vec<KeyedCounts> = map
             .into_iter()
-            .map(|(key, counts)| KeyedCounts { key, counts, at: 0 })
+            .map(|(key, counts)| KeyedCounts { key, counts })
             .collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.counts.remixes + r.counts.page_views));
         rows
@@ -266,6 +308,7 @@ pub(super) async fn figures(
         by_network,
         by_template: keyed(by_template),
         by_area: keyed(by_area),
+        by_constituency: keyed(by_constituency),
         lineage: match remix {
             Some(id) => Some(lineage(db, id).await?),
             None => None,
@@ -275,7 +318,6 @@ pub(super) async fn figures(
             .map(|(hour, counts)| KeyedCounts {
                 key: rfc3339(hour),
                 counts,
-                at: hour,
             })
             .collect(),
     })
@@ -335,6 +377,6 @@ pub(crate) async fn api_reach(
     // The counts gathered here so far, so the figures include this node's last seconds.
     state.remixer().flush_counters().await?;
     Ok(Json(
-        figures(state.db(), query.remix.as_deref(), from, to).await?,
+        figures(state.db(), query.remix.as_deref(), from, to, Hours::Each).await?,
     ))
 }
