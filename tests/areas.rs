@@ -392,6 +392,26 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
         .unwrap()
         .clone();
     assert_eq!(lahore["remixes"], 4);
+    // And so does the dashboard, with the constituency's name, as a table and its CSV.
+    let staff = s.login().await;
+    let page = text(
+        s.get_with("/staff/reach?lang=en", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("By constituency") && page.contains("NA-127"),
+        "the dashboard"
+    );
+    let table = text(
+        s.get_with(
+            "/staff/reach/constituencies.csv?lang=en",
+            Some(&staff.cookie),
+        )
+        .await,
+    )
+    .await;
+    assert!(table.lines().any(|l| l.starts_with("NA-127,4,")), "{table}");
 
     // The CSV carries the parent, and an import may name a city on the list.
     let csv = String::from_utf8(

@@ -305,6 +305,7 @@ reach-seen = Seen
 reach-by-network = By network
 reach-by-template = By photo or frame
 reach-by-area = By area
+reach-by-constituency = By constituency
 reach-top-hour = Most seen in the last hour
 reach-top-day = Most seen in the last day
 reach-top-week = Most seen in the last week

@@ -305,6 +305,7 @@ reach-seen = دیکھا گیا
 reach-by-network = نیٹ ورک کے لحاظ سے
 reach-by-template = تصویر یا فریم کے لحاظ سے
 reach-by-area = علاقے کے لحاظ سے
+reach-by-constituency = حلقے کے لحاظ سے
 reach-top-hour = پچھلے ایک گھنٹے میں سب سے زیادہ دیکھے گئے
 reach-top-day = پچھلے ایک دن میں سب سے زیادہ دیکھے گئے
 reach-top-week = پچھلے ایک ہفتے میں سب سے زیادہ دیکھے گئے

@@ -176,6 +176,12 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
             headings: count_headings(l),
             rows: keyed(&period.by_area, &area_name),
         },
+        Table {
+            name: "constituencies",
+            caption: l.t("reach-by-constituency"),
+            headings: count_headings(l),
+            rows: keyed(&period.by_constituency, &area_name),
+        },
     ];
     // Each photo's hashtags, and how far they travelled this period against the one before:
     // visits, previews and shares together.
