@@ -350,6 +350,41 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
             "unknown_area"
         );
     }
+    // A constituency of a retired city is retired with it (here a made-up one, so the
+    // rest of the test keeps Lahore).
+    let api = |method: &'static str, uri: &'static str, body: Value| {
+        let (s, token) = (&s, &token);
+        async move { Answer::of(s.api(method, uri, Some(token), Some(body)).await).await }
+    };
+    api(
+        "POST",
+        "/api/staff/areas",
+        json!({"id": "ghost-town", "name_en": "Ghost Town", "name_ur": "ویران شہر"}),
+    )
+    .await
+    .expect(StatusCode::CREATED, "a city");
+    api("POST", "/api/staff/areas", json!({"id": "na-000", "name_en": "NA-000", "name_ur": "این اے-000", "parent": "ghost-town"}))
+        .await
+        .expect(StatusCode::CREATED, "its constituency");
+    api(
+        "POST",
+        "/api/staff/areas/ghost-town",
+        json!({"name_en": "Ghost Town", "name_ur": "ویران شہر", "retired": true}),
+    )
+    .await
+    .expect(StatusCode::OK, "the city retired");
+    let a = Answer::of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "hubble", "captions": ["g"], "area": "na-000"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "retired city"),
+        "unknown_area"
+    );
     // A framed picture carries its place too.
     let photo = png(400, 400);
     let framed = Answer::of(

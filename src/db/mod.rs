@@ -110,6 +110,18 @@ impl Db {
     }
 }
 
+/// `($1, $2, ...), (...)`: `rows` rows of `columns` numbered placeholders, for a multi-row
+/// `VALUES`.
+fn values(columns: usize, rows: usize) -> String {
+    let row = |i: usize| {
+        let places: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", i * columns + c))
+            .collect();
+        format!("({})", places.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// The current time in Unix milliseconds.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -346,15 +346,13 @@ impl Db {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, String, i64)>, DbError> {
-        let cover = cover(from, to);
-        let sql = format!(
-            "SELECT key, metric, CAST(SUM(count) AS BIGINT) AS total FROM ({}) spans \
-             GROUP BY key, metric",
-            spans_sql(cover.len())
-        );
-        // Audited: the dynamic part is only numbered placeholders; every value is bound.
-        let rows = bind_cover(sqlx::query(sqlx::AssertSqlSafe(sql)), dim, &cover)
-            .fetch_all(&self.pool)
+        let rows = self
+            .over_period(dim, from, to, |spans| {
+                format!(
+                    "SELECT key, metric, CAST(SUM(count) AS BIGINT) AS total FROM ({spans}) s \
+                     GROUP BY key, metric"
+                )
+            })
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("key")?, r.try_get("metric")?, r.try_get("total")?)))
@@ -369,14 +367,10 @@ impl Db {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, Sums)>, DbError> {
-        let cover = cover(from, to);
-        let sql = format!(
-            "SELECT key, {SUMS} FROM ({}) spans GROUP BY key ORDER BY key",
-            spans_sql(cover.len())
-        );
-        // Audited: the dynamic part is only numbered placeholders; every value is bound.
-        let rows = bind_cover(sqlx::query(sqlx::AssertSqlSafe(sql)), dim, &cover)
-            .fetch_all(&self.pool)
+        let rows = self
+            .over_period(dim, from, to, |spans| {
+                format!("SELECT key, {SUMS} FROM ({spans}) s GROUP BY key ORDER BY key")
+            })
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("key")?, Sums::of_row(r)?)))
@@ -436,7 +430,7 @@ pub fn cover(from: i64, to: i64) -> Vec<(Span, i64, i64)> {
 /// The rollup rows of some spans for a dimension: `$1` the dimension, then three values a
 /// span (its name, start and end).
 fn spans_sql(spans: usize) -> String {
-    let parts: Vec<String> = (0..spans.max(1))
+    let parts: Vec<String> = (0..spans)
         .map(|i| {
             let n = 2 + i * 3;
             format!(
@@ -451,20 +445,30 @@ fn spans_sql(spans: usize) -> String {
     parts.join(" UNION ALL ")
 }
 
-/// Binds the dimension and the spans of [`spans_sql`] (an empty period as one empty span).
-fn bind_cover<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    dim: Dim,
-    cover: &[(Span, i64, i64)],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    query = query.bind(dim.as_str());
-    if cover.is_empty() {
-        return query.bind(Span::Hour.as_str()).bind(0_i64).bind(0_i64);
+impl Db {
+    /// Runs `sql` (given the rollup rows of `[from, to)` for `dim` as a subquery, see
+    /// [`spans_sql`]) with the dimension and the spans bound.
+    async fn over_period(
+        &self,
+        dim: Dim,
+        from: i64,
+        to: i64,
+        sql: impl FnOnce(&str) -> String,
+    ) -> Result<Vec<sqlx::any::AnyRow>, DbError> {
+        let mut cover = cover(from, to);
+        if cover.is_empty() {
+            // An empty period: one span that holds nothing.
+            cover.push((Span::Hour, 0, 0));
+        }
+        // Audited: the dynamic parts are numbered placeholders and constant text; every
+        // value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql(&spans_sql(cover.len()))));
+        query = query.bind(dim.as_str());
+        for (span, from, to) in &cover {
+            query = query.bind(span.as_str()).bind(*from).bind(*to);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
-    for (span, from, to) in cover {
-        query = query.bind(span.as_str()).bind(*from).bind(*to);
-    }
-    query
 }
 
 /// The named sums of rows of (metric, count), as columns.
@@ -533,18 +537,11 @@ impl Sums {
 /// rows of numbered placeholders: the first `key` columns are the row's key, and every
 /// other column adds up.
 fn upsert_sql(table: &str, columns: &[&str], key: usize, rows: usize) -> String {
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    for i in 0..rows {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        let places: Vec<String> = (1..=columns.len())
-            .map(|c| format!("${}", i * columns.len() + c))
-            .collect();
-        sql.push('(');
-        sql.push_str(&places.join(", "));
-        sql.push(')');
-    }
+    let mut sql = format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        super::values(columns.len(), rows)
+    );
     let adds: Vec<String> = columns[key..]
         .iter()
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
@@ -566,17 +563,13 @@ impl Db {
         to: i64,
         limit: u32,
     ) -> Result<Vec<(String, i64)>, DbError> {
-        let cover = cover(from, to);
-        let sql = format!(
-            "SELECT key AS remix_id, CAST(SUM(count) AS BIGINT) AS seen FROM ({}) spans \
-             GROUP BY key ORDER BY seen DESC, key LIMIT {}",
-            spans_sql(cover.len()),
-            limit
-        );
-        // Audited: the dynamic parts are numbered placeholders and a number; every value
-        // is bound.
-        let rows = bind_cover(sqlx::query(sqlx::AssertSqlSafe(sql)), Dim::Remix, &cover)
-            .fetch_all(&self.pool)
+        let rows = self
+            .over_period(Dim::Remix, from, to, |spans| {
+                format!(
+                    "SELECT key AS remix_id, CAST(SUM(count) AS BIGINT) AS seen \
+                     FROM ({spans}) s GROUP BY key ORDER BY seen DESC, key LIMIT {limit}"
+                )
+            })
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("remix_id")?, r.try_get("seen")?)))

@@ -723,21 +723,12 @@ impl Db {
     pub async fn insert_remix_rows(&self, rows: &[RemixRow]) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         for batch in rows.chunks(self.rows_per_statement(17)) {
-            let mut sql = String::from(
+            let sql = format!(
                 "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, \
                  height, bytes, blob_key, parent_id, status, requests, reports, created_at, \
-                 area_id, constituency_id) VALUES ",
+                 area_id, constituency_id) VALUES {} ON CONFLICT DO NOTHING",
+                super::values(17, batch.len())
             );
-            for i in 0..batch.len() {
-                let places: Vec<String> = (1..=17).map(|c| format!("${}", i * 17 + c)).collect();
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                sql.push_str(&places.join(", "));
-                sql.push(')');
-            }
-            sql.push_str(" ON CONFLICT DO NOTHING");
             // Audited: the dynamic part is only numbered placeholders; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for remix in batch {

@@ -279,6 +279,21 @@ impl Remixer {
             }
             None => None,
         };
+        // A constituency of a retired city is retired with it.
+        let area = match area {
+            Some(a) if !a.parent.is_empty() => {
+                live(&a.parent).await?;
+                Some(a)
+            }
+            other => other,
+        };
+        let constituency = match constituency {
+            Some(c) => {
+                live(&c.parent).await?;
+                Some(c)
+            }
+            None => None,
+        };
         match (area, constituency) {
             (None, None) => Ok((None, None)),
             (Some(a), None) if a.parent.is_empty() => Ok((Some(a.id), None)),
