@@ -214,6 +214,17 @@ pub fn photo_key(photo: &blake3::Hash, width: u32) -> String {
     format!("photos/{}/{width}.jpg", photo.to_hex())
 }
 
+/// Where the JPEG encoding of a template photo at one width is kept (see
+/// [`crate::render::jpeg::JpegBase`]), named by the encoder's version too so that a
+/// changed encoder never reads another's.
+pub fn base_key(photo: &blake3::Hash, width: u32) -> String {
+    format!(
+        "bases/{}/{width}-{}.jpg",
+        photo.to_hex(),
+        crate::render::jpeg::ENCODING_VERSION
+    )
+}
+
 /// Where a template photo lives.
 pub fn template_key(hash: &blake3::Hash, extension: &str) -> String {
     format!("templates/{}.{extension}", hash.to_hex())

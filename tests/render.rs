@@ -385,3 +385,110 @@ proptest! {
         }
     }
 }
+
+/// A spliced JPEG decodes, in the image crate and in libjpeg-turbo's `djpeg`, to exactly
+/// the pixels of the one-piece encode of the same picture, and the two decoders agree.
+#[test]
+fn spliced_pictures_decode_as_the_one_piece_encode_in_two_decoders() {
+    let djpeg = std::process::Command::new("djpeg").arg("-version").output();
+    if djpeg.is_err() {
+        common::skipped(
+            "SKIPPED the djpeg half of the splicing test: install libjpeg-turbo-progs (CI does)",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run_djpeg = |jpeg: &[u8]| -> Option<Vec<u8>> {
+        djpeg.as_ref().ok()?;
+        // Through a file: a pipe both ways would deadlock once djpeg's output fills one.
+        let path = dir.path().join("in.jpg");
+        std::fs::write(&path, jpeg).unwrap();
+        let out = std::process::Command::new("djpeg")
+            .arg("-ppm")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        // libjpeg warns of corrupt data on stderr and carries on: no warning at all.
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(out.stdout)
+    };
+    let captions: [&[&str]; 2] = [
+        &[
+            "Hope is priceless",
+            "for everything else there is the ballot",
+        ],
+        &["پاکستان زندہ باد", "Vote on 8 Feb 🇵🇰✊🏽"],
+    ];
+    for id in ["astronaut", "hubble", "rocket", "coffee", "chelsea"] {
+        let t = template(id);
+        // The preview's width and an odd one (a partial MCU at the right and bottom); the
+        // photos' own widths take minutes in a debug build.
+        for (i, width) in [Some(480), Some(777)].into_iter().enumerate() {
+            let renderer = Renderer::new();
+            let r = |format| remix(captions[i % 2], format, width);
+            let spliced = renderer.render(&t, &r(Format::Jpeg)).unwrap().bytes;
+            let pixels = decode(&renderer.render(&t, &r(Format::Png)).unwrap().bytes);
+            let whole = jalsa::render::jpeg::encode(&pixels);
+            let case = format!("{id} at {width:?}");
+            let ours = decode(&spliced);
+            assert!(
+                ours == decode(&whole),
+                "{case}: the image crate decodes them differently"
+            );
+            let Some(libjpeg) = run_djpeg(&spliced) else {
+                continue;
+            };
+            assert!(
+                libjpeg == run_djpeg(&whole).unwrap(),
+                "{case}: djpeg decodes them differently"
+            );
+            // Two independent decoders: the same picture, up to IDCT rounding.
+            let theirs = &libjpeg[libjpeg.len() - ours.as_raw().len()..];
+            let off = ours
+                .as_raw()
+                .iter()
+                .zip(theirs)
+                .filter(|(a, b)| a.abs_diff(**b) > 3)
+                .count();
+            assert!(
+                off * 1000 < theirs.len(),
+                "{case}: {off} samples differ by more than 3 between decoders"
+            );
+        }
+    }
+}
+
+#[test]
+fn previews_and_cards_stay_small() {
+    for id in ["astronaut", "hubble", "rocket", "coffee", "chelsea"] {
+        let t = template(id);
+        let captions = [
+            "Hope is priceless",
+            "for everything else there is the ballot",
+        ];
+        let renderer = Renderer::new();
+        let preview = renderer
+            .render_preview(
+                &t,
+                &remix(&captions, Format::Jpeg, Some(480.min(t.size().0))),
+            )
+            .unwrap();
+        assert!(
+            preview.bytes.len() <= 40_000,
+            "{id}: preview of {} bytes",
+            preview.bytes.len()
+        );
+        let card = renderer
+            .render_card(&t, &remix(&captions, Format::Jpeg, None))
+            .unwrap();
+        assert!(
+            card.bytes.len() <= 150_000,
+            "{id}: card of {} bytes",
+            card.bytes.len()
+        );
+    }
+}

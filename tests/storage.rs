@@ -568,3 +568,73 @@ async fn migrate_knows_every_table_and_column_of_the_live_schema() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_encoding_is_prepared_once_and_kept_across_restarts() {
+    for b in backends().await {
+        let first = b.open().await;
+        let (made, _) = first
+            .create_or_find(request(&["hope", "is priceless"]))
+            .await
+            .unwrap();
+        assert_eq!(
+            first.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
+            1,
+            "{}",
+            b.name
+        );
+        let stored = first.blobs().list("bases").await.unwrap();
+        assert_eq!(stored.len(), 1, "{}: {stored:?}", b.name);
+
+        // A restart (or another node) reads it instead of preparing it again.
+        let next = b.open().await;
+        next.create_or_find(request(&["unity", "faith and discipline"]))
+            .await
+            .unwrap();
+        assert_eq!(
+            next.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
+            0,
+            "{}",
+            b.name
+        );
+
+        // A damaged copy is refused and prepared again, to the same bytes.
+        first
+            .blobs()
+            .put(
+                &stored[0].key,
+                Bytes::from_static(b"\xFF\xD8 not a picture"),
+            )
+            .await
+            .unwrap();
+        let damaged = b.open().await;
+        damaged
+            .create_or_find(request(&["new", "picture"]))
+            .await
+            .unwrap();
+        assert_eq!(
+            damaged.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
+            1,
+            "{}",
+            b.name
+        );
+        let again = first.blobs().get(&stored[0].key).await.unwrap().unwrap();
+        assert!(again.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]), "{}", b.name);
+
+        // The same request on stores that never saw this template: the same picture.
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = Backend {
+            name: "fresh".into(),
+            blobs: Blobs::memory(),
+            database: format!("sqlite://{}", dir.path().join("jalsa.db").display()),
+            _dir: dir,
+        };
+        let (elsewhere, _) = fresh
+            .open()
+            .await
+            .create_or_find(request(&["hope", "is priceless"]))
+            .await
+            .unwrap();
+        assert_eq!(elsewhere.hash, made.hash, "{}", b.name);
+    }
+}

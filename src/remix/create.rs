@@ -175,6 +175,7 @@ impl Remixer {
         let (area, constituency) = self.place(area, constituency).await?;
         let parent_counted = parent.clone();
         let status = self.status_for(&remix.captions)?;
+        self.ready_for(template, &remix).await?;
         let t = template.clone();
         let r = remix.clone();
         let rendered = self

@@ -10,6 +10,7 @@
 //! is), `queue` (the bounded render queue), `renditions` (other formats, cards, thumbnails,
 //! lost pictures drawn again) and `gc`.
 
+mod bases;
 mod catalog;
 mod create;
 mod delete;
@@ -176,6 +177,8 @@ pub struct Remixer {
     counting: std::sync::atomic::AtomicBool,
     /// This process's name among the nodes, for its health row and blob.
     node: String,
+    /// (photo, width) whose JPEG encodings were made ready in the background once.
+    warmed: Mutex<std::collections::HashSet<(blake3::Hash, Option<u32>)>>,
     /// Counters.
     pub stats: Stats,
 }
@@ -207,6 +210,7 @@ impl Remixer {
             tally: Mutex::default(),
             counting: true.into(),
             node: crate::staff::random_hex(6),
+            warmed: Mutex::default(),
             stats: Stats::default(),
         }
     }

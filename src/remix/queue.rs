@@ -19,6 +19,8 @@ pub struct Stats {
     pub queued: AtomicUsize,
     /// Renders refused because the wait for a slot would be too long.
     pub overloaded: AtomicU64,
+    /// Template JPEG encodings prepared here (not read from the blob store).
+    pub jpeg_bases_prepared: AtomicU64,
     /// Render times, for the Prometheus histogram.
     pub render_seconds: prometheus_client::metrics::histogram::Histogram,
     /// Time admitted renders waited for a slot.
@@ -32,6 +34,7 @@ impl Default for Stats {
             dedup_hits: AtomicU64::new(0),
             queued: AtomicUsize::new(0),
             overloaded: AtomicU64::new(0),
+            jpeg_bases_prepared: AtomicU64::new(0),
             // 1 ms to about 1 s.
             render_seconds: prometheus_client::metrics::histogram::Histogram::new(
                 prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 11),

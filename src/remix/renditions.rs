@@ -69,6 +69,7 @@ impl Remixer {
             });
         }
         let remix = drawn_from(row);
+        self.ready_for(&template, &remix).await?;
         let rendered = self
             .run_render(move |renderer| renderer.render(&template, &remix))
             .await??;
@@ -222,6 +223,16 @@ impl Remixer {
                 return Ok(None);
             };
             let remix = drawn_from(row);
+            let jpeg_width = match kind {
+                RenditionKind::Thumb | RenditionKind::Small | RenditionKind::Medium => {
+                    Some(kind.width_for(row.width))
+                }
+                RenditionKind::Format(Format::Jpeg) => Some(remix.width),
+                _ => None,
+            };
+            if let Some(width) = jpeg_width {
+                self.ready_jpeg(&template, width).await?;
+            }
             self.run_render(move |renderer| make(renderer, &template, remix))
                 .await??
         };

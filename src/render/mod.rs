@@ -30,6 +30,7 @@ pub mod draw;
 pub mod encode;
 pub mod fit;
 pub mod fonts;
+pub mod jpeg;
 pub mod shape;
 pub mod template;
 
@@ -46,13 +47,13 @@ pub use fonts::FontChoice;
 pub use template::{Template, TemplateId, TemplateSpec, TextBox};
 
 use draw::{Canvas, Paint};
-use encode::{JpegBase, MCU_ROWS};
 pub use fit::Layout;
 use fit::{FitError, Placement, Rect};
+use jpeg::{JpegBase, MCU_ROWS};
 use shape::TextError;
 
 /// Changes whenever the same request would give different bytes: part of every request key.
-pub const RENDERER_VERSION: u32 = 1;
+pub const RENDERER_VERSION: u32 = 2;
 /// The longest caption, in characters.
 pub const MAX_CAPTION_CHARS: usize = 200;
 /// The widest output, in pixels.
@@ -61,8 +62,11 @@ pub const MAX_WIDTH: u32 = 2048;
 pub const MIN_WIDTH: u32 = 64;
 /// The link-preview card's size, as Facebook and X ask for.
 pub const CARD_SIZE: (u32, u32) = (1200, 630);
-/// The largest card, in bytes, that every share crawler accepts.
-pub const CARD_MAX_BYTES: usize = 300_000;
+/// The largest card, in bytes: half of what every share crawler accepts, to spare
+/// supporters' prepaid data.
+pub const CARD_MAX_BYTES: usize = 150_000;
+/// The largest live preview, in bytes: it is fetched at every pause in typing.
+pub const PREVIEW_MAX_BYTES: usize = 40_000;
 /// The profile-picture rendition: square, as Facebook and WhatsApp crop a profile photo.
 pub const SQUARE_SIZE: (u32, u32) = (1080, 1080);
 /// The story rendition: WhatsApp Status and Instagram Stories, 9:16.
@@ -171,6 +175,17 @@ pub enum RenderError {
     },
 }
 
+/// Widths besides a photo's own that are asked for often: the narrower copies of a remix,
+/// the form's preview, and common sizes for sharing. Their JPEG encodings are worth
+/// keeping in the blob store (see `Remixer::ready_jpeg`); at any other width one is made
+/// in memory on first need.
+pub const COMMON_WIDTHS: [u32; 5] = [240, 480, 800, 1200, 2048];
+
+/// Whether `width` is the template photo's own or one of [`COMMON_WIDTHS`].
+pub fn common_width(template: &Template, width: u32) -> bool {
+    width == template.size().0.min(MAX_WIDTH) || COMMON_WIDTHS.contains(&width)
+}
+
 /// The tallest output, in pixels.
 pub const MAX_HEIGHT: u32 = 4096;
 
@@ -198,6 +213,13 @@ struct Scaled {
     image: RgbImage,
     jpeg: OnceLock<JpegBase>,
     last_used: std::sync::atomic::AtomicU64,
+}
+
+impl Scaled {
+    /// The JPEG encoding of the photo, prepared on first need.
+    fn base(&self) -> &JpegBase {
+        self.jpeg.get_or_init(|| JpegBase::prepare(&self.image))
+    }
 }
 
 type ScaledKey = (blake3::Hash, u32);
@@ -231,18 +253,82 @@ impl Renderer {
         let layouts = lay_out(template, remix, width, height)?;
         let scaled = self.scaled(template, width, height);
         let bytes = match remix.format {
-            Format::Jpeg => {
-                let base = scaled
-                    .jpeg
-                    .get_or_init(|| JpegBase::new(&scaled.image, encode::JPEG_QUALITY));
-                splice(base, &scaled.image, &layouts)
-            }
+            Format::Jpeg => splice(scaled.base(), &scaled.image, &layouts),
             Format::Png => encode::png(&compose(&scaled.image, &layouts)),
             Format::WebP => encode::webp(&compose(&scaled.image, &layouts)),
         };
         Ok(Rendered {
             bytes,
             format: remix.format,
+            width,
+            height,
+        })
+    }
+
+    /// Whether the template's JPEG encoding at this output width is ready in memory, so
+    /// a JPEG render there only encodes its caption rows.
+    pub fn has_jpeg_base(
+        &self,
+        template: &Template,
+        width: Option<u32>,
+    ) -> Result<bool, RenderError> {
+        let (width, height) = output_size(template, width)?;
+        Ok(self
+            .cached(template, width)
+            .is_some_and(|scaled| scaled.jpeg.get().is_some_and(|b| b.height() == height)))
+    }
+
+    /// The template's JPEG encoding at this output width, prepared if it is not in memory
+    /// (a few hundred milliseconds; see [`JpegBase::prepare`]). Its bytes are what
+    /// [`Renderer::install_jpeg_base`] takes to skip preparing it again.
+    pub fn prepare_jpeg_base(
+        &self,
+        template: &Template,
+        width: Option<u32>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let (width, height) = output_size(template, width)?;
+        let scaled = self.scaled(template, width, height);
+        Ok(scaled.base().bytes().to_vec())
+    }
+
+    /// Puts a stored JPEG encoding of the template at this output width in memory;
+    /// `false` (and nothing changed) if it is not one this renderer would make there.
+    pub fn install_jpeg_base(
+        &self,
+        template: &Template,
+        width: Option<u32>,
+        bytes: Vec<u8>,
+    ) -> Result<bool, RenderError> {
+        let (width, height) = output_size(template, width)?;
+        let base = match JpegBase::from_bytes(bytes, width, height) {
+            Ok(base) => base,
+            Err(e) => {
+                tracing::warn!(template = %template.id, width, "stored JPEG encoding refused: {e}");
+                return Ok(false);
+            }
+        };
+        let scaled = self.scaled(template, width, height);
+        let _ = scaled.jpeg.set(base);
+        Ok(true)
+    }
+
+    /// Renders the form's live preview: as [`Renderer::render`], but a JPEG is encoded in
+    /// one piece and within [`PREVIEW_MAX_BYTES`], with coarser steps where the picture
+    /// needs them. Never stored, so no template encoding is kept for it.
+    pub fn render_preview(
+        &self,
+        template: &Template,
+        remix: &Remix,
+    ) -> Result<Rendered, RenderError> {
+        if remix.format != Format::Jpeg {
+            return self.render(template, remix);
+        }
+        let (width, height) = output_size(template, remix.width)?;
+        let layouts = lay_out(template, remix, width, height)?;
+        let scaled = self.scaled(template, width, height);
+        Ok(Rendered {
+            bytes: jpeg::encode_within(&compose(&scaled.image, &layouts), PREVIEW_MAX_BYTES),
+            format: Format::Jpeg,
             width,
             height,
         })
@@ -296,11 +382,16 @@ impl Renderer {
         }
         draw_all(&mut photo, &layouts);
         Ok(Rendered {
-            bytes: encode::jpeg(&photo, encode::JPEG_QUALITY),
+            bytes: jpeg::encode(&photo),
             format: Format::Jpeg,
             width,
             height,
         })
+    }
+
+    fn cached(&self, template: &Template, width: u32) -> Option<Arc<Scaled>> {
+        let cache = self.scaled.lock().expect("scaled cache");
+        cache.get(&(template.photo_hash, width)).cloned()
     }
 
     fn scaled(&self, template: &Template, width: u32, height: u32) -> Arc<Scaled> {
@@ -499,7 +590,7 @@ fn splice(base: &JpegBase, photo: &RgbImage, layouts: &[(Layout, Paint)]) -> Vec
     let stride = width as usize * 3;
     let bands: Vec<_> = spans
         .iter()
-        .flat_map(|(first, end, members)| {
+        .map(|(first, end, members)| {
             let (top, bottom) = (first * MCU_ROWS, (end * MCU_ROWS).min(height));
             let mut pixels =
                 photo.as_raw()[top as usize * stride..bottom as usize * stride].to_vec();
@@ -543,14 +634,7 @@ pub fn fitted(picture: &RgbImage, (card_w, card_h): (u32, u32), max_bytes: usize
         (card_h - inner.height().min(card_h)) / 2,
     );
     imageops::replace(&mut card, inner, i64::from(x), i64::from(y));
-    let mut quality = 85;
-    let bytes = loop {
-        let bytes = encode::jpeg(&card, quality);
-        if bytes.len() <= max_bytes || quality <= 40 {
-            break bytes;
-        }
-        quality -= 10;
-    };
+    let bytes = jpeg::encode_within(&card, max_bytes);
     Rendered {
         bytes,
         format: Format::Jpeg,
@@ -573,7 +657,7 @@ pub fn reencoded(picture: &RgbImage, format: Format, width: Option<u32>) -> Rend
         &scaled
     };
     let bytes = match format {
-        Format::Jpeg => encode::jpeg(image, encode::JPEG_QUALITY),
+        Format::Jpeg => jpeg::encode(image),
         Format::Png => encode::png(image),
         Format::WebP => encode::webp(image),
     };

@@ -345,7 +345,7 @@ async fn draw_preview(
     crate::render::check(&template, &remix)?;
     let rendered = state
         .remixer
-        .run_render(move |renderer| renderer.render(&template, &remix))
+        .run_render(move |renderer| renderer.render_preview(&template, &remix))
         .await??;
     Ok((
         [

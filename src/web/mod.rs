@@ -611,6 +611,11 @@ pub async fn serve(
         loop {
             tick.tick().await;
             rounds += 1;
+            // The photo's own width and the form's preview: what is asked for most. The
+            // first round is at once, so a fresh start prepares (or reads) them first.
+            remixer
+                .ready_jpeg_all(&[None, Some(images::PREVIEW_WIDTH)])
+                .await;
             if let Err(e) = remixer.flush_counters().await {
                 tracing::warn!(error = %e, "could not write request counters");
             }
