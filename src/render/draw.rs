@@ -133,26 +133,34 @@ fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
     let reach = radius.ceil() as usize + 1;
     let cap = reach + 1;
     let max_d2 = cap * cap + reach * reach;
-    // Row pass: squared distance to the nearest ink pixel in the same row, capped.
+    // Row pass: squared distance to the nearest ink pixel in the same row, capped: the
+    // least, over shifts k within the cap, of k where the pixel k away is ink.
+    debug_assert!(cap < 256, "distances are bytes");
     let mut row_d2 = vec![(cap * cap) as u16; w * h];
     let mut row_inked = vec![false; h];
+    let (mut far, mut gap) = (vec![0u8; w], vec![0u8; w]);
     for y in 0..h {
         let ink = &coverage[y * w..(y + 1) * w];
         if ink.iter().all(|&c| c < 128) {
             continue;
         }
         row_inked[y] = true;
-        let out = &mut row_d2[y * w..(y + 1) * w];
-        let mut gap = cap;
-        for x in 0..w {
-            gap = if ink[x] >= 128 { 0 } else { (gap + 1).min(cap) };
-            out[x] = gap as u16;
+        // 0 on ink, the cap elsewhere.
+        for (f, &c) in far.iter_mut().zip(ink) {
+            *f = if c >= 128 { 0 } else { cap as u8 };
         }
-        gap = cap;
-        for x in (0..w).rev() {
-            gap = if ink[x] >= 128 { 0 } else { (gap + 1).min(cap) };
-            let d = (out[x] as usize).min(gap);
-            out[x] = (d * d) as u16;
+        gap.copy_from_slice(&far);
+        for k in 1..cap.min(w) {
+            let step = k as u8;
+            for (g, &f) in gap[..w - k].iter_mut().zip(&far[k..]) {
+                *g = (*g).min(f.saturating_add(step));
+            }
+            for (g, &f) in gap[k..].iter_mut().zip(&far[..w - k]) {
+                *g = (*g).min(f.saturating_add(step));
+            }
+        }
+        for (out, &d) in row_d2[y * w..(y + 1) * w].iter_mut().zip(&gap) {
+            *out = u16::from(d) * u16::from(d);
         }
     }
     // Alpha by squared distance: a one-pixel ramp at `radius` beyond the ink's edge (which

@@ -11,8 +11,21 @@
 
 use super::{Symbols, ZIGZAG};
 
-/// Quantised coefficients of one 8x8 block, in natural order.
+/// Quantised coefficients of one 8x8 block, column by column: `block[u * 8 + v]` is the
+/// coefficient of horizontal frequency `u` and vertical frequency `v` (natural index
+/// `v * 8 + u`), the order the DCT leaves them in. [`BLOCK_ZIGZAG`] reads them in zigzag.
 pub(super) type Block = [i16; 64];
+
+/// Zigzag order (T.81 figure A.6) as indices into a [`Block`].
+const BLOCK_ZIGZAG: [usize; 64] = {
+    let mut order = [0; 64];
+    let mut k = 0;
+    while k < 64 {
+        order[k] = ZIGZAG[k] % 8 * 8 + ZIGZAG[k] / 8;
+        k += 1;
+    }
+    order
+};
 
 /// The forward DCT of JPEG (ITU T.81 A.3.3) by Arai, Agui and Nakajima's factorisation,
 /// in floating point, down the columns of `d` (`d[y][x]`), all eight columns at once so
@@ -59,8 +72,8 @@ fn transpose(d: &mut [[f32; 8]; 8]) {
 
 /// Divides [`forward`]'s outputs into quantised coefficients.
 pub(super) struct Quantiser {
-    /// 1 / (step * 8 * scale(u) * scale(v)), by table and natural index.
-    reciprocal: [[f32; 64]; 2],
+    /// 1 / (step * 8 * scale(u) * scale(v)), by table, in a [`Block`]'s order.
+    by_column: [[f32; 64]; 2],
     /// The luma DC step, for [`dering`].
     dc_step: u16,
 }
@@ -80,11 +93,12 @@ impl Quantiser {
             0.541_196_1,
             0.275_899_38,
         ];
-        let reciprocal = quant.map(|table| {
+        let reciprocal: [[f32; 64]; 2] = quant.map(|table| {
             std::array::from_fn(|k| 1.0 / (f32::from(table[k]) * 8.0 * SCALE[k / 8] * SCALE[k % 8]))
         });
+        let by_column = reciprocal.map(|r| std::array::from_fn(|i| r[i % 8 * 8 + i / 8]));
         Quantiser {
-            reciprocal,
+            by_column,
             dc_step: quant[0][0],
         }
     }
@@ -95,8 +109,8 @@ impl Quantiser {
         aan_columns(&mut samples);
         transpose(&mut samples);
         aan_columns(&mut samples);
-        let reciprocal = &self.reciprocal[table];
-        std::array::from_fn(|k| samples[k % 8][k / 8] * reciprocal[k])
+        let reciprocal = &self.by_column[table];
+        std::array::from_fn(|k| samples[k % 8][k / 8] * reciprocal[k % 8 * 8 + k / 8])
     }
 
     /// Quantises level-shifted samples (`samples[y][x]`).
@@ -105,13 +119,17 @@ impl Quantiser {
         aan_columns(&mut samples);
         transpose(&mut samples);
         aan_columns(&mut samples);
-        // Now samples[u][v] holds the coefficient of natural index v * 8 + u.
-        let reciprocal = &self.reciprocal[table];
-        std::array::from_fn(|k| {
-            let q = (samples[k % 8][k / 8] * reciprocal[k]).clamp(-1023.0, 1023.0);
-            // Half away from zero, as f32::round, without a call into libm.
-            (q + 0.5f32.copysign(q)) as i16
-        })
+        // Now samples[u][v] holds the coefficient of natural index v * 8 + u: a Block's
+        // order, so this runs down whole rows of vector lanes.
+        let reciprocal = &self.by_column[table];
+        let mut block = [0i16; 64];
+        for (i, (b, &r)) in block.iter_mut().zip(reciprocal).enumerate() {
+            let q = (samples[i / 8][i % 8] * r).clamp(-1023.0, 1023.0);
+            // Half away from zero, as f32::round, without a call into libm; in range,
+            // so the conversion through i32 loses nothing.
+            *b = (q + 0.5f32.copysign(q)) as i32 as i16;
+        }
+        block
     }
 }
 
@@ -190,82 +208,99 @@ fn dering(samples: &mut [[f32; 8]; 8], dc_step: u16) {
 /// the last column and row, as at a picture's edges; a band of whole MCU rows cut from a
 /// picture gives the blocks the whole picture has there.
 pub(super) fn quantise(rgb: &[u8], width: usize, quantiser: &Quantiser) -> Vec<Block> {
+    let stride = width * 3;
+    let columns: Vec<usize> = (0..width.div_ceil(16)).collect();
+    let mut blocks = Vec::with_capacity(rgb.len().div_ceil(16 * stride) * columns.len() * 6);
+    for rows in rgb.chunks(16 * stride) {
+        quantise_mcus(rows, width, &columns, quantiser, &mut blocks);
+    }
+    blocks
+}
+
+/// Appends the six quantised blocks of each MCU in `columns` (MCU indices, left to right)
+/// of one MCU row: `rows` holds its pixel rows, 16 or fewer at the bottom of a picture.
+/// Each MCU depends on its own pixels alone, so any MCU comes out as in [`quantise`].
+pub(super) fn quantise_mcus(
+    rows: &[u8],
+    width: usize,
+    columns: &[usize],
+    quantiser: &Quantiser,
+    out: &mut Vec<Block>,
+) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: this CPU has AVX2, checked just above.
-        return unsafe { quantise_avx2(rgb, width, quantiser) };
+        return unsafe { quantise_mcus_avx2(rows, width, columns, quantiser, out) };
     }
-    quantise_any(rgb, width, quantiser)
+    quantise_mcus_any(rows, width, columns, quantiser, out)
 }
 
-/// [`quantise`] compiled for AVX2: twice as fast, and the same results, as no operation
-/// is fused or reordered (Rust allows neither without being asked).
+/// [`quantise_mcus`] compiled for AVX2: twice as fast, and the same results, as no
+/// operation is fused or reordered (Rust allows neither without being asked).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn quantise_avx2(rgb: &[u8], width: usize, quantiser: &Quantiser) -> Vec<Block> {
-    quantise_any(rgb, width, quantiser)
+fn quantise_mcus_avx2(
+    rows: &[u8],
+    width: usize,
+    columns: &[usize],
+    quantiser: &Quantiser,
+    out: &mut Vec<Block>,
+) {
+    quantise_mcus_any(rows, width, columns, quantiser, out)
 }
 
 #[inline(always)]
-fn quantise_any(rgb: &[u8], width: usize, quantiser: &Quantiser) -> Vec<Block> {
-    let height = rgb.len() / (width * 3);
-    let (mw, mh) = (width.div_ceil(16), height.div_ceil(16));
-    let mut blocks = Vec::with_capacity(mw * mh * 6);
-    // One MCU row at a time: 16 rows of luma and 8 of each chroma, level-shifted.
-    let pw = mw * 16;
-    let mut luma = vec![0f32; pw * 16];
-    let mut chroma = [vec![0f32; pw / 2 * 8], vec![0f32; pw / 2 * 8]];
-    let mut cb_full = vec![0f32; pw * 16];
-    let mut cr_full = vec![0f32; pw * 16];
-    for my in 0..mh {
+fn quantise_mcus_any(
+    rows: &[u8],
+    width: usize,
+    columns: &[usize],
+    quantiser: &Quantiser,
+    out: &mut Vec<Block>,
+) {
+    let stride = width * 3;
+    let height = rows.len() / stride;
+    for &mx in columns {
+        // The MCU's 16x16 pixels, level-shifted luma and full-resolution chroma, the
+        // picture's last column and row repeated past its edges.
+        let mut luma = [[0f32; 16]; 16];
+        let mut cb = [[0f32; 16]; 16];
+        let mut cr = [[0f32; 16]; 16];
+        let x0 = mx * 16;
+        let inside = (width - x0).min(16);
         for dy in 0..16 {
-            let y = (my * 16 + dy).min(height - 1);
-            let row = &rgb[y * width * 3..(y + 1) * width * 3];
-            let at = dy * pw;
-            let (l, cb, cr) = (
-                &mut luma[at..at + pw],
-                &mut cb_full[at..at + pw],
-                &mut cr_full[at..at + pw],
-            );
+            let y = dy.min(height - 1);
+            let row = &rows[y * stride + x0 * 3..y * stride + (x0 + inside) * 3];
             for (x, p) in row.chunks_exact(3).enumerate() {
                 let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
-                l[x] = 0.299 * r + 0.587 * g + 0.114 * b - 128.0;
-                cb[x] = -0.168_736 * r - 0.331_264 * g + 0.5 * b;
-                cr[x] = 0.5 * r - 0.418_688 * g - 0.081_312 * b;
+                luma[dy][x] = 0.299 * r + 0.587 * g + 0.114 * b - 128.0;
+                cb[dy][x] = -0.168_736 * r - 0.331_264 * g + 0.5 * b;
+                cr[dy][x] = 0.5 * r - 0.418_688 * g - 0.081_312 * b;
             }
-            // Padding to a whole MCU repeats the last column.
-            for plane in [l, cb, cr] {
-                let last = plane[width - 1];
-                plane[width..].fill(last);
-            }
-        }
-        for (plane, full) in chroma.iter_mut().zip([&cb_full, &cr_full]) {
-            for cy in 0..8 {
-                for cx in 0..pw / 2 {
-                    let i = 2 * cy * pw + 2 * cx;
-                    plane[cy * (pw / 2) + cx] =
-                        (full[i] + full[i + 1] + full[i + pw] + full[i + pw + 1]) * 0.25;
-                }
+            for plane in [&mut luma, &mut cb, &mut cr] {
+                let last = plane[dy][inside - 1];
+                plane[dy][inside..].fill(last);
             }
         }
-        let block_of = |plane: &[f32], stride: usize, x0: usize, y0: usize| {
-            std::array::from_fn(|y| {
-                let at = (y0 + y) * stride + x0;
-                plane[at..at + 8].try_into().expect("8 samples")
-            })
-        };
-        for mx in 0..mw {
-            for (dy, dx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
-                let mut samples = block_of(&luma, pw, mx * 16 + dx, dy);
-                dering(&mut samples, quantiser.dc_step);
-                blocks.push(quantiser.block(samples, 0));
-            }
-            for plane in &chroma {
-                blocks.push(quantiser.block(block_of(plane, pw / 2, mx * 8, 0), 1));
-            }
+        for (dy, dx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
+            let mut samples: [[f32; 8]; 8] =
+                std::array::from_fn(|y| luma[dy + y][dx..dx + 8].try_into().expect("8 samples"));
+            dering(&mut samples, quantiser.dc_step);
+            out.push(quantiser.block(samples, 0));
+        }
+        // Chroma: the mean of each 2x2 pixels, as libjpeg subsamples.
+        for full in [&cb, &cr] {
+            let samples: [[f32; 8]; 8] = std::array::from_fn(|y| {
+                std::array::from_fn(|x| {
+                    (full[2 * y][2 * x]
+                        + full[2 * y][2 * x + 1]
+                        + full[2 * y + 1][2 * x]
+                        + full[2 * y + 1][2 * x + 1])
+                        * 0.25
+                })
+            });
+            out.push(quantiser.block(samples, 1));
         }
     }
-    blocks
 }
 
 /// The symbols of one block, after `previous` (the DC of the block before it in its
@@ -279,28 +314,34 @@ pub(super) fn block_symbols<S: Symbols + ?Sized>(
 ) {
     let (size, extra) = magnitude(i32::from(block[0]) - i32::from(previous));
     sink.symbol(dc, size as u8, extra, size);
-    let mut run = 0u8;
-    for &at in &ZIGZAG[1..] {
-        let v = block[at];
-        if v == 0 {
-            run += 1;
-            continue;
-        }
+    // The AC coefficients in zigzag order, and a bit for each that is not zero, so that
+    // runs of zeros are skipped whole.
+    let zigzag: [i16; 64] = std::array::from_fn(|k| block[BLOCK_ZIGZAG[k]]);
+    let mut nonzero = 0u64;
+    for (k, &v) in zigzag.iter().enumerate() {
+        nonzero |= u64::from(v != 0) << k;
+    }
+    nonzero &= !1;
+    let mut last = 0;
+    while nonzero != 0 {
+        let k = nonzero.trailing_zeros() as usize;
+        nonzero &= nonzero - 1;
+        let mut run = k - last - 1;
         while run >= 16 {
             sink.symbol(ac, 0xF0, 0, 0);
             run -= 16;
         }
-        let (size, extra) = magnitude(i32::from(v));
-        sink.symbol(ac, run << 4 | size as u8, extra, size);
-        run = 0;
+        let (size, extra) = magnitude(i32::from(zigzag[k]));
+        sink.symbol(ac, (run as u8) << 4 | size as u8, extra, size);
+        last = k;
     }
-    if run > 0 {
+    if last < 63 {
         sink.symbol(ac, 0x00, 0, 0);
     }
 }
 
 /// A value's magnitude category and the bits that follow its code (T.81 F.1.2.1).
-fn magnitude(v: i32) -> (u32, u32) {
+pub(super) fn magnitude(v: i32) -> (u32, u32) {
     if v == 0 {
         return (0, 0);
     }

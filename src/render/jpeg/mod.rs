@@ -261,6 +261,8 @@ struct BitReader<'a> {
     have: u32,
     /// 1-bytes made up past the end.
     padding: u32,
+    /// Bytes taken into `acc`, stuffing not counted.
+    loaded: u32,
 }
 
 impl<'a> BitReader<'a> {
@@ -271,7 +273,13 @@ impl<'a> BitReader<'a> {
             acc: 0,
             have: 0,
             padding: 0,
+            loaded: 0,
         }
+    }
+
+    /// Bits read so far, stuffing not counted.
+    fn position(&self) -> u32 {
+        self.loaded * 8 - self.have
     }
 
     /// Whether what was read ends in the segment's last byte.
@@ -295,6 +303,7 @@ impl<'a> BitReader<'a> {
             };
             self.acc |= u64::from(byte) << (56 - self.have);
             self.have += 8;
+            self.loaded += 1;
         }
     }
 
@@ -369,6 +378,18 @@ impl BitWriter<'_> {
         }
     }
 
+    /// Appends bits `from..to` of `src`, bits numbered from the top of its first byte;
+    /// `src` has 8 bytes more after the last bit read.
+    fn copy(&mut self, src: &[u8], mut from: u32, to: u32) {
+        while from < to {
+            let n = (to - from).min(32);
+            let byte = (from / 8) as usize;
+            let word = u64::from_be_bytes(src[byte..byte + 8].try_into().expect("8 bytes"));
+            self.put(((word << (from % 8)) >> (64 - n)) as u32, n);
+            from += n;
+        }
+    }
+
     /// Writes what is left, the last byte padded with 1 bits.
     fn finish(mut self) {
         let pad = (8 - self.have % 8) % 8;
@@ -389,6 +410,9 @@ impl BitWriter<'_> {
 /// 2/3 for AC tables 0/1; `extra` holds `size` bits after the code.
 trait Symbols {
     fn symbol(&mut self, table: usize, symbol: u8, extra: u32, size: u32);
+
+    /// A block starts `at` bits into its segment (stuffing not counted).
+    fn block(&mut self, _at: u32) {}
 }
 
 /// Counts symbols by table.
@@ -599,17 +623,19 @@ fn segments(bytes: &[u8], from: usize) -> Result<Vec<Range<usize>>, Unusable> {
     Err(Unusable("no end of image"))
 }
 
-/// Walks the MCUs of one entropy-coded segment, handing each symbol on.
+/// Walks the MCUs of one entropy-coded segment, handing each symbol on; the bits it
+/// holds before its padding.
 fn walk(
     segment: &[u8],
     mcus: usize,
     blocks: &[(usize, usize)],
     decoders: &[Decoder],
     sink: &mut impl Symbols,
-) -> Result<(), Unusable> {
+) -> Result<u32, Unusable> {
     let mut bits = BitReader::new(segment);
     for _ in 0..mcus {
         for &(dc, ac) in blocks {
+            sink.block(bits.position());
             let size = bits.symbol(&decoders[dc])?;
             if size > 11 {
                 return Err(Unusable("DC difference out of range"));
@@ -641,7 +667,7 @@ fn walk(
     if !bits.at_end() {
         return Err(Unusable("a segment's length does not match its MCUs"));
     }
-    Ok(())
+    Ok(bits.position())
 }
 
 fn decoders(specs: &[Option<Spec>; 4]) -> Vec<Decoder> {
@@ -729,11 +755,11 @@ fn write_headers(
     out.extend_from_slice(&[0xFF, 0xDA, 0, 12, 3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
 }
 
-/// Reads a whole restart-marked scan through, counting its symbols.
+/// Reads a whole restart-marked scan through, indexing its blocks.
 fn read_through(
     bytes: &[u8],
     cell_mcus: u32,
-) -> Result<(Layout, Vec<Range<usize>>, Count), Unusable> {
+) -> Result<(Layout, Vec<Range<usize>>, BlockIndex), Unusable> {
     let layout = read_layout(bytes)?;
     let cells = segments(bytes, layout.header.end)?;
     let cells_per_row = (layout.width.div_ceil(MCU_ROWS) / cell_mcus) as usize;
@@ -743,17 +769,62 @@ fn read_through(
         return Err(Unusable("wrong number of cells"));
     }
     let decoders = decoders(&layout.specs);
-    let mut count = Count([[0; 256]; 4]);
+    let blocks = cells.len() * cell_mcus as usize * layout.blocks.len();
+    let mut index = BlockIndex {
+        at: Vec::with_capacity(blocks),
+        dc: Vec::with_capacity(blocks),
+        row_bits: Vec::with_capacity(cells.len()),
+        previous: [0; 3],
+    };
     for cell in &cells {
-        walk(
+        index.previous = [0; 3];
+        let bits = walk(
             &bytes[cell.clone()],
             cell_mcus as usize,
             &layout.blocks,
             &decoders,
-            &mut count,
+            &mut index,
         )?;
+        index.row_bits.push(bits);
     }
-    Ok((layout, cells, count))
+    Ok((layout, cells, index))
+}
+
+/// Where each block of a template's encoding starts in its MCU row's bits, and its DC: what
+/// lets a caption row copy the template's bits for the MCUs no caption touches.
+struct BlockIndex {
+    /// Each block's first bit in its row (stuffing not counted), in scan order.
+    at: Vec<u32>,
+    /// Each block's quantised DC coefficient.
+    dc: Vec<i16>,
+    /// Each row's bits before its padding.
+    row_bits: Vec<u32>,
+    /// While reading: the DC of the last block of each component.
+    previous: [i16; 3],
+}
+
+impl Symbols for BlockIndex {
+    fn block(&mut self, at: u32) {
+        self.at.push(at);
+    }
+
+    fn symbol(&mut self, table: usize, _: u8, extra: u32, size: u32) {
+        if table >= 2 {
+            return;
+        }
+        // A DC difference (T.81 F.2.2.1), added to the component's prediction.
+        let diff = if size == 0 {
+            0
+        } else if extra < 1 << (size - 1) {
+            extra as i32 - (1 << size) + 1
+        } else {
+            extra as i32
+        };
+        let component = ((self.at.len() - 1) % 6).saturating_sub(3);
+        let dc = (i32::from(self.previous[component]) + diff) as i16;
+        self.previous[component] = dc;
+        self.dc.push(dc);
+    }
 }
 
 /// A template photo encoded once, ready for splicing: the header and one entropy-coded
@@ -765,6 +836,7 @@ pub struct JpegBase {
     cells: Vec<Range<usize>>,
     codes: [Codes; 4],
     quantiser: encoder::Quantiser,
+    index: BlockIndex,
 }
 
 /// MCUs per restart interval: a whole row. A restart costs its marker, padding and three
@@ -886,7 +958,7 @@ impl JpegBase {
         if !complete {
             return Err(Unusable("Huffman tables not complete"));
         }
-        let (_, cells, _) = read_through(&bytes, cell_mcus(width))?;
+        let (_, cells, index) = read_through(&bytes, cell_mcus(width))?;
         let quantiser = encoder::Quantiser::new(&layout.quant);
         Ok(JpegBase {
             bytes,
@@ -894,48 +966,131 @@ impl JpegBase {
             cells,
             codes,
             quantiser,
+            index,
         })
     }
 
     /// Encodes the MCU rows of a band that differ from the photo. `band` holds full-width
     /// pixel rows starting at MCU row `first`, ending at an MCU boundary or the bottom of the
-    /// image; `photo` is the image this base was made from.
+    /// image; `photo` is the image this base was made from. Only the MCUs whose pixels
+    /// differ are encoded afresh; the others' bits are copied from the template's row.
     pub fn encode_band(&self, photo: &RgbImage, band: &[u8], first: u32) -> Patch {
         let width = self.layout.width as usize;
         let stride = width * 3;
         let mcu_bytes = MCU_ROWS as usize * stride;
         let top = first as usize * mcu_bytes;
         let original = &photo.as_raw()[top..top + band.len()];
-        let changed: Vec<bool> = band
-            .chunks(mcu_bytes)
-            .zip(original.chunks(mcu_bytes))
-            .map(|(a, b)| a != b)
-            .collect();
+        let mcus = cell_mcus(self.layout.width) as usize;
         let mut patch = Patch {
             bytes: Vec::new(),
             segments: Vec::new(),
         };
-        let blocks_per_row = cell_mcus(self.layout.width) as usize * 6;
-        let mut r = 0;
-        while r < changed.len() {
-            if !changed[r] {
-                r += 1;
+        let (mut changed, mut columns) = (vec![false; mcus], Vec::new());
+        let (mut blocks, mut template_bits) = (Vec::new(), Vec::new());
+        for (j, (rows, before)) in band
+            .chunks(mcu_bytes)
+            .zip(original.chunks(mcu_bytes))
+            .enumerate()
+        {
+            if rows == before {
                 continue;
             }
-            let start = r;
-            while r < changed.len() && changed[r] {
-                r += 1;
+            changed.fill(false);
+            for (line, was) in rows.chunks(stride).zip(before.chunks(stride)) {
+                for (m, (a, b)) in line.chunks(48).zip(was.chunks(48)).enumerate() {
+                    changed[m] |= a != b;
+                }
             }
-            let pixels = &band[start * mcu_bytes..(r * mcu_bytes).min(band.len())];
-            let blocks = encoder::quantise(pixels, width, &self.quantiser);
-            for (j, row) in blocks.chunks(blocks_per_row).enumerate() {
-                let at = patch.bytes.len();
-                write_row(row, &self.codes, &mut patch.bytes);
-                let cell = first as usize + start + j;
-                patch.segments.push((cell, at..patch.bytes.len()));
-            }
+            columns.clear();
+            columns.extend((0..mcus).filter(|&m| changed[m]));
+            blocks.clear();
+            encoder::quantise_mcus(rows, width, &columns, &self.quantiser, &mut blocks);
+            let cell = first as usize + j;
+            unstuff(&self.bytes[self.cells[cell].clone()], &mut template_bits);
+            let at = patch.bytes.len();
+            self.write_row_over(cell, &changed, &blocks, &template_bits, &mut patch.bytes);
+            patch.segments.push((cell, at..patch.bytes.len()));
         }
         patch
+    }
+
+    /// Writes MCU row `cell` with the `changed` MCUs' blocks (`fresh`, in order) and the
+    /// template's bits (`template_bits`, unstuffed) for the rest. An unchanged MCU right
+    /// after a changed one has its DC differences coded anew, as its predictions changed.
+    fn write_row_over(
+        &self,
+        cell: usize,
+        changed: &[bool],
+        fresh: &[encoder::Block],
+        template_bits: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        let mcus = changed.len();
+        let first = cell * mcus * 6;
+        let at = &self.index.at[first..first + mcus * 6];
+        let dc = &self.index.dc[first..first + mcus * 6];
+        let row_bits = self.index.row_bits[cell];
+        let start = |block: usize| at.get(block).copied().unwrap_or(row_bits);
+        // The DC each component's prediction holds after MCU `m` in the template.
+        let after = |m: usize| [dc[m * 6 + 3], dc[m * 6 + 4], dc[m * 6 + 5]];
+        let mut sink = Write {
+            bits: BitWriter {
+                out,
+                acc: 0,
+                have: 0,
+            },
+            codes: &self.codes,
+        };
+        let mut previous = [0i16; 3];
+        let mut fresh = fresh.chunks(6);
+        let mut m = 0;
+        while m < mcus {
+            if changed[m] {
+                let mcu = fresh.next().expect("a fresh MCU for each changed one");
+                for (k, block) in mcu.iter().enumerate() {
+                    let component = k.saturating_sub(3);
+                    let (dc_table, ac_table) = MCU_TABLES[k];
+                    encoder::block_symbols(
+                        block,
+                        previous[component],
+                        dc_table,
+                        ac_table,
+                        &mut sink,
+                    );
+                    previous[component] = block[0];
+                }
+                m += 1;
+                continue;
+            }
+            let template = if m == 0 { [0; 3] } else { after(m - 1) };
+            if previous == template {
+                // Predictions as in the template: its bits up to the next changed MCU.
+                let end = (m..mcus).find(|&e| changed[e]).unwrap_or(mcus);
+                sink.bits.copy(template_bits, start(m * 6), start(end * 6));
+                previous = after(end - 1);
+                m = end;
+                continue;
+            }
+            for (k, &(dc_table, _)) in MCU_TABLES.iter().enumerate() {
+                let block = m * 6 + k;
+                let component = k.saturating_sub(3);
+                let mut from = start(block);
+                // The first block of each component in the MCU is predicted from a changed
+                // block: its DC difference is coded anew and the rest copied.
+                if !(1..=3).contains(&k) && previous[component] != template[component] {
+                    let was = i32::from(dc[block]) - i32::from(template[component]);
+                    let (size, _) = encoder::magnitude(was);
+                    from += u32::from(self.codes[dc_table].len[size as usize]) + size;
+                    let now = i32::from(dc[block]) - i32::from(previous[component]);
+                    let (size, extra) = encoder::magnitude(now);
+                    sink.symbol(dc_table, size as u8, extra, size);
+                }
+                sink.bits.copy(template_bits, from, start(block + 1));
+                previous[component] = dc[block];
+            }
+            m += 1;
+        }
+        sink.bits.finish();
     }
 
     /// The whole picture: the template's rows with `patches` put in their place.
@@ -971,6 +1126,19 @@ impl JpegBase {
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
+}
+
+/// An entropy-coded segment's bits without its stuffing, and 8 bytes of zeros after them
+/// (for [`BitWriter::copy`]).
+fn unstuff(segment: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut rest = segment;
+    while let Some(i) = rest.iter().position(|&b| b == 0xFF) {
+        out.extend_from_slice(&rest[..=i]);
+        rest = rest.get(i + 2..).unwrap_or_default();
+    }
+    out.extend_from_slice(rest);
+    out.extend_from_slice(&[0; 8]);
 }
 
 fn write_dht(out: &mut Vec<u8>, specs: &[Spec; 4]) {
@@ -1123,6 +1291,42 @@ mod tests {
             spliced, whole,
             "different Huffman tables, so different bytes"
         );
+    }
+
+    #[test]
+    fn a_row_with_the_templates_bits_copied_is_the_row_encoded_whole() {
+        // Scattered changes, at the edges too (a partial MCU on the right and at the
+        // bottom): the patched rows are, bit for bit, the rows encoded whole with the
+        // template's tables, whatever MCUs around them were copied.
+        let image = photo_like(235, 77);
+        let base = JpegBase::prepare(&image);
+        let stride = 235 * 3;
+        let mut rng = fastrand::Rng::with_seed(11);
+        for round in 0..40 {
+            let mut changed = image.clone();
+            for _ in 0..rng.usize(1..12) {
+                let (x, y) = (rng.u32(0..235), rng.u32(0..77));
+                let (w, h) = (rng.u32(1..40), rng.u32(1..6));
+                let ink = image::Rgb([rng.u8(..), 255, rng.u8(..)]);
+                for yy in y..(y + h).min(77) {
+                    for xx in x..(x + w).min(235) {
+                        changed.put_pixel(xx, yy, ink);
+                    }
+                }
+            }
+            let patch = base.encode_band(&image, changed.as_raw(), 0);
+            let rows: Vec<&[u8]> = changed.as_raw().chunks(16 * stride).collect();
+            assert!(!patch.segments.is_empty());
+            for (cell, range) in &patch.segments {
+                let blocks = encoder::quantise(rows[*cell], 235, &base.quantiser);
+                let mut whole = Vec::new();
+                write_row(&blocks, &base.codes, &mut whole);
+                assert!(
+                    patch.bytes[range.clone()] == whole[..],
+                    "round {round}, row {cell}"
+                );
+            }
+        }
     }
 
     #[test]
