@@ -355,24 +355,30 @@ struct BitWriter<'a> {
 
 impl BitWriter<'_> {
     /// Appends the low `n` bits of `value` (`n` at most 32).
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, value: u32, n: u32) {
         self.acc = self.acc << n | u64::from(value);
         self.have += n;
         if self.have >= 32 {
-            self.have -= 32;
-            let word = (self.acc >> self.have) as u32;
-            let bytes = word.to_be_bytes();
-            // A 0xFF byte is followed by a stuffed 0x00.
-            let inverted = !word;
-            if inverted.wrapping_sub(0x0101_0101) & !inverted & 0x8080_8080 == 0 {
-                self.out.extend_from_slice(&bytes);
-            } else {
-                for b in bytes {
-                    self.out.push(b);
-                    if b == 0xFF {
-                        self.out.push(0);
-                    }
+            self.write_word();
+        }
+    }
+
+    /// Writes out the oldest 32 bits held.
+    #[inline]
+    fn write_word(&mut self) {
+        self.have -= 32;
+        let word = (self.acc >> self.have) as u32;
+        let bytes = word.to_be_bytes();
+        // A 0xFF byte is followed by a stuffed 0x00.
+        let inverted = !word;
+        if inverted.wrapping_sub(0x0101_0101) & !inverted & 0x8080_8080 == 0 {
+            self.out.extend_from_slice(&bytes);
+        } else {
+            for b in bytes {
+                self.out.push(b);
+                if b == 0xFF {
+                    self.out.push(0);
                 }
             }
         }
