@@ -128,15 +128,56 @@ fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
 /// The outline's alpha: every pixel within `radius` of the glyphs' ink, anti-aliased at the
 /// rim. Distances are exact Euclidean ones over a bounded reach: the nearest ink pixel along
 /// each row first, then the nearest of those over the rows within reach. Both passes run
-/// over whole rows of small integers, which the compiler vectorises.
+/// over whole rows of small integers, which the compiler vectorises: bytes where the
+/// squared distances fit in them (outlines up to 9 px), twice as many at once.
 fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
     let reach = radius.ceil() as usize + 1;
     let cap = reach + 1;
     let max_d2 = cap * cap + reach * reach;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: this CPU has AVX2, checked just above.
+        return unsafe {
+            if max_d2 <= usize::from(u8::MAX) {
+                grow_avx2::<u8>(coverage, w, h, radius)
+            } else {
+                grow_avx2::<u16>(coverage, w, h, radius)
+            }
+        };
+    }
+    if max_d2 <= usize::from(u8::MAX) {
+        grow_in::<u8>(coverage, w, h, radius)
+    } else {
+        grow_in::<u16>(coverage, w, h, radius)
+    }
+}
+
+/// [`grow_in`] compiled for AVX2: integers only, so the same results.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn grow_avx2<D>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8>
+where
+    D: Copy + Ord + std::ops::Add<Output = D> + std::ops::Mul<Output = D>,
+    D: From<u8> + TryFrom<usize> + Into<usize>,
+{
+    grow_in::<D>(coverage, w, h, radius)
+}
+
+/// [`grow`] with squared distances held as `D`, which must hold the largest.
+#[inline(always)]
+fn grow_in<D>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8>
+where
+    D: Copy + Ord + std::ops::Add<Output = D> + std::ops::Mul<Output = D>,
+    D: From<u8> + TryFrom<usize> + Into<usize>,
+{
+    let reach = radius.ceil() as usize + 1;
+    let cap = reach + 1;
+    let max_d2 = cap * cap + reach * reach;
+    let small = |v: usize| D::try_from(v).ok().expect("squared distances fit");
     // Row pass: squared distance to the nearest ink pixel in the same row, capped: the
     // least, over shifts k within the cap, of k where the pixel k away is ink.
     debug_assert!(cap < 256, "distances are bytes");
-    let mut row_d2 = vec![(cap * cap) as u16; w * h];
+    let mut row_d2 = vec![small(cap * cap); w * h];
     let mut row_inked = vec![false; h];
     let (mut far, mut gap) = (vec![0u8; w], vec![0u8; w]);
     for y in 0..h {
@@ -160,7 +201,8 @@ fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
             }
         }
         for (out, &d) in row_d2[y * w..(y + 1) * w].iter_mut().zip(&gap) {
-            *out = u16::from(d) * u16::from(d);
+            let d = D::from(d);
+            *out = d * d;
         }
     }
     // Alpha by squared distance: a one-pixel ramp at `radius` beyond the ink's edge (which
@@ -173,16 +215,16 @@ fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
         .collect();
     // Column pass: the nearest over the rows within reach.
     let mut alpha = vec![0u8; w * h];
-    let mut best = vec![0u16; w];
+    let mut best = vec![small(0); w];
     for y in 0..h {
         let rows = y.saturating_sub(reach)..(y + reach + 1).min(h);
         if !row_inked[rows.clone()].iter().any(|&r| r) {
             continue;
         }
-        best.fill(max_d2 as u16);
+        best.fill(small(max_d2));
         for yy in rows.filter(|&yy| row_inked[yy]) {
             let dy = yy.abs_diff(y);
-            let dy2 = (dy * dy) as u16;
+            let dy2 = small(dy * dy);
             for (b, &d) in best.iter_mut().zip(&row_d2[yy * w..(yy + 1) * w]) {
                 *b = (*b).min(d + dy2);
             }
@@ -193,7 +235,7 @@ fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
             .zip(&coverage[y * w..(y + 1) * w])
         {
             // Inside the ink the outline is solid, so the fill's soft edge lies over it.
-            *a = ramp[usize::from(b)].max(c);
+            *a = ramp[b.into()].max(c);
         }
     }
     alpha
@@ -298,5 +340,62 @@ fn draw_emoji(canvas: &mut Canvas<'_>, area: Area, id: u16, x: f32, baseline: f3
         }
         let at = (row as usize * canvas.width as usize + px as usize) * 3;
         blend_pixel(&mut canvas.pixels[at..at + 3], [p.0[0], p.0[1], p.0[2]], a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The outline's alpha by its definition: the ramp at the distance from each pixel to
+    /// the nearest inked pixel (coverage of at least half), searched in full.
+    fn grow_by_definition(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
+        let reach = radius.ceil() as i64 + 1;
+        let mut alpha = vec![0u8; w * h];
+        for y in 0..h as i64 {
+            for x in 0..w as i64 {
+                let mut best = i64::MAX;
+                for yy in (y - reach).max(0)..(y + reach + 1).min(h as i64) {
+                    for xx in (x - reach - 1).max(0)..(x + reach + 2).min(w as i64) {
+                        if coverage[(yy * w as i64 + xx) as usize] >= 128 {
+                            best = best.min((xx - x).pow(2) + (yy - y).pow(2));
+                        }
+                    }
+                }
+                let i = (y * w as i64 + x) as usize;
+                let rim = if best == i64::MAX {
+                    0
+                } else {
+                    let d = (best as f32).sqrt() - 0.5;
+                    ((radius - d + 0.5).clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+                };
+                alpha[i] = rim.max(coverage[i]);
+            }
+        }
+        alpha
+    }
+
+    #[test]
+    fn the_outline_is_the_ramp_at_the_distance_to_the_nearest_ink() {
+        // Scattered ink and soft edges; radii held in bytes (up to 9 px) and wider ones.
+        let (w, h) = (97, 61);
+        let mut rng = fastrand::Rng::with_seed(4);
+        let mut coverage = vec![0u8; w * h];
+        for _ in 0..12 {
+            let (x, y) = (rng.usize(0..w), rng.usize(0..h));
+            for yy in y..(y + rng.usize(1..5)).min(h) {
+                for xx in x..(x + rng.usize(1..9)).min(w) {
+                    coverage[yy * w + xx] = rng.u8(100..=255);
+                }
+            }
+        }
+        for radius in [0.6, 2.0, 4.3, 9.0, 9.5, 14.2] {
+            let expected = grow_by_definition(&coverage, w, h, radius);
+            assert!(grow(&coverage, w, h, radius) == expected, "radius {radius}");
+            assert!(
+                grow_in::<u16>(&coverage, w, h, radius) == expected,
+                "radius {radius}"
+            );
+        }
     }
 }
