@@ -445,6 +445,7 @@ unsafe fn convert_16_avx2(
 
 /// The symbols of one block, after `previous` (the DC of the block before it in its
 /// component, 0 after a restart). `dc` and `ac` name the tables as [`Symbols`] does.
+#[inline(always)]
 pub(super) fn block_symbols<S: Symbols + ?Sized>(
     block: &Block,
     previous: i16,

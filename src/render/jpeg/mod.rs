@@ -1031,6 +1031,37 @@ impl JpegBase {
         template_bits: &[u8],
         out: &mut Vec<u8>,
     ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: this CPU has AVX2, checked just above.
+            return unsafe { self.write_row_over_avx2(cell, changed, fresh, template_bits, out) };
+        }
+        self.write_row_over_any(cell, changed, fresh, template_bits, out)
+    }
+
+    /// [`JpegBase::write_row_over`] compiled for AVX2 (integers only: the same bits).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn write_row_over_avx2(
+        &self,
+        cell: usize,
+        changed: &[bool],
+        fresh: &[encoder::Block],
+        template_bits: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        self.write_row_over_any(cell, changed, fresh, template_bits, out)
+    }
+
+    #[inline(always)]
+    fn write_row_over_any(
+        &self,
+        cell: usize,
+        changed: &[bool],
+        fresh: &[encoder::Block],
+        template_bits: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         let mcus = changed.len();
         let first = cell * mcus * 6;
         let at = &self.index.at[first..first + mcus * 6];
