@@ -23,6 +23,17 @@ struct Backend {
 }
 
 impl Backend {
+    /// Blobs in memory and SQLite in a folder of its own: stores no other test has seen.
+    fn fresh(name: &str) -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        Backend {
+            name: name.into(),
+            blobs: Blobs::memory(),
+            database: format!("sqlite://{}", dir.path().join("jalsa.db").display()),
+            _dir: dir,
+        }
+    }
+
     /// The stores opened, with one remix of these captions made.
     async fn open_with(&self, captions: &[&str]) -> (Remixer, Arc<RemixRow>) {
         let remixer = self.open().await;
@@ -622,13 +633,7 @@ async fn a_template_encoding_is_prepared_once_and_kept_across_restarts() {
         assert!(again.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]), "{}", b.name);
 
         // The same request on stores that never saw this template: the same picture.
-        let dir = tempfile::tempdir().unwrap();
-        let fresh = Backend {
-            name: "fresh".into(),
-            blobs: Blobs::memory(),
-            database: format!("sqlite://{}", dir.path().join("jalsa.db").display()),
-            _dir: dir,
-        };
+        let fresh = Backend::fresh("fresh");
         let (elsewhere, _) = fresh
             .open()
             .await
@@ -637,4 +642,23 @@ async fn a_template_encoding_is_prepared_once_and_kept_across_restarts() {
             .unwrap();
         assert_eq!(elsewhere.hash, made.hash, "{}", b.name);
     }
+}
+
+#[tokio::test]
+async fn requests_racing_to_a_cold_template_prepare_its_encoding_once() {
+    // Eight fresh remixes of a template whose encoding is neither in memory nor stored,
+    // all at once: one prepares and stores it, the others wait for it.
+    let backend = Backend::fresh("racing");
+    let remixer = backend.open().await;
+    let captions: Vec<[String; 2]> = (0..8)
+        .map(|i| [format!("first {i}"), format!("second {i}")])
+        .collect();
+    let made = futures::future::join_all(captions.iter().map(|c| {
+        let c = [c[0].as_str(), c[1].as_str()];
+        remixer.create_or_find(request(&c))
+    }))
+    .await;
+    assert!(made.iter().all(|m| m.is_ok()), "{made:?}");
+    assert_eq!(remixer.stats.jpeg_bases_prepared.load(Ordering::Relaxed), 1);
+    assert_eq!(remixer.blobs().list("bases").await.unwrap().len(), 1);
 }

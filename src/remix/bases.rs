@@ -27,6 +27,19 @@ impl Remixer {
             // Made in memory by the render itself: not worth a blob per odd width.
             return Ok(());
         }
+        // Requests racing here take turns: the first reads or prepares the encoding, and
+        // those after it find it made.
+        let turn = self
+            .base_turns
+            .lock()
+            .expect("base turns")
+            .entry((template.photo_hash, w))
+            .or_default()
+            .clone();
+        let _turn = turn.lock().await;
+        if self.renderer.has_jpeg_base(template, width)? {
+            return Ok(());
+        }
         let key = crate::store::base_key(&template.photo_hash, w);
         match self.blobs.get(&key).await {
             Ok(Some(stored)) => {

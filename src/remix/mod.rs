@@ -146,6 +146,9 @@ pub struct RemixRequest {
 
 type Flight = Arc<OnceCell<Arc<RemixRow>>>;
 
+/// A turn at some work that one task at a time does.
+type Turn = Arc<tokio::sync::Mutex<()>>;
+
 /// The remix service: templates, renderer, blobs and rows behind one create-or-find.
 pub struct Remixer {
     templates: RwLock<HashMap<String, Arc<Template>>>,
@@ -179,6 +182,9 @@ pub struct Remixer {
     node: String,
     /// (photo, width) whose JPEG encodings were made ready in the background once.
     warmed: Mutex<std::collections::HashSet<(blake3::Hash, Option<u32>)>>,
+    /// One turn per (photo, width) at reading or preparing its JPEG encoding, so that
+    /// requests racing to the same one wait for the first instead of repeating it.
+    base_turns: Mutex<HashMap<(blake3::Hash, u32), Turn>>,
     /// Counters.
     pub stats: Stats,
 }
@@ -211,6 +217,7 @@ impl Remixer {
             counting: true.into(),
             node: crate::staff::random_hex(6),
             warmed: Mutex::default(),
+            base_turns: Mutex::default(),
             stats: Stats::default(),
         }
     }
