@@ -781,6 +781,7 @@ fn read_through(
         dc: Vec::with_capacity(blocks),
         row_bits: Vec::with_capacity(cells.len()),
         previous: [0; 3],
+        out_of_range: false,
     };
     for cell in &cells {
         index.previous = [0; 3];
@@ -792,6 +793,9 @@ fn read_through(
             &mut index,
         )?;
         index.row_bits.push(bits);
+    }
+    if index.out_of_range {
+        return Err(Unusable("DC coefficient out of range"));
     }
     Ok((layout, cells, index))
 }
@@ -807,6 +811,8 @@ struct BlockIndex {
     row_bits: Vec<u32>,
     /// While reading: the DC of the last block of each component.
     previous: [i16; 3],
+    /// Whether some DC fell outside what 8-bit samples can give (T.81 F.1.2.1.2).
+    out_of_range: bool,
 }
 
 impl Symbols for BlockIndex {
@@ -827,7 +833,9 @@ impl Symbols for BlockIndex {
             extra as i32
         };
         let component = ((self.at.len() - 1) % 6).saturating_sub(3);
-        let dc = (i32::from(self.previous[component]) + diff) as i16;
+        let dc = i32::from(self.previous[component]) + diff;
+        self.out_of_range |= !(-2047..=2047).contains(&dc);
+        let dc = dc.clamp(-2047, 2047) as i16;
         self.previous[component] = dc;
         self.dc.push(dc);
     }
@@ -1382,11 +1390,54 @@ mod tests {
         // A JPEG from elsewhere (standard tables, no restart markers) is not one.
         let plain = super::super::encode::jpeg(&image, 85);
         assert!(JpegBase::from_bytes(plain, 160, 64).is_err());
+        // Nor one whose DC differences add up past what 8-bit samples give: a picture of
+        // 16 px blocks each claiming +2047 over the one before.
+        let mut climbing = bytes.clone();
+        let header_end = read_layout(&climbing).unwrap().header.end;
+        assert!(JpegBase::from_bytes(climbing.clone(), 160, 64).is_ok());
+        let layout = read_layout(&climbing).unwrap();
+        let dc_codes = layout.specs[0].as_ref().unwrap().codes();
+        let ac_codes = layout.specs[2].as_ref().unwrap().codes();
+        let chroma_dc = layout.specs[1].as_ref().unwrap().codes();
+        let chroma_ac = layout.specs[3].as_ref().unwrap().codes();
+        let mut segment = Vec::new();
+        let mut sink = Write {
+            bits: BitWriter {
+                out: &mut segment,
+                acc: 0,
+                have: 0,
+            },
+            codes: &[dc_codes, chroma_dc, ac_codes, chroma_ac],
+        };
+        for _ in 0..cell_mcus(160) {
+            for (dc, ac) in MCU_TABLES {
+                sink.symbol(dc, 11, (1 << 11) - 1, 11);
+                sink.symbol(ac, 0x00, 0, 0);
+            }
+        }
+        sink.bits.finish();
+        climbing.truncate(header_end);
+        climbing.extend_from_slice(&segment);
+        for i in 1..cells_of(&bytes) {
+            climbing.extend_from_slice(&[0xFF, 0xD0 + ((i - 1) % 8) as u8]);
+            climbing.extend_from_slice(&segment);
+        }
+        climbing.extend_from_slice(&[0xFF, 0xD9]);
+        assert_eq!(
+            JpegBase::from_bytes(climbing, 160, 64).err().map(|e| e.0),
+            Some("DC coefficient out of range")
+        );
         // Nor is one with other quantisation tables.
         let mut other = bytes.clone();
         let dqt = other.windows(2).position(|w| w == [0xFF, 0xDB]).unwrap();
         other[dqt + 5] += 1;
         assert!(JpegBase::from_bytes(other, 160, 64).is_err());
+    }
+
+    fn cells_of(bytes: &[u8]) -> usize {
+        segments(bytes, read_layout(bytes).unwrap().header.end)
+            .unwrap()
+            .len()
     }
 
     #[test]
