@@ -989,6 +989,24 @@ impl JpegBase {
     /// image; `photo` is the image this base was made from. Only the MCUs whose pixels
     /// differ are encoded afresh; the others' bits are copied from the template's row.
     pub fn encode_band(&self, photo: &RgbImage, band: &[u8], first: u32) -> Patch {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: this CPU has AVX2, checked just above.
+            return unsafe { self.encode_band_avx2(photo, band, first) };
+        }
+        self.encode_band_any(photo, band, first)
+    }
+
+    /// [`JpegBase::encode_band`] compiled for AVX2 (the Huffman pass is integers only, and
+    /// the quantiser gives the same blocks in every build): the same bytes.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn encode_band_avx2(&self, photo: &RgbImage, band: &[u8], first: u32) -> Patch {
+        self.encode_band_any(photo, band, first)
+    }
+
+    #[inline(always)]
+    fn encode_band_any(&self, photo: &RgbImage, band: &[u8], first: u32) -> Patch {
         let width = self.layout.width as usize;
         let stride = width * 3;
         let mcu_bytes = MCU_ROWS as usize * stride;
@@ -1031,38 +1049,8 @@ impl JpegBase {
     /// Writes MCU row `cell` with the `changed` MCUs' blocks (`fresh`, in order) and the
     /// template's bits (`template_bits`, unstuffed) for the rest. An unchanged MCU right
     /// after a changed one has its DC differences coded anew, as its predictions changed.
-    fn write_row_over(
-        &self,
-        cell: usize,
-        changed: &[bool],
-        fresh: &[encoder::Block],
-        template_bits: &[u8],
-        out: &mut Vec<u8>,
-    ) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: this CPU has AVX2, checked just above.
-            return unsafe { self.write_row_over_avx2(cell, changed, fresh, template_bits, out) };
-        }
-        self.write_row_over_any(cell, changed, fresh, template_bits, out)
-    }
-
-    /// [`JpegBase::write_row_over`] compiled for AVX2 (integers only: the same bits).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn write_row_over_avx2(
-        &self,
-        cell: usize,
-        changed: &[bool],
-        fresh: &[encoder::Block],
-        template_bits: &[u8],
-        out: &mut Vec<u8>,
-    ) {
-        self.write_row_over_any(cell, changed, fresh, template_bits, out)
-    }
-
     #[inline(always)]
-    fn write_row_over_any(
+    fn write_row_over(
         &self,
         cell: usize,
         changed: &[bool],
