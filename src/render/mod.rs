@@ -218,8 +218,40 @@ struct Scaled {
 impl Scaled {
     /// The JPEG encoding of the photo, prepared on first need.
     fn base(&self) -> &JpegBase {
-        self.jpeg.get_or_init(|| JpegBase::prepare(&self.image))
+        self.jpeg
+            .get_or_init(|| JpegBase::prepare(&self.image, &typical_remix(&self.image)))
     }
+}
+
+/// The picture a photo's JPEG encoding is given Huffman tables for: the photo with a
+/// caption in each of the classic places, a short one in English at the top and one in
+/// Urdu at the bottom, in the default style. It depends on the photo alone, not on a
+/// template's boxes, so that templates sharing a photo share its encoding too.
+fn typical_remix(photo: &RgbImage) -> RgbImage {
+    let boxes = [
+        (0.03, template::Anchor::Top),
+        (0.73, template::Anchor::Bottom),
+    ]
+    .map(|(y, anchor)| TextBox {
+        x: 0.05,
+        y,
+        width: 0.9,
+        height: 0.24,
+        align: template::Align::Center,
+        anchor,
+        max_lines: 3,
+        style: template::BoxStyle::default(),
+    });
+    let remix = Remix {
+        captions: vec!["Vote for change".into(), "ووٹ دو، پاکستان بدلو".into()],
+        style: Style::default(),
+        format: Format::Jpeg,
+        width: None,
+    };
+    let (width, height) = photo.dimensions();
+    // Too small a photo for these captions keeps the photo's own tables.
+    let layouts = lay_out(&boxes, &remix, width, height).unwrap_or_default();
+    compose(photo, &layouts)
 }
 
 type ScaledKey = (blake3::Hash, u32);
@@ -250,7 +282,7 @@ impl Renderer {
     /// Renders a remix.
     pub fn render(&self, template: &Template, remix: &Remix) -> Result<Rendered, RenderError> {
         let (width, height) = output_size(template, remix.width)?;
-        let layouts = lay_out(template, remix, width, height)?;
+        let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
         let scaled = self.scaled(template, width, height);
         let bytes = match remix.format {
             Format::Jpeg => splice(scaled.base(), &scaled.image, &layouts),
@@ -324,7 +356,7 @@ impl Renderer {
             return self.render(template, remix);
         }
         let (width, height) = output_size(template, remix.width)?;
-        let layouts = lay_out(template, remix, width, height)?;
+        let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
         let scaled = self.scaled(template, width, height);
         Ok(Rendered {
             bytes: jpeg::encode_within(&compose(&scaled.image, &layouts), PREVIEW_MAX_BYTES),
@@ -354,7 +386,7 @@ impl Renderer {
         let fit_scale = (card_w as f32 / pw as f32).min(card_h as f32 / ph as f32);
         let width = ((pw as f32 * fit_scale).round() as u32).clamp(MIN_WIDTH, card_w);
         let (width, height) = output_size(template, Some(width))?;
-        let layouts = lay_out(template, remix, width, height)?;
+        let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
         let scaled = self.scaled(template, width, height);
         let remix_pixels = compose(&scaled.image, &layouts);
         Ok(fitted(&remix_pixels, (card_w, card_h), max_bytes))
@@ -376,7 +408,7 @@ impl Renderer {
             format: Format::Jpeg,
             width: Some(width),
         };
-        let layouts = lay_out(frame, &remix, width, height)?;
+        let layouts = lay_out(&frame.spec.boxes, &remix, width, height)?;
         if let Some(overlay) = &frame.frame {
             over(&mut photo, overlay);
         }
@@ -474,7 +506,7 @@ pub fn check(template: &Template, remix: &Remix) -> Result<(u32, u32), RenderErr
 /// draws, for callers that want to inspect the layout rather than the pixels.
 pub fn layouts(template: &Template, remix: &Remix) -> Result<Vec<Layout>, RenderError> {
     let (width, height) = output_size(template, remix.width)?;
-    Ok(lay_out(template, remix, width, height)?
+    Ok(lay_out(&template.spec.boxes, remix, width, height)?
         .into_iter()
         .map(|(layout, _)| layout)
         .collect())
@@ -482,12 +514,11 @@ pub fn layouts(template: &Template, remix: &Remix) -> Result<Vec<Layout>, Render
 
 /// Cleans, shapes and fits every caption into its box at this output size.
 fn lay_out(
-    template: &Template,
+    boxes: &[TextBox],
     remix: &Remix,
     width: u32,
     height: u32,
 ) -> Result<Vec<(Layout, Paint)>, RenderError> {
-    let boxes = &template.spec.boxes;
     if remix.captions.len() > boxes.len() {
         return Err(RenderError::TooManyCaptions {
             given: remix.captions.len(),
