@@ -53,7 +53,7 @@ use jpeg::{JpegBase, MCU_ROWS};
 use shape::TextError;
 
 /// Changes whenever the same request would give different bytes: part of every request key.
-pub const RENDERER_VERSION: u32 = 2;
+pub const RENDERER_VERSION: u32 = 3;
 /// The longest caption, in characters.
 pub const MAX_CAPTION_CHARS: usize = 200;
 /// The widest output, in pixels.
