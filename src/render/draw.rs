@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use ab_glyph::{Font as _, GlyphId, point};
+use ab_glyph::{Font as _, GlyphId, OutlineCurve, ScaleFont as _, point};
+use ab_glyph_rasterizer::Rasterizer;
 use image::{RgbaImage, imageops};
 
 use super::color::Color;
@@ -99,28 +100,77 @@ pub fn draw(canvas: &mut Canvas<'_>, layout: &Layout, paint: Paint) {
     }
 }
 
-/// Coverage (0-255) of every outline glyph over `area`.
+/// Coverage (0-255) of every outline glyph over `area`: each glyph rasterised as
+/// ab_glyph's `OutlinedGlyph::draw` does (same outline, scale, pixel bounds and curves),
+/// into one reused rasteriser, and its coverage added row by row. `draw` allocates a
+/// rasteriser per glyph and works out each pixel's x and y by division; doing without
+/// both made a fresh 1200 px remix about 4% faster, with the same coverage (tested).
 #[inline(never)]
 fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
     let (w, h) = (area.width(), area.height());
     let mut coverage = vec![0u8; w * h];
     let book = fonts::book();
+    let mut rasterizer = Rasterizer::new(0, 0);
     for g in layout.glyphs.iter().filter(|g| g.face != FaceId::Emoji) {
         let face = book.face(g.face);
-        let glyph =
-            GlyphId(g.id).with_scale_and_position(face.px_scale(layout.size), point(g.x, g.y));
-        let Some(outlined) = face.glyphs.outline_glyph(glyph) else {
+        let Some(outline) = face.glyphs.outline(GlyphId(g.id)) else {
             continue;
         };
-        let bounds = outlined.px_bounds();
-        let (gx, gy) = (bounds.min.x as i32 - area.x0, bounds.min.y as i32 - area.y0);
-        outlined.draw(|x, y, c| {
-            let (px, py) = (gx + x as i32, gy + y as i32);
-            if px >= 0 && py >= 0 && (px as usize) < w && (py as usize) < h {
-                let cell = &mut coverage[py as usize * w + px as usize];
-                *cell = cell.saturating_add((c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8);
+        let factor = face
+            .glyphs
+            .as_scaled(face.px_scale(layout.size))
+            .scale_factor();
+        let position = point(g.x, g.y);
+        let bounds = outline.px_bounds(factor, position);
+        let (gw, gh) = (bounds.width() as usize, bounds.height() as usize);
+        if gw == 0 || gh == 0 {
+            continue;
+        }
+        rasterizer.reset(gw, gh);
+        let offset = position - bounds.min;
+        let at =
+            |p: &ab_glyph::Point| point(p.x * factor.horizontal, -p.y * factor.vertical) + offset;
+        for curve in &outline.curves {
+            match curve {
+                OutlineCurve::Line(p0, p1) => rasterizer.draw_line(at(p0), at(p1)),
+                OutlineCurve::Quad(p0, p1, p2) => rasterizer.draw_quad(at(p0), at(p1), at(p2)),
+                OutlineCurve::Cubic(p0, p1, p2, p3) => {
+                    rasterizer.draw_cubic(at(p0), at(p1), at(p2), at(p3))
+                }
             }
-        });
+        }
+        // Where the glyph's pixels land in the area, row by row.
+        let (gx, gy) = (
+            bounds.min.x as i64 - i64::from(area.x0),
+            bounds.min.y as i64 - i64::from(area.y0),
+        );
+        let inside = gx >= 0 && gy >= 0 && gx as usize + gw <= w && gy as usize + gh <= h;
+        let alpha = |c: f32| (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+        if inside {
+            let (mut x, mut row) = (0, gy as usize * w + gx as usize);
+            rasterizer.for_each_pixel(|_, c| {
+                let cell = &mut coverage[row + x];
+                *cell = cell.saturating_add(alpha(c));
+                x += 1;
+                if x == gw {
+                    x = 0;
+                    row += w;
+                }
+            });
+        } else {
+            let (mut x, mut y) = (gx, gy);
+            rasterizer.for_each_pixel(|_, c| {
+                if (0..w as i64).contains(&x) && (0..h as i64).contains(&y) {
+                    let cell = &mut coverage[y as usize * w + x as usize];
+                    *cell = cell.saturating_add(alpha(c));
+                }
+                x += 1;
+                if x == gx + gw as i64 {
+                    x = gx;
+                    y += 1;
+                }
+            });
+        }
     }
     coverage
 }
@@ -373,6 +423,97 @@ mod tests {
             }
         }
         alpha
+    }
+
+    /// Coverage as ab_glyph draws each glyph itself (`OutlinedGlyph::draw`).
+    fn rasterize_by_ab_glyph(layout: &Layout, area: Area) -> Vec<u8> {
+        let (w, h) = (area.width(), area.height());
+        let mut coverage = vec![0u8; w * h];
+        for g in layout.glyphs.iter().filter(|g| g.face != FaceId::Emoji) {
+            let face = fonts::book().face(g.face);
+            let glyph =
+                GlyphId(g.id).with_scale_and_position(face.px_scale(layout.size), point(g.x, g.y));
+            let Some(outlined) = face.glyphs.outline_glyph(glyph) else {
+                continue;
+            };
+            let bounds = outlined.px_bounds();
+            let (gx, gy) = (bounds.min.x as i32 - area.x0, bounds.min.y as i32 - area.y0);
+            outlined.draw(|x, y, c| {
+                let (px, py) = (gx + x as i32, gy + y as i32);
+                if px >= 0 && py >= 0 && (px as usize) < w && (py as usize) < h {
+                    let cell = &mut coverage[py as usize * w + px as usize];
+                    *cell = cell.saturating_add((c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8);
+                }
+            });
+        }
+        coverage
+    }
+
+    #[test]
+    fn glyphs_are_rasterised_as_ab_glyph_draws_them() {
+        use super::super::fit::{Placement, fit};
+        use super::super::shape::shape;
+        use super::super::template::{Align, Anchor};
+        // Latin, Urdu (overlapping Nastaliq strokes) and Cyrillic, over the whole ink and
+        // over areas that cut glyphs on every side.
+        for text in ["HOPE IS PRICELESS", "پاکستان زندہ باد", "ПРИВЕТ, МИР 2026"]
+        {
+            let shaped = shape(text, fonts::FontChoice::Auto).unwrap();
+            let placement = Placement {
+                area: Rect {
+                    x0: 13.3,
+                    y0: 7.6,
+                    x1: 613.3,
+                    y1: 207.6,
+                },
+                align: Align::Center,
+                anchor: Anchor::Middle,
+                max_lines: 2,
+                outline: true,
+                min_size: 12.0,
+            };
+            let layout = fit(&shaped, &placement).unwrap();
+            let ink = Area {
+                x0: layout.ink.x0.floor() as i32 - 1,
+                y0: layout.ink.y0.floor() as i32 - 1,
+                x1: layout.ink.x1.ceil() as i32 + 1,
+                y1: layout.ink.y1.ceil() as i32 + 1,
+            };
+            let (mx, my) = (ink.width() as i32 / 3, ink.height() as i32 / 3);
+            let cut = [
+                ink,
+                Area {
+                    x0: ink.x0 + mx,
+                    ..ink
+                },
+                Area {
+                    x1: ink.x1 - mx,
+                    ..ink
+                },
+                Area {
+                    y0: ink.y0 + my,
+                    ..ink
+                },
+                Area {
+                    y1: ink.y1 - my,
+                    ..ink
+                },
+                Area {
+                    x0: ink.x0 + mx,
+                    y0: ink.y0 + my,
+                    x1: ink.x1 - mx,
+                    y1: ink.y1 - my,
+                },
+            ];
+            for area in cut {
+                let got = rasterize(&layout, area);
+                assert!(got.contains(&255), "{text}: no ink in {area:?}");
+                assert!(
+                    got == rasterize_by_ab_glyph(&layout, area),
+                    "{text} over {area:?}"
+                );
+            }
+        }
     }
 
     #[test]
