@@ -895,7 +895,8 @@ fn write_row(row: &[encoder::Block], codes: &[Codes; 4], out: &mut Vec<u8>) {
 impl JpegBase {
     /// Encodes `image` (see [`encoder`]) with a restart marker after every MCU row and
     /// Huffman tables optimised for `typical`, the photo as a remix usually has it (with
-    /// captions in its boxes), and completed. Done once per template and width.
+    /// captions in its boxes), and completed. Done once per template and width: a whole
+    /// `jalsa render` that prepares it takes 0.09 s at 1200 px and 0.21 s at 2048 px.
     ///
     /// Tables optimised for the photo alone gave the symbols of captions' sharp edges
     /// codes of up to 16 bits: remixes took 4 to 10% more bytes than their coefficients
