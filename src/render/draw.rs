@@ -480,30 +480,20 @@ mod tests {
                 y1: layout.ink.y1.ceil() as i32 + 1,
             };
             let (mx, my) = (ink.width() as i32 / 3, ink.height() as i32 / 3);
+            // The ink's area less these from its left, top, right and bottom.
+            let less = |l, t, r, b| Area {
+                x0: ink.x0 + l,
+                y0: ink.y0 + t,
+                x1: ink.x1 - r,
+                y1: ink.y1 - b,
+            };
             let cut = [
-                ink,
-                Area {
-                    x0: ink.x0 + mx,
-                    ..ink
-                },
-                Area {
-                    x1: ink.x1 - mx,
-                    ..ink
-                },
-                Area {
-                    y0: ink.y0 + my,
-                    ..ink
-                },
-                Area {
-                    y1: ink.y1 - my,
-                    ..ink
-                },
-                Area {
-                    x0: ink.x0 + mx,
-                    y0: ink.y0 + my,
-                    x1: ink.x1 - mx,
-                    y1: ink.y1 - my,
-                },
+                less(0, 0, 0, 0),
+                less(mx, 0, 0, 0),
+                less(0, 0, mx, 0),
+                less(0, my, 0, 0),
+                less(0, 0, 0, my),
+                less(mx, my, mx, my),
             ];
             for area in cut {
                 let got = rasterize(&layout, area);
