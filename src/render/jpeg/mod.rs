@@ -3,8 +3,8 @@
 //!
 //! The template is encoded by [`encoder`] with Robidoux's quantisation tables and a
 //! restart marker after every MCU row, then given Huffman tables optimised for that photo
-//! but complete: every symbol a baseline scan can use has a code, so any caption row can
-//! be written with them. A restart resets the DC predictors and byte-aligns the entropy
+//! as remixes have it (with sample captions drawn on it) and complete: every symbol a
+//! baseline scan can use has a code, so any caption row can be written with them. A restart resets the DC predictors and byte-aligns the entropy
 //! coder, and a block's coefficients depend on its own pixels alone, so a caption row
 //! encoded on its own is exactly the segment a whole encode of the remix would have there:
 //! a spliced picture decodes, in any decoder, to what the one-piece encode does.
@@ -251,6 +251,16 @@ fn ac_symbols() -> impl Iterator<Item = u8> {
     [0x00, 0xF0]
         .into_iter()
         .chain((0..16u8).flat_map(|run| (1..=10u8).map(move |size| run << 4 | size)))
+}
+
+/// Every symbol table `table` (numbered as in [`Symbols`]: DC luma, DC chroma, AC luma,
+/// AC chroma) may need.
+fn table_symbols(table: usize) -> Box<dyn Iterator<Item = u8>> {
+    if table < 2 {
+        Box::new(dc_symbols())
+    } else {
+        Box::new(ac_symbols())
+    }
 }
 
 /// Reads an entropy-coded segment: bytes with 0xFF stuffed as 0xFF 0x00, then 1 bits.
@@ -931,12 +941,7 @@ fn encode_with(image: &RgbImage, quant: &[[u16; 64]; 2], typical: &RgbImage) -> 
     drop(counted);
     let specs: [Spec; 4] = std::array::from_fn(|table| {
         let mut freq = count.0[table];
-        let all: Vec<u8> = if table < 2 {
-            dc_symbols().collect()
-        } else {
-            ac_symbols().collect()
-        };
-        for s in all {
+        for s in table_symbols(table) {
             freq[usize::from(s)] += 1;
         }
         Spec::optimal(&freq)
@@ -972,14 +977,10 @@ impl JpegBase {
         let specs: Option<Vec<Spec>> = layout.specs.iter().cloned().collect();
         let specs = specs.ok_or(Unusable("missing Huffman tables"))?;
         let codes: [Codes; 4] = std::array::from_fn(|t| specs[t].codes());
-        let complete = codes.iter().enumerate().all(|(t, codes)| {
-            let all: Vec<u8> = if t < 2 {
-                dc_symbols().collect()
-            } else {
-                ac_symbols().collect()
-            };
-            all.iter().all(|&s| codes.len[usize::from(s)] > 0)
-        });
+        let complete = codes
+            .iter()
+            .enumerate()
+            .all(|(t, codes)| table_symbols(t).all(|s| codes.len[usize::from(s)] > 0));
         if !complete {
             return Err(Unusable("Huffman tables not complete"));
         }
@@ -1254,11 +1255,7 @@ mod tests {
         let layout = read_layout(base.bytes()).unwrap();
         for (t, spec) in layout.specs.iter().enumerate() {
             let codes = spec.as_ref().unwrap().codes();
-            let all: Vec<u8> = if t < 2 {
-                dc_symbols().collect()
-            } else {
-                ac_symbols().collect()
-            };
+            let all: Vec<u8> = table_symbols(t).collect();
             assert_eq!(all.len(), if t < 2 { 12 } else { 162 });
             assert!(
                 all.iter().all(|&s| codes.len[usize::from(s)] > 0),
