@@ -195,6 +195,10 @@ impl Db {
             let _ = probe.close().await;
             options
                 .max_connections(8)
+                // A connection to a local file does not go stale as a network one may: no
+                // ping before each use (it was a third of a fresh remix's round trips to
+                // the database's threads).
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         for pragma in SQLITE_PRAGMAS {

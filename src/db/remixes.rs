@@ -312,18 +312,23 @@ impl Db {
             .await?
             .rows_affected()
             == 1;
-        let sql = concat!("SELECT ", remix_columns!(), " FROM remixes WHERE id = $1");
-        let stored = match sqlx::query(sql)
-            .bind(remix.id.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            Some(row) => remix_from_row(&row)?,
-            // Same hash stored under... no other id is possible: the id is the hash's prefix.
-            None => {
-                return Err(DbError::Collision {
-                    id: remix.id.clone(),
-                });
+        let stored = if inserted {
+            remix.clone()
+        } else {
+            let sql = concat!("SELECT ", remix_columns!(), " FROM remixes WHERE id = $1");
+            match sqlx::query(sql)
+                .bind(remix.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+            {
+                Some(row) => remix_from_row(&row)?,
+                // Same hash stored under... no other id is possible: the id is the hash's
+                // prefix.
+                None => {
+                    return Err(DbError::Collision {
+                        id: remix.id.clone(),
+                    });
+                }
             }
         };
         if stored.hash != remix.hash {

@@ -161,7 +161,10 @@ impl Remixer {
         parent: Option<RemixId>,
         (area, constituency): (Option<String>, Option<String>),
     ) -> Result<(Arc<RemixRow>, bool), RemixError> {
-        if let Some(id) = self.db.find_request(key).await?
+        // `lookup` asked the database a moment ago; a request that finished meanwhile in
+        // this process left its key in memory. (Another node racing this one is settled
+        // by the insert, which finds the picture it stored.)
+        if let Some(id) = self.keys.get(key)
             && let Some(row) = self.remix(&id).await?
         {
             self.keys.insert(key.to_owned(), row.id.clone());
