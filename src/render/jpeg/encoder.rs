@@ -170,14 +170,20 @@ fn dering(samples: &mut [[f32; 8]; 8], dc_step: u16) {
     const WHITE: f32 = 127.0; // 255, level-shifted
     let at = |k: usize| (ZIGZAG[k] / 8, ZIGZAG[k] % 8);
     let white = |v: f32| v >= WHITE - 0.5;
-    let count: usize = samples
+    // The white samples as bits, in natural order, then in zigzag order.
+    let natural = samples
         .as_flattened()
         .iter()
-        .map(|&v| usize::from(white(v)))
-        .sum();
+        .enumerate()
+        .fold(0u64, |bits, (i, &v)| bits | u64::from(white(v)) << i);
+    let count = natural.count_ones() as usize;
     if count == 0 || count == 64 {
         return;
     }
+    let zigzag = ZIGZAG
+        .iter()
+        .enumerate()
+        .fold(0u64, |bits, (k, &i)| bits | (natural >> i & 1) << k);
     // Lifting costs bits too: no more than about the DC step, nor past what keeps the
     // block's mean (the DC) in range.
     let step_bound = (2.0 * f32::from(dc_step)).min(31.0);
@@ -200,17 +206,7 @@ fn dering(samples: &mut [[f32; 8]; 8], dc_step: u16) {
         let (y, x) = at(k);
         s[y][x]
     };
-    let mut n = 0;
-    while n < 64 {
-        if !white(value(samples, n)) {
-            n += 1;
-            continue;
-        }
-        let start = n;
-        while n < 64 && white(value(samples, n)) {
-            n += 1;
-        }
-        let end = n;
+    for (start, end) in runs(zigzag) {
         // How steeply the samples climb into the run at each end (at least as steep as
         // the last step up to white).
         let slope = |inner: usize, outer: usize| {
@@ -237,6 +233,20 @@ fn dering(samples: &mut [[f32; 8]; 8], dc_step: u16) {
             samples[y][x] = curve.ceil().min(ceiling);
         }
     }
+}
+
+/// The runs of set bits in `bits`, lowest first, as (first bit, bit after the last).
+#[inline(always)]
+fn runs(mut bits: u64) -> impl Iterator<Item = (usize, usize)> {
+    std::iter::from_fn(move || {
+        if bits == 0 {
+            return None;
+        }
+        let start = bits.trailing_zeros() as usize;
+        let end = start + (!(bits >> start)).trailing_zeros() as usize;
+        bits &= u64::MAX.checked_shl(end as u32).unwrap_or(0);
+        Some((start, end))
+    })
 }
 
 /// Quantised blocks of RGB rows `width` pixels wide, in scan order: four luma blocks then
@@ -515,6 +525,40 @@ pub(super) fn magnitude(v: i32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_bits_are_found_as_a_scan_finds_them() {
+        let scan = |bits: u64| {
+            let mut found = Vec::new();
+            let mut n = 0;
+            while n < 64 {
+                if bits >> n & 1 == 0 {
+                    n += 1;
+                    continue;
+                }
+                let start = n;
+                while n < 64 && bits >> n & 1 == 1 {
+                    n += 1;
+                }
+                found.push((start, n));
+            }
+            found
+        };
+        let mut rng = fastrand::Rng::with_seed(15);
+        let edges = [
+            0,
+            1,
+            u64::MAX,
+            1 << 63,
+            u64::MAX >> 1,
+            u64::MAX << 1,
+            0x0ff0_00ff,
+        ];
+        let random = (0..2000).map(|_| rng.u64(..) & rng.u64(..) | rng.u64(..) & rng.u64(..));
+        for bits in edges.into_iter().chain(random) {
+            assert_eq!(runs(bits).collect::<Vec<_>>(), scan(bits), "{bits:#x}");
+        }
+    }
 
     #[test]
     fn magnitudes_at_once_are_each_coefficients_magnitude() {
