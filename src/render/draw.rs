@@ -94,7 +94,13 @@ pub fn draw(canvas: &mut Canvas<'_>, layout: &Layout, paint: Paint) {
         )),
         _ => None,
     };
-    composite(canvas, area, &coverage, outline, paint.fill);
+    let layers = Layers {
+        area,
+        coverage: &coverage,
+        outline,
+        fill: paint.fill,
+    };
+    composite(canvas, layers);
     for g in layout.glyphs.iter().filter(|g| g.face == FaceId::Emoji) {
         draw_emoji(canvas, area, g.id, g.x, g.y, layout.size);
     }
@@ -302,6 +308,15 @@ fn blend_pixel(px: &mut [u8], color: [u8; 3], alpha: u8) {
     }
 }
 
+/// What [`composite`] lays over an area: the fill's coverage and colour, and the outline's
+/// alpha and colour if there is one, row-major over the area.
+struct Layers<'a> {
+    area: Area,
+    coverage: &'a [u8],
+    outline: Option<(Color, Vec<u8>)>,
+    fill: Color,
+}
+
 /// Lays the outline, then the fill, over the area's pixels, row by row.
 ///
 /// Each row is blended as bytes: the colours repeated along the row and each pixel's alpha
@@ -309,42 +324,30 @@ fn blend_pixel(px: &mut [u8], color: [u8; 3], alpha: u8) {
 /// That is the per-pixel rule exactly: alpha 0 leaves a byte, 255 replaces it, and a fill
 /// at 255 hides the outline beneath it. Blending pixel by pixel with a branch for each of
 /// those cases took 3 times as long.
-fn composite(
-    canvas: &mut Canvas<'_>,
-    area: Area,
-    coverage: &[u8],
-    outline: Option<(Color, Vec<u8>)>,
-    fill: Color,
-) {
+fn composite(canvas: &mut Canvas<'_>, layers: Layers<'_>) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: this CPU has AVX2, checked just above.
-        return unsafe { composite_avx2(canvas, area, coverage, outline, fill) };
+        return unsafe { composite_avx2(canvas, layers) };
     }
-    composite_in(canvas, area, coverage, outline, fill)
+    composite_in(canvas, layers)
 }
 
 /// [`composite_in`] compiled for AVX2: integers only, so the same pixels.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn composite_avx2(
-    canvas: &mut Canvas<'_>,
-    area: Area,
-    coverage: &[u8],
-    outline: Option<(Color, Vec<u8>)>,
-    fill: Color,
-) {
-    composite_in(canvas, area, coverage, outline, fill)
+fn composite_avx2(canvas: &mut Canvas<'_>, layers: Layers<'_>) {
+    composite_in(canvas, layers)
 }
 
 #[inline(always)]
-fn composite_in(
-    canvas: &mut Canvas<'_>,
-    area: Area,
-    coverage: &[u8],
-    outline: Option<(Color, Vec<u8>)>,
-    fill: Color,
-) {
+fn composite_in(canvas: &mut Canvas<'_>, layers: Layers<'_>) {
+    let Layers {
+        area,
+        coverage,
+        outline,
+        fill,
+    } = layers;
     let w = area.width();
     let along = |c: Color| -> Vec<u8> { c.0.iter().copied().cycle().take(w * 3).collect() };
     let fill_row = along(fill);
@@ -630,7 +633,13 @@ mod tests {
                 height: rows,
             };
             let outline = with_outline.then(|| (edge, rim.clone()));
-            composite(&mut canvas, area, &coverage, outline, fill);
+            let layers = Layers {
+                area,
+                coverage: &coverage,
+                outline,
+                fill,
+            };
+            composite(&mut canvas, layers);
             assert!(pixels == expected, "outline {with_outline}");
         }
     }
