@@ -153,6 +153,13 @@ async fn a_repeat_request_renders_nothing() {
             b.name
         );
         assert!(first.id.len() <= 16);
+        // The row handed back is not read back after the insert: it must be the row stored.
+        let read = remixer.db().get_remix(&first.id).await.unwrap().unwrap();
+        assert_eq!(
+            read, *first,
+            "{}: the row returned is not the row stored",
+            b.name
+        );
 
         let (again, created) = remixer
             .create_or_find(request(&["hope", "is priceless"]))

@@ -625,22 +625,32 @@ mod tests {
                 }
                 blend_pixel(px, fill.0, f);
             }
-            let mut pixels = photo.clone();
-            let mut canvas = Canvas {
-                pixels: &mut pixels,
-                width,
-                y0: 12,
-                height: rows,
-            };
-            let outline = with_outline.then(|| (edge, rim.clone()));
-            let layers = Layers {
-                area,
-                coverage: &coverage,
-                outline,
-                fill,
-            };
-            composite(&mut canvas, layers);
-            assert!(pixels == expected, "outline {with_outline}");
+            // The build this CPU runs, and the portable one.
+            for portable in [false, true] {
+                let mut pixels = photo.clone();
+                let mut canvas = Canvas {
+                    pixels: &mut pixels,
+                    width,
+                    y0: 12,
+                    height: rows,
+                };
+                let outline = with_outline.then(|| (edge, rim.clone()));
+                let layers = Layers {
+                    area,
+                    coverage: &coverage,
+                    outline,
+                    fill,
+                };
+                if portable {
+                    composite_in(&mut canvas, layers);
+                } else {
+                    composite(&mut canvas, layers);
+                }
+                assert!(
+                    pixels == expected,
+                    "outline {with_outline}, portable {portable}"
+                );
+            }
         }
     }
 }
