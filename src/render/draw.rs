@@ -117,6 +117,7 @@ fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
     let mut coverage = vec![0u8; w * h];
     let book = fonts::book();
     let mut rasterizer = Rasterizer::new(0, 0);
+    let mut glyph: Vec<f32> = Vec::new();
     for g in layout.glyphs.iter().filter(|g| g.face != FaceId::Emoji) {
         let face = book.face(g.face);
         let Some(outline) = face.glyphs.outline(GlyphId(g.id)) else {
@@ -145,40 +146,43 @@ fn rasterize(layout: &Layout, area: Area) -> Vec<u8> {
                 }
             }
         }
-        // Where the glyph's pixels land in the area, row by row.
+        // The glyph's coverage as ab_glyph accumulates it, stored as it comes (a running
+        // sum, one dependent addition per pixel), then turned into alpha and added to the
+        // area row by row, in vector lanes, where the glyph's pixels land inside it.
+        glyph.clear();
+        glyph.resize(gw * gh, 0.0);
+        rasterizer.for_each_pixel(|i, c| glyph[i] = c);
         let (gx, gy) = (
             bounds.min.x as i64 - i64::from(area.x0),
             bounds.min.y as i64 - i64::from(area.y0),
         );
-        let inside = gx >= 0 && gy >= 0 && gx as usize + gw <= w && gy as usize + gh <= h;
-        let alpha = |c: f32| (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
-        if inside {
-            let (mut x, mut row) = (0, gy as usize * w + gx as usize);
-            rasterizer.for_each_pixel(|_, c| {
-                let cell = &mut coverage[row + x];
-                *cell = cell.saturating_add(alpha(c));
-                x += 1;
-                if x == gw {
-                    x = 0;
-                    row += w;
-                }
-            });
-        } else {
-            let (mut x, mut y) = (gx, gy);
-            rasterizer.for_each_pixel(|_, c| {
-                if (0..w as i64).contains(&x) && (0..h as i64).contains(&y) {
-                    let cell = &mut coverage[y as usize * w + x as usize];
-                    *cell = cell.saturating_add(alpha(c));
-                }
-                x += 1;
-                if x == gx + gw as i64 {
-                    x = gx;
-                    y += 1;
-                }
-            });
+        let columns = clip(gx, gw, w);
+        if columns.is_empty() {
+            continue;
+        }
+        for ry in clip(gy, gh, h) {
+            let row = (gy + ry as i64) as usize * w;
+            let x0 = (gx + columns.start as i64) as usize;
+            let source = &glyph[ry * gw..][columns.clone()];
+            for (cell, &c) in coverage[row + x0..].iter_mut().zip(source) {
+                // `c.clamp(0.0, 1.0)`, but NaN goes to 0 as `as u8` takes it, so that the
+                // value is finite and truncates as `as u8` would, in vector lanes.
+                #[allow(clippy::manual_clamp)] // clamp keeps NaN
+                let alpha = c.max(0.0).min(1.0) * 255.0 + 0.5;
+                // SAFETY: alpha is finite, from 0.5 to 255.5.
+                let alpha = unsafe { alpha.to_int_unchecked::<i32>() } as u8;
+                *cell = cell.saturating_add(alpha);
+            }
         }
     }
     coverage
+}
+
+/// The offsets `0..len` of a run starting at `start` that fall within `0..bound`.
+fn clip(start: i64, len: usize, bound: usize) -> std::ops::Range<usize> {
+    let from = (-start).clamp(0, len as i64) as usize;
+    let to = (bound as i64 - start).clamp(from as i64, len as i64) as usize;
+    from..to
 }
 
 /// The outline's alpha: every pixel within `radius` of the glyphs' ink, anti-aliased at the
@@ -202,30 +206,22 @@ fn grow(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
         };
     }
     if max_d2 <= usize::from(u8::MAX) {
-        grow_in::<u8>(coverage, w, h, radius)
+        grow_in::<u8, Portable>(coverage, w, h, radius)
     } else {
-        grow_in::<u16>(coverage, w, h, radius)
+        grow_in::<u16, Portable>(coverage, w, h, radius)
     }
 }
 
 /// [`grow_in`] compiled for AVX2: integers only, so the same results.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn grow_avx2<D>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8>
-where
-    D: Copy + Ord + std::ops::Add<Output = D> + std::ops::Mul<Output = D>,
-    D: From<u8> + TryFrom<usize> + Into<usize>,
-{
-    grow_in::<D>(coverage, w, h, radius)
+fn grow_avx2<D: Distance>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
+    grow_in::<D, Avx2>(coverage, w, h, radius)
 }
 
 /// [`grow`] with squared distances held as `D`, which must hold the largest.
 #[inline(always)]
-fn grow_in<D>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8>
-where
-    D: Copy + Ord + std::ops::Add<Output = D> + std::ops::Mul<Output = D>,
-    D: From<u8> + TryFrom<usize> + Into<usize>,
-{
+fn grow_in<D: Distance, L: LookUp>(coverage: &[u8], w: usize, h: usize, radius: f32) -> Vec<u8> {
     let reach = radius.ceil() as usize + 1;
     let cap = reach + 1;
     let max_d2 = cap * cap + reach * reach;
@@ -269,9 +265,11 @@ where
             ((radius - d + 0.5).clamp(0.0, 1.0) * 255.0 + 0.5) as u8
         })
         .collect();
+    let short = Ramp::new(&ramp);
     // Column pass: the nearest over the rows within reach.
     let mut alpha = vec![0u8; w * h];
     let mut best = vec![small(0); w];
+    let mut index = vec![0u8; w];
     for y in 0..h {
         let rows = y.saturating_sub(reach)..(y + reach + 1).min(h);
         if !row_inked[rows.clone()].iter().any(|&r| r) {
@@ -285,16 +283,157 @@ where
                 *b = (*b).min(d + dy2);
             }
         }
-        for ((a, &b), &c) in alpha[y * w..(y + 1) * w]
-            .iter_mut()
-            .zip(&best)
-            .zip(&coverage[y * w..(y + 1) * w])
-        {
-            // Inside the ink the outline is solid, so the fill's soft edge lies over it.
-            *a = ramp[b.into()].max(c);
+        // Inside the ink the outline is solid, so the fill's soft edge lies over it.
+        let (ink, out) = (
+            &coverage[y * w..(y + 1) * w],
+            &mut alpha[y * w..(y + 1) * w],
+        );
+        match &short {
+            Some(short) => {
+                for (t, &b) in index.iter_mut().zip(&best) {
+                    *t = b.past(small(short.first));
+                }
+                L::row(&index, ink, short, out);
+            }
+            None => {
+                for ((a, &b), &c) in out.iter_mut().zip(&best).zip(ink) {
+                    *a = ramp[b.into()].max(c);
+                }
+            }
         }
     }
     alpha
+}
+
+/// Squared distances in [`grow`]: bytes or 16-bit words, whichever holds the largest.
+trait Distance:
+    Copy
+    + Ord
+    + std::ops::Add<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + From<u8>
+    + TryFrom<usize>
+    + Into<usize>
+{
+    /// How far `self` lies past `first`: 0 up to it, at most 255.
+    fn past(self, first: Self) -> u8;
+}
+
+impl Distance for u8 {
+    #[inline(always)]
+    fn past(self, first: u8) -> u8 {
+        self.saturating_sub(first)
+    }
+}
+
+impl Distance for u16 {
+    #[inline(always)]
+    fn past(self, first: u16) -> u8 {
+        self.saturating_sub(first).min(255) as u8
+    }
+}
+
+/// The outline's ramp (alpha by squared distance) as a table short enough to look up in
+/// vector lanes: 255 up to squared distance `first`, `table[d2 - first]` from there, and 0
+/// from the end of the table's `pieces` 16-entry pieces on.
+struct Ramp {
+    first: usize,
+    table: [u8; 256],
+    pieces: usize,
+}
+
+impl Ramp {
+    /// None where the ramp's soft part is longer than eight pieces (outlines of about 60 px).
+    fn new(ramp: &[u8]) -> Option<Ramp> {
+        let first = ramp
+            .iter()
+            .take_while(|&&a| a == 255)
+            .count()
+            .saturating_sub(1);
+        let end = ramp
+            .iter()
+            .rposition(|&a| a != 0)
+            .map_or(first, |last| last + 1);
+        let pieces = end.saturating_sub(first).div_ceil(16);
+        if pieces > 8 {
+            return None;
+        }
+        let mut table = [0; 256];
+        for (t, &a) in table.iter_mut().zip(&ramp[first..end.max(first)]) {
+            *t = a;
+        }
+        Some(Ramp {
+            first,
+            table,
+            pieces,
+        })
+    }
+}
+
+/// Looks the outline's alpha up in a [`Ramp`] for a row: `out[x]` is
+/// `ramp.table[index[x]]`, or the ink's coverage where that is more.
+trait LookUp {
+    fn row(index: &[u8], ink: &[u8], ramp: &Ramp, out: &mut [u8]);
+}
+
+/// Any machine: a pixel at a time.
+struct Portable;
+
+impl LookUp for Portable {
+    #[inline(always)]
+    fn row(index: &[u8], ink: &[u8], ramp: &Ramp, out: &mut [u8]) {
+        for ((a, &t), &c) in out.iter_mut().zip(index).zip(ink) {
+            *a = ramp.table[usize::from(t)].max(c);
+        }
+    }
+}
+
+/// AVX2: 32 pixels at once, each 16-entry piece of the table looked up by a byte shuffle.
+#[cfg(target_arch = "x86_64")]
+struct Avx2;
+
+#[cfg(target_arch = "x86_64")]
+impl LookUp for Avx2 {
+    #[inline(always)]
+    fn row(index: &[u8], ink: &[u8], ramp: &Ramp, out: &mut [u8]) {
+        // SAFETY: only instantiated inside functions compiled for AVX2.
+        unsafe { look_up_avx2(index, ink, ramp, out) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn look_up_avx2(index: &[u8], ink: &[u8], ramp: &Ramp, out: &mut [u8]) {
+    use std::arch::x86_64::*;
+    let n = out.len().min(index.len()).min(ink.len());
+    // SAFETY (all loads and stores): each covers 16 or 32 bytes inside its slice.
+    let pieces: [__m256i; 8] = std::array::from_fn(|j| unsafe {
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(
+            ramp.table[16 * j..].as_ptr().cast::<__m128i>(),
+        ))
+    });
+    // A shuffle gives 0 where an index byte's top bit is set: adding 0x70 (saturating)
+    // sets it for 16 and above, and the indices below a piece wrap round to 128 and above.
+    let over = _mm256_set1_epi8(0x70);
+    let mut x = 0;
+    while x + 32 <= n {
+        unsafe {
+            let t = _mm256_loadu_si256(index.as_ptr().add(x).cast::<__m256i>());
+            let mut a = _mm256_setzero_si256();
+            for (j, piece) in pieces.iter().enumerate().take(ramp.pieces) {
+                let within = _mm256_sub_epi8(t, _mm256_set1_epi8((16 * j) as i8));
+                let found = _mm256_shuffle_epi8(*piece, _mm256_adds_epu8(within, over));
+                a = _mm256_or_si256(a, found);
+            }
+            let c = _mm256_loadu_si256(ink.as_ptr().add(x).cast::<__m256i>());
+            _mm256_storeu_si256(
+                out.as_mut_ptr().add(x).cast::<__m256i>(),
+                _mm256_max_epu8(a, c),
+            );
+        }
+        x += 32;
+    }
+    Portable::row(&index[x..n], &ink[x..n], ramp, &mut out[x..n]);
 }
 
 fn blend(under: u8, over: u8, alpha: u8) -> u8 {
@@ -579,13 +718,23 @@ mod tests {
                 }
             }
         }
-        for radius in [0.6, 2.0, 4.3, 9.0, 9.5, 14.2] {
+        // Every build: bytes or words, the ramp looked up a pixel at a time or in vector
+        // lanes, and (at 64 px) a ramp too long for the short table.
+        for radius in [0.6, 2.0, 4.3, 9.0, 9.5, 14.2, 64.0] {
             let expected = grow_by_definition(&coverage, w, h, radius);
             assert!(grow(&coverage, w, h, radius) == expected, "radius {radius}");
-            assert!(
-                grow_in::<u16>(&coverage, w, h, radius) == expected,
-                "radius {radius}"
-            );
+            let portable = grow_in::<u16, Portable>(&coverage, w, h, radius);
+            assert!(portable == expected, "radius {radius}");
+            if radius < 9.5 {
+                let portable = grow_in::<u8, Portable>(&coverage, w, h, radius);
+                assert!(portable == expected, "radius {radius}");
+            }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: this CPU has AVX2, checked just above.
+                let avx2 = unsafe { grow_avx2::<u16>(&coverage, w, h, radius) };
+                assert!(avx2 == expected, "radius {radius}");
+            }
         }
     }
 
