@@ -858,6 +858,11 @@ pub struct JpegBase {
     layout: Layout,
     /// Each MCU row's bytes in `bytes`.
     cells: Vec<Range<usize>>,
+    /// Each MCU row's bits without their stuffing, as [`unstuff`] leaves them, one after
+    /// another, for copying into rows with captions.
+    bits: Vec<u8>,
+    /// Each MCU row's bits in `bits`.
+    bit_cells: Vec<Range<usize>>,
     codes: [Codes; 4],
     quantiser: encoder::Quantiser,
     index: BlockIndex,
@@ -986,10 +991,19 @@ impl JpegBase {
         }
         let (_, cells, index) = read_through(&bytes, cell_mcus(width))?;
         let quantiser = encoder::Quantiser::new(&layout.quant);
+        // Unstuffed once here rather than per caption row: about 2% of a fresh remix.
+        let (mut bits, mut bit_cells, mut row) = (Vec::new(), Vec::new(), Vec::new());
+        for cell in &cells {
+            unstuff(&bytes[cell.clone()], &mut row);
+            bit_cells.push(bits.len()..bits.len() + row.len());
+            bits.extend_from_slice(&row);
+        }
         Ok(JpegBase {
             bytes,
             layout,
             cells,
+            bits,
+            bit_cells,
             codes,
             quantiser,
             index,
@@ -1030,7 +1044,7 @@ impl JpegBase {
             segments: Vec::new(),
         };
         let (mut changed, mut columns) = (vec![false; mcus], Vec::new());
-        let (mut blocks, mut template_bits) = (Vec::new(), Vec::new());
+        let mut blocks = Vec::new();
         for (j, (rows, before)) in band
             .chunks(mcu_bytes)
             .zip(original.chunks(mcu_bytes))
@@ -1050,9 +1064,9 @@ impl JpegBase {
             blocks.clear();
             encoder::quantise_mcus(rows, width, &columns, &self.quantiser, &mut blocks);
             let cell = first as usize + j;
-            unstuff(&self.bytes[self.cells[cell].clone()], &mut template_bits);
+            let template_bits = &self.bits[self.bit_cells[cell].clone()];
             let at = patch.bytes.len();
-            self.write_row_over(cell, &changed, &blocks, &template_bits, &mut patch.bytes);
+            self.write_row_over(cell, &changed, &blocks, template_bits, &mut patch.bytes);
             patch.segments.push((cell, at..patch.bytes.len()));
         }
         patch
