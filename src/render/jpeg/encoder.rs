@@ -339,7 +339,8 @@ fn quantise_mcus_any<C: Lanes>(
 /// subsampling and the transpose between the DCT's passes.
 trait Lanes {
     /// Converts pixels to level-shifted luma and full-resolution chroma, one pixel row of
-    /// an MCU at a time. `pixels` holds `count` RGB pixels (1 to 16); the rest of the row is left as it is.
+    /// an MCU at a time. `pixels` holds `count` RGB pixels (1 to 16); the rest of the row
+    /// is left as it is.
     fn row(pixels: &[u8], luma: &mut [f32; 16], cb: &mut [f32; 16], cr: &mut [f32; 16]);
 
     /// Swaps rows and columns, between the DCT's two passes.
