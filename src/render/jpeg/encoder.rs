@@ -306,12 +306,14 @@ fn quantise_mcus_any<C: Lanes>(
 ) {
     let stride = width * 3;
     let height = rows.len() / stride;
+    out.reserve(columns.len() * 6);
+    // Each MCU's 16x16 pixels, level-shifted luma and full-resolution chroma, the
+    // picture's last column and row repeated past its edges: every sample is written for
+    // each MCU, so the planes are cleared once, not per MCU.
+    let mut luma = [[0f32; 16]; 16];
+    let mut cb = [[0f32; 16]; 16];
+    let mut cr = [[0f32; 16]; 16];
     for &mx in columns {
-        // The MCU's 16x16 pixels, level-shifted luma and full-resolution chroma, the
-        // picture's last column and row repeated past its edges.
-        let mut luma = [[0f32; 16]; 16];
-        let mut cb = [[0f32; 16]; 16];
-        let mut cr = [[0f32; 16]; 16];
         let x0 = mx * 16;
         let inside = (width - x0).min(16);
         for dy in 0..16 {
