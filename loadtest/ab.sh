@@ -7,6 +7,9 @@
 # at least five rounds, and trust a difference only where it holds in most rounds.
 # Needs libjpeg-turbo-progs (tjbench, djpeg); run from anywhere.
 # Usage: loadtest/ab.sh ROUNDS BINARY... (e.g. copies of target/release/jalsa from two commits)
+# TEMPLATE=rocket loadtest/ab.sh ... measures another bundled photo (default hubble, the
+# issue's): libjpeg-turbo's time grows with the picture's area, a fresh remix's mostly with
+# its captions, so smaller photos give higher ratios.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 ROUNDS BINARY..." >&2; exit 2; }
 rounds=$1
@@ -16,7 +19,8 @@ cd "$(dirname "$0")/.."
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 
-"$1" render --template hubble --width 1200 \
+template=${TEMPLATE:-hubble}
+"$1" render --template "$template" --width 1200 \
   --text "hope is priceless" --text "for everything else there is the ballot" \
   --output "$data/remix.jpg"
 djpeg -ppm -outfile "$data/remix.ppm" "$data/remix.jpg"
@@ -27,7 +31,7 @@ for _ in $(seq "$rounds"); do
     awk -v px="$pixels" '$4 == 85 {printf "libjpeg-turbo %.3f\n", px / ($7 * 1e6) * 1000}'
   for i in $(seq $#); do
     bin=${!i}
-    ms=$("$bin" bench --template hubble --width 1200 --count 400 |
+    ms=$("$bin" bench --template "$template" --width 1200 --count 400 |
       sed -E 's/.*"median_ms":([0-9.]+).*/\1/')
     echo "$i:$bin $ms"
   done
