@@ -426,6 +426,18 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
             .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
         "{ur_said}"
     );
+    // So does an address whose options cannot be read at all, rather than the parser's
+    // English.
+    for (lang, readable) in [("en", "This address carries options"), ("ur", "اس پتے")] {
+        let r = s
+            .get(&format!("/preview/hubble.jpg?width=wide&lang={lang}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = serde_json::from_str(&text(r).await).unwrap();
+        assert_eq!(body["error"]["code"], "bad_query");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(readable), "{lang}: {message}");
+    }
 
     // The JSON API is for developers: English whatever the browser asks for.
     let r = s

@@ -315,12 +315,16 @@ pub(super) async fn preview(
     State(state): State<AppState>,
     l: Locale,
     Path(file): Path<String>,
-    ApiQuery(query): ApiQuery<PictureQuery>,
+    query: Result<ApiQuery<PictureQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    draw_preview(&state, &file, query).await.map_err(|e| {
+    // The form shows these messages to the supporter, so in the page's language, also
+    // when the address itself cannot be read.
+    let localise = |e: AppError| {
         let message = l.error(&e);
         e.with_message(message)
-    })
+    };
+    let ApiQuery(query) = query.map_err(localise)?;
+    draw_preview(&state, &file, query).await.map_err(localise)
 }
 
 async fn draw_preview(
