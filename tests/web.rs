@@ -848,6 +848,53 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
 }
 
 #[tokio::test]
+async fn a_lost_picture_stored_before_the_jpeg_tables_changed_is_drawn_again() {
+    // A remix stored by renderer version 3, whose JPEG Huffman tables differ from today's:
+    // its row as that version wrote it, and its picture lost from the store.
+    let s = service().await;
+    let made = s.remix(&["stored long ago"]).await;
+    let today = s
+        .state
+        .remixer()
+        .remix(made["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let template = s.state.remixer().template(&today.template).unwrap();
+    let drawn = jalsa::render::Remix {
+        captions: today.captions.clone(),
+        style: today.style.clone(),
+        format: today.format,
+        width: Some(today.width),
+    };
+    let then = jalsa::render::Renderer::new()
+        .render_as_version_3(&template, &drawn)
+        .unwrap()
+        .bytes;
+    let hash = blake3::hash(&then);
+    let id = jalsa::db::RemixId::of(&hash);
+    assert_ne!(id, today.id, "version 3's bytes differ from today's");
+    let old = jalsa::db::RemixRow {
+        id: id.clone(),
+        hash: hash.to_hex().to_string(),
+        bytes: then.len() as u64,
+        blob_key: jalsa::store::remix_key(&hash, today.format),
+        ..(*today).clone()
+    };
+    s.state
+        .remixer()
+        .db()
+        .insert_remix_rows(std::slice::from_ref(&old))
+        .await
+        .unwrap();
+    let r = s.get(&format!("/i/{}.jpg", id.as_str())).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(body(r).await, then, "version 3's bytes, drawn again");
+    let stored = s.state.remixer().blobs().get(&old.blob_key).await.unwrap();
+    assert_eq!(stored.as_deref(), Some(&then[..]), "and stored again");
+}
+
+#[tokio::test]
 async fn every_error_keeps_the_documented_format() {
     let s = service().await;
     for (case, request, status) in [

@@ -8,7 +8,7 @@ pub struct Color(pub [u8; 3]);
 pub const PALETTE: [(&str, Color); 10] = [
     ("white", Color([255, 255, 255])),
     ("black", Color([0, 0, 0])),
-    ("yellow", Color([255, 221, 0])),
+    ("yellow", Color::YELLOW),
     ("green", Color([0, 122, 61])),
     ("red", Color([213, 32, 39])),
     ("blue", Color([0, 82, 180])),
@@ -23,6 +23,8 @@ impl Color {
     pub const WHITE: Color = Color([255, 255, 255]);
     /// Black, the default outline.
     pub const BLACK: Color = Color([0, 0, 0]);
+    /// The palette's yellow.
+    pub const YELLOW: Color = Color([255, 221, 0]);
 }
 
 impl std::str::FromStr for Color {
