@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Bytes and SSIMULACRA2 of jalsa's JPEGs against libjpeg-turbo's `cjpeg -quality 85`.
 
-For each bundled template (photos, not frames) at 512, 1200 and 2048 px, with each of two
-caption sets (white Latin in the default style; yellow Urdu with a flag emoji and Latin on a
-dark outline), the PNG of the same request is the reference; jalsa's JPEG, cjpeg's encode of
-that PNG and, where jpegli is installed (`cjpegli` on the PATH, or pip install pyjpegli), its
-encode at quality 85 are scored against it with the ssimulacra2 package (pip install
-ssimulacra2 pillow). Prints one Markdown table, then for each caption set and over all of
-them the byte ratio to libjpeg-turbo, the largest single one and the worst SSIMULACRA2
-difference.
+For each bundled template (photos, not frames) at 512, 1200 and 2048 px, with each of four
+caption sets (white Latin in the default style; yellow Urdu with a flag emoji and Latin on
+a dark outline; the campaign's green in Roman Urdu and Urdu; its red on a white outline),
+the PNG of the same request is the reference; jalsa's JPEG, cjpeg's encode of that PNG and,
+where jpegli is installed (`cjpegli` on the PATH, or pip install pyjpegli), its encode at
+quality 85 are scored against it with the ssimulacra2 package (pip install ssimulacra2
+pillow). Prints one Markdown table, then for each caption set and over all of them the byte
+ratio to libjpeg-turbo, the largest single one and the worst SSIMULACRA2 difference.
 Usage: python3 loadtest/jpeg-quality.py [path to a release jalsa binary]
 """
 import os
@@ -26,6 +26,8 @@ CAPTION_SETS = {
     "white": ["Hope is priceless", "for everything else there is the ballot"],
     "yellow": ["--color", "yellow", "--outline", "#102030",
                "پاکستان زندہ باد 🇵🇰", "Naya Pakistan 2026!"],
+    "green": ["--color", "green", "Tabdeeli aa gayi hai", "تبدیلی آ گئی ہے"],
+    "red": ["--color", "red", "--outline", "white", "JALSA 2026", "Imran Khan zindabad"],
 }
 WIDTHS = [512, 1200, 2048]
 
