@@ -223,7 +223,7 @@ impl Scaled {
     /// The JPEG encoding of the photo, prepared on first need.
     fn base(&self) -> &JpegBase {
         self.jpeg.get_or_init(|| {
-            JpegBase::prepare(&self.image, &typical_remixes(&self.image, &TYPICAL_COLOURS))
+            JpegBase::prepare(&self.image, typical_remixes(&self.image, &TYPICAL_COLOURS))
         })
     }
 
@@ -231,7 +231,7 @@ impl Scaled {
     /// captions alone.
     fn version_3_base(&self) -> &JpegBase {
         self.version_3_jpeg
-            .get_or_init(|| JpegBase::prepare(&self.image, &typical_remixes(&self.image, &[None])))
+            .get_or_init(|| JpegBase::prepare(&self.image, typical_remixes(&self.image, &[None])))
     }
 }
 
@@ -246,8 +246,11 @@ const TYPICAL_COLOURS: [Option<Color>; 2] = [None, Some(Color::YELLOW)];
 /// caption in each of the classic places, a short one in English at the top and one in
 /// Urdu at the bottom, in the default style with each of these fills. They depend on the
 /// photo alone, not on a template's boxes, so that templates sharing a photo share its
-/// encoding too.
-fn typical_remixes(photo: &RgbImage, fills: &[Option<Color>]) -> Vec<RgbImage> {
+/// encoding too. Drawn one at a time, as they are counted.
+fn typical_remixes<'a>(
+    photo: &'a RgbImage,
+    fills: &'a [Option<Color>],
+) -> impl Iterator<Item = RgbImage> + 'a {
     let boxes = [
         (0.03, template::Anchor::Top),
         (0.73, template::Anchor::Bottom),
@@ -263,23 +266,20 @@ fn typical_remixes(photo: &RgbImage, fills: &[Option<Color>]) -> Vec<RgbImage> {
         style: template::BoxStyle::default(),
     });
     let (width, height) = photo.dimensions();
-    fills
-        .iter()
-        .map(|&color| {
-            let remix = Remix {
-                captions: vec!["Vote for change".into(), "ووٹ دو، پاکستان بدلو".into()],
-                style: Style {
-                    color,
-                    ..Style::default()
-                },
-                format: Format::Jpeg,
-                width: None,
-            };
-            // Too small a photo for these captions keeps the photo's own tables.
-            let layouts = lay_out(&boxes, &remix, width, height).unwrap_or_default();
-            compose(photo, &layouts)
-        })
-        .collect()
+    fills.iter().map(move |&color| {
+        let remix = Remix {
+            captions: vec!["Vote for change".into(), "ووٹ دو، پاکستان بدلو".into()],
+            style: Style {
+                color,
+                ..Style::default()
+            },
+            format: Format::Jpeg,
+            width: None,
+        };
+        // Too small a photo for these captions keeps the photo's own tables.
+        let layouts = lay_out(&boxes, &remix, width, height).unwrap_or_default();
+        compose(photo, &layouts)
+    })
 }
 
 type ScaledKey = (blake3::Hash, u32);

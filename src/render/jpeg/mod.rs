@@ -705,7 +705,7 @@ fn decoders(specs: &[Option<Spec>; 4]) -> Vec<Decoder> {
 /// A whole picture encoded as a template is (see [`JpegBase::prepare`]): for pictures not
 /// made by splicing, such as share cards and framed pictures.
 pub fn encode(image: &RgbImage) -> Vec<u8> {
-    encode_with(image, &quant_tables(1.0), &[])
+    encode_with(image, &quant_tables(1.0), [])
 }
 
 /// [`encode`] if that is at most `max_bytes`, else with coarser steps until it is (up to
@@ -716,7 +716,7 @@ pub fn encode_within(image: &RgbImage, max_bytes: usize) -> Vec<u8> {
         if bytes.len() <= max_bytes {
             break;
         }
-        bytes = encode_with(image, &quant_tables(coarser), &[]);
+        bytes = encode_with(image, &quant_tables(coarser), []);
     }
     bytes
 }
@@ -919,7 +919,7 @@ impl JpegBase {
     /// Tables optimised for the photo alone gave the symbols of captions' sharp edges
     /// codes of up to 16 bits: remixes took 4 to 10% more bytes than their coefficients
     /// need with tables made for them (`jpegtran -optimize`), against under 1% now.
-    pub fn prepare(image: &RgbImage, typical: &[RgbImage]) -> JpegBase {
+    pub fn prepare(image: &RgbImage, typical: impl IntoIterator<Item = RgbImage>) -> JpegBase {
         let (width, height) = image.dimensions();
         let bytes = encode_with(image, &quant_tables(1.0), typical);
         JpegBase::from_bytes(bytes, width, height).expect("a template encoding just written")
@@ -928,13 +928,14 @@ impl JpegBase {
 
 /// `image` encoded with these quantisation tables as [`JpegBase::prepare`] does, with
 /// Huffman tables optimised for the `typical` pictures (of the same size; `image` itself
-/// when there are none) and completed.
-fn encode_with(image: &RgbImage, quant: &[[u16; 64]; 2], typical: &[RgbImage]) -> Vec<u8> {
+/// when there are none) and completed. They are taken one at a time, so that only one is
+/// held with its blocks.
+fn encode_with(
+    image: &RgbImage,
+    quant: &[[u16; 64]; 2],
+    typical: impl IntoIterator<Item = RgbImage>,
+) -> Vec<u8> {
     let (width, height) = image.dimensions();
-    assert!(
-        typical.iter().all(|t| t.dimensions() == (width, height)),
-        "a typical picture of another size"
-    );
     let quantiser = encoder::Quantiser::new(quant);
     let quantise = |image: &RgbImage| encoder::quantise(image.as_raw(), width as usize, &quantiser);
     let blocks = quantise(image);
@@ -942,13 +943,20 @@ fn encode_with(image: &RgbImage, quant: &[[u16; 64]; 2], typical: &[RgbImage]) -
 
     // Symbol counts, plus one of every symbol never used, for complete tables.
     let mut count = Count([[0; 256]; 4]);
-    if typical.is_empty() {
-        for cell in blocks.chunks(row) {
+    let mut counted = false;
+    for picture in typical {
+        assert_eq!(
+            picture.dimensions(),
+            (width, height),
+            "a typical picture of another size"
+        );
+        for cell in quantise(&picture).chunks(row) {
             row_symbols(cell, &mut count);
         }
+        counted = true;
     }
-    for picture in typical {
-        for cell in quantise(picture).chunks(row) {
+    if !counted {
+        for cell in blocks.chunks(row) {
             row_symbols(cell, &mut count);
         }
     }
@@ -1272,7 +1280,7 @@ mod tests {
     fn prepared_tables_have_a_code_for_every_symbol() {
         let base = {
             let photo = photo_like(96, 40);
-            JpegBase::prepare(&photo, &[])
+            JpegBase::prepare(&photo, [])
         };
         let layout = read_layout(base.bytes()).unwrap();
         for (t, spec) in layout.specs.iter().enumerate() {
@@ -1323,7 +1331,7 @@ mod tests {
         // Rows 16..48 re-encoded on their own match the same rows of a whole encode; the
         // bottom band ends in a partial MCU row, padded as the whole picture is.
         let image = photo_like(203, 117);
-        let base = JpegBase::prepare(&image, &[]);
+        let base = JpegBase::prepare(&image, []);
         let mut changed = image.clone();
         for y in 20..40 {
             for x in 10..150 {
@@ -1365,7 +1373,7 @@ mod tests {
         // bottom): the patched rows are, bit for bit, the rows encoded whole with the
         // template's tables, whatever MCUs around them were copied.
         let image = photo_like(235, 77);
-        let base = JpegBase::prepare(&image, &[]);
+        let base = JpegBase::prepare(&image, []);
         let stride = 235 * 3;
         let mut rng = fastrand::Rng::with_seed(11);
         for round in 0..40 {
@@ -1398,7 +1406,7 @@ mod tests {
     #[test]
     fn a_stored_encoding_is_checked_before_use() {
         let image = photo_like(160, 64);
-        let base = JpegBase::prepare(&image, &[]);
+        let base = JpegBase::prepare(&image, []);
         let bytes = base.bytes().to_vec();
         assert!(JpegBase::from_bytes(bytes.clone(), 160, 64).is_ok());
         assert!(JpegBase::from_bytes(bytes.clone(), 176, 64).is_err());
@@ -1465,8 +1473,8 @@ mod tests {
     fn preparing_is_deterministic() {
         let image = photo_like(128, 48);
         assert_eq!(
-            JpegBase::prepare(&image, &[]).bytes(),
-            JpegBase::prepare(&image, &[]).bytes()
+            JpegBase::prepare(&image, []).bytes(),
+            JpegBase::prepare(&image, []).bytes()
         );
     }
 
