@@ -447,6 +447,10 @@ fn load_catalog(dir: &std::path::Path) -> Result<Catalog, String> {
 fn source(dir: &std::path::Path, source: &Source) -> Result<Arc<Template>, String> {
     if let Some(path) = &source.photo {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if crate::photo::is_cut_short(&bytes) {
+            let e = crate::photo::UploadError::Truncated;
+            return Err(format!("{}: {e}", path.display()));
+        }
         return Template::from_photo(&bytes)
             .map(Arc::new)
             .map_err(|e| format!("{}: {e}", path.display()));

@@ -119,10 +119,16 @@ fn first_checks(bytes: &[u8]) -> Result<(), UploadError> {
     {
         return Err(UploadError::Polyglot(other));
     }
-    if image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
+    if is_cut_short(bytes) {
         return Err(UploadError::Truncated);
     }
     Ok(())
+}
+
+/// Whether these bytes are a JPEG cut short (no end marker after its image data), as a
+/// copy or a transfer that stopped halfway leaves it: decoders draw the missing part grey.
+pub fn is_cut_short(bytes: &[u8]) -> bool {
+    image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes)
 }
 
 /// What else a file is, besides perhaps a photo: a web page or script (markup in its
@@ -398,11 +404,13 @@ fn read_raw(
             .chunks_exact(2)
             .flat_map(|l| [l[0], l[0], l[0]])
             .collect(),
+        // The decoder gives ink amounts (Adobe's inverted CMYK and YCCK undone): each
+        // channel's light is what its ink and the black ink both let through.
         jpeg_decoder::PixelFormat::CMYK32 => pixels
             .chunks_exact(4)
             .flat_map(|p| {
-                let k = u16::from(p[3]);
-                [0, 1, 2].map(|i| ((u16::from(p[i]) * k) / 255) as u8)
+                let through = |ink: u8| u32::from(255 - ink);
+                [0, 1, 2].map(|i| ((through(p[i]) * through(p[3]) + 127) / 255) as u8)
             })
             .collect(),
     };
@@ -540,6 +548,44 @@ mod tests {
         exif.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0]);
         exif.extend_from_slice(&[0, 0, 0, 0]);
         [&jpeg[..2], &exif, &jpeg[2..]].concat()
+    }
+
+    /// A JPEG of one CMYK colour (ink amounts), as print designers' tools write them:
+    /// Adobe's inverted CMYK, or YCCK.
+    fn cmyk_jpeg(ink: [u8; 4], color: jpeg_encoder::ColorType) -> Vec<u8> {
+        let (w, h) = (96u16, 80u16);
+        let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h))
+            .flat_map(|_| ink)
+            .collect();
+        let mut out = Vec::new();
+        jpeg_encoder::Encoder::new(&mut out, 95)
+            .encode(&pixels, w, h, color)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_shows_its_colours() {
+        // Magenta-pink, a mid grey of black ink alone, and paper white.
+        let cases = [
+            ([10, 200, 30, 0], [245, 55, 225]),
+            ([0, 0, 0, 128], [127, 127, 127]),
+            ([0, 0, 0, 0], [255, 255, 255]),
+            ([0, 255, 255, 51], [204, 0, 0]),
+        ];
+        for color in [
+            jpeg_encoder::ColorType::Cmyk,
+            jpeg_encoder::ColorType::CmykAsYcck,
+        ] {
+            for (ink, rgb) in cases {
+                let photo = read_supporter_photo(&cmyk_jpeg(ink, color), 80).unwrap();
+                let seen = mean(&photo);
+                assert!(
+                    seen.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 4),
+                    "{color:?} ink {ink:?}: {seen:?}, not {rgb:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -276,6 +276,31 @@ fn a_photo_that_is_not_an_image_is_refused() {
         ]),
         "not a JPEG, PNG or WebP",
     );
+
+    // A JPEG cut short (a copy that stopped halfway) is named, not drawn half grey.
+    let whole = dir.path().join("whole.jpg");
+    let made = jalsa(&[
+        "render",
+        "--template",
+        "coffee",
+        "-o",
+        whole.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.jpg");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    assert_fails(
+        &jalsa(&[
+            "render",
+            "--photo",
+            cut.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]),
+        "cut short",
+    );
+    assert!(!out.exists(), "a refused photo left a picture");
 }
 
 /// A templates folder holding one template with this `template.toml`.
