@@ -91,6 +91,8 @@ pub mod code {
     pub const TOO_LARGE: &str = "too_large";
     /// A body in a format this route does not read.
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    /// A `Range` that starts past the end of the picture.
+    pub const RANGE_NOT_SATISFIABLE: &str = "range_not_satisfiable";
     /// No valid staff session or token.
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// A staff form without the session's anti-forgery token.

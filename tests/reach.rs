@@ -56,6 +56,12 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
     fetch(&s, "GET", &format!("/i/{id}.jpg"), PHONE, None)
         .await
         .expect(StatusCode::OK, "seen");
+    // The rest of a download the phone's connection dropped is the same view.
+    let resumed = Request::get(format!("/i/{id}.jpg"))
+        .header(header::USER_AGENT, PHONE)
+        .header(header::RANGE, "bytes=2000-");
+    let resumed = s.send(resumed.body(Body::empty()).unwrap()).await;
+    assert_eq!(resumed.status(), StatusCode::PARTIAL_CONTENT);
     fetch(&s, "GET", &format!("/i/{id}/medium.jpg"), PHONE, None).await;
     fetch(&s, "GET", &format!("/i/{id}.jpg?dl=1"), PHONE, None).await;
     fetch(&s, "GET", &format!("/i/{id}/story.jpg"), PHONE, None).await;

@@ -224,6 +224,78 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
+/// A phone whose connection dropped halfway through a picture asks for the rest with
+/// `Range` and gets just that; a range past the end is refused, one for another picture
+/// (`If-Range`) or several at once get the whole picture.
+#[tokio::test]
+async fn a_dropped_download_resumes_where_it_stopped() {
+    let s = service().await;
+    let v = s.remix(&["resume me", "on a slow phone"]).await;
+    let id = v["id"].as_str().unwrap();
+    let uri = format!("/i/{id}.jpg");
+    let whole = s.get(&uri).await;
+    assert_eq!(header_of(&whole, header::ACCEPT_RANGES), "bytes");
+    let etag = header_of(&whole, header::ETAG);
+    let whole = body(whole).await;
+    let len = whole.len();
+    let ranged = |range: &str, if_range: Option<&str>| {
+        let mut r = Request::get(&uri).header(header::RANGE, range);
+        if let Some(tag) = if_range {
+            r = r.header(header::IF_RANGE, tag);
+        }
+        s.send(r.body(Body::empty()).unwrap())
+    };
+
+    // The rest, from where it stopped; the first bytes; the last ones.
+    for (range, from, to) in [
+        ("bytes=1000-".to_owned(), 1000, len - 1),
+        ("bytes=0-99".to_owned(), 0, 99),
+        ("bytes=-500".to_owned(), len - 500, len - 1),
+        (format!("bytes=1000-{}", len + 5000), 1000, len - 1),
+    ] {
+        let r = ranged(&range, Some(&etag)).await;
+        assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT, "{range}");
+        assert_eq!(
+            header_of(&r, header::CONTENT_RANGE),
+            format!("bytes {from}-{to}/{len}"),
+            "{range}"
+        );
+        assert_eq!(header_of(&r, header::ETAG), etag, "{range}");
+        assert_eq!(body(r).await, whole[from..=to], "{range}");
+    }
+
+    let r = ranged(&format!("bytes={len}-"), None).await;
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        header_of(&r, header::CONTENT_RANGE),
+        format!("bytes */{len}")
+    );
+    assert!(text(r).await.contains("range_not_satisfiable"));
+
+    // Another picture's ETag, several ranges, or a range that cannot be read: all of it.
+    for (range, if_range) in [
+        ("bytes=1000-", Some("\"0123456789abcdef\"")),
+        ("bytes=0-9,20-29", None),
+        ("bytes=ten-twenty", None),
+        ("lines=1-2", None),
+    ] {
+        let r = ranged(range, if_range).await;
+        assert_eq!(r.status(), StatusCode::OK, "{range} {if_range:?}");
+        assert_eq!(body(r).await, whole, "{range} {if_range:?}");
+    }
+
+    // A proxy that weakened the ETag still gets its 304.
+    let r = s
+        .send(
+            Request::get(&uri)
+                .header(header::IF_NONE_MATCH, format!("W/\"x\", W/{etag}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+}
+
 #[tokio::test]
 async fn images_are_immutable_with_strong_etags() {
     let s = service().await;

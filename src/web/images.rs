@@ -89,7 +89,9 @@ fn immutable(bytes: Bytes, hash: &str, format: Format, headers: &HeaderMap) -> R
     )
 }
 
-/// Bytes with this caching, a strong ETag, and `304` when the client has them.
+/// Bytes with this caching, a strong ETag, `304` when the client has them, and the one
+/// byte range a client asks for (`206`), so that a phone whose connection dropped halfway
+/// through a picture fetches the rest, not the whole again.
 fn cached(
     bytes: Bytes,
     hash: &str,
@@ -98,39 +100,113 @@ fn cached(
     cache: &'static str,
 ) -> Response {
     let etag = format!("\"{hash}\"");
+    let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    // If-None-Match compares weakly (RFC 9110 13.1.2): a proxy may have marked ours W/.
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        });
     let cache = HeaderValue::from_static(cache);
     if matches {
         return (
             StatusCode::NOT_MODIFIED,
-            [
-                (
-                    header::ETAG,
-                    HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
-                ),
-                (header::CACHE_CONTROL, cache),
-            ],
+            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
         )
             .into_response();
     }
-    (
+    let len = bytes.len() as u64;
+    let (status, body, content_range) = match part(headers, &etag, len) {
+        Part::Whole => (StatusCode::OK, bytes, None),
+        Part::Bytes(range) => {
+            let content_range = format!("bytes {}-{}/{len}", range.start(), range.end());
+            let body = bytes.slice(*range.start() as usize..=*range.end() as usize);
+            (StatusCode::PARTIAL_CONTENT, body, Some(content_range))
+        }
+        Part::Unsatisfiable => {
+            let error = AppError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                code::RANGE_NOT_SATISFIABLE,
+                format!("the range asked for is not within this picture's {len} bytes"),
+            );
+            let mut response = error.into_response();
+            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
+            }
+            return response;
+        }
+    };
+    let mut response = (
+        status,
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(format.mime()),
             ),
             (header::CACHE_CONTROL, cache),
-            (
-                header::ETAG,
-                HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
-            ),
+            (header::ETAG, etag_value),
+            (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
         ],
-        bytes,
+        body,
     )
-        .into_response()
+        .into_response();
+    if let Some(value) = content_range.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
+    response
+}
+
+/// What part of a picture a request asks for.
+#[derive(Debug, PartialEq)]
+enum Part {
+    /// All of it: no `Range`, one that cannot be read or names several ranges (which a
+    /// server may answer whole, RFC 9110 14.2), or an `If-Range` for another picture.
+    Whole,
+    /// These bytes, first and last.
+    Bytes(std::ops::RangeInclusive<u64>),
+    /// A range that starts past the end: `416`.
+    Unsatisfiable,
+}
+
+fn part(headers: &HeaderMap, etag: &str, len: u64) -> Part {
+    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Part::Whole;
+    };
+    // If-Range compares strongly, and a date never matches: no Last-Modified is sent.
+    if let Some(if_range) = headers.get(header::IF_RANGE)
+        && if_range.to_str().ok().map(str::trim) != Some(etag)
+    {
+        return Part::Whole;
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(range) else {
+        return Part::Whole;
+    };
+    match parsed.validate(len) {
+        Ok(ranges) if ranges.len() == 1 => Part::Bytes(ranges[0].clone()),
+        Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable) => Part::Unsatisfiable,
+        _ => Part::Whole,
+    }
+}
+
+/// Whether a request only resumes a download already counted: a range that does not
+/// start at the picture's first byte.
+fn resumes(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| http_range_header::parse_range_header(v).ok())
+        .is_some_and(|parsed| {
+            parsed.into_ranges().iter().all(|range| {
+                !matches!(
+                    range,
+                    http_range_header::SyntacticallyCorrectRange::FromStart(0)
+                        | http_range_header::SyntacticallyCorrectRange::Indexed(0, _)
+                )
+            })
+        })
 }
 
 /// What a picture is kept under in a node's memory: built here only, so every kind of
@@ -260,8 +336,9 @@ fn unlisted(
 
 /// Counts what a fetch of a remix's picture means: a preview shown somewhere (a
 /// link-preview crawler fetching the card), a download (the share page's download links,
-/// `?dl=1`, and the profile and status shapes), or a person seeing it. Other robots count
-/// for nothing, and nothing about the one fetching is kept.
+/// `?dl=1`, and the profile and status shapes), or a person seeing it. Other robots, and
+/// the rest of a download resumed by a `Range`, count for nothing, and nothing about the
+/// one fetching is kept.
 fn count_view(
     state: &AppState,
     row: &RemixRow,
@@ -269,6 +346,9 @@ fn count_view(
     query: Option<&str>,
     headers: &HeaderMap,
 ) {
+    if resumes(headers) {
+        return;
+    }
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())

@@ -131,6 +131,7 @@ error-unknown_parent = The remix you are remixing no longer exists.
 error-caption_blocked = Your caption contains a phrase this campaign does not allow. Please say it in other words.
 error-reason_blocked = Your reason contains a phrase this campaign does not allow. Please say it in other words.
 error-not_found = There is nothing at this address.
+error-range_not_satisfiable = That part of the picture does not exist.
 error-removed = The campaign has removed this remix.
 error-deleted = The person who made this remix has deleted it.
 error-busy = Many pictures are being made right now. Please try again in a few seconds.
