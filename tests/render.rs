@@ -175,6 +175,10 @@ fn errors_name_the_caption_and_the_limit() {
         e.to_string(),
         "3 captions were given; this photo has 2 text boxes"
     );
+    assert_eq!(
+        RenderError::TooManyCaptions { given: 2, boxes: 1 }.to_string(),
+        "2 captions were given; this photo has 1 text box"
+    );
 
     let long = "x".repeat(201);
     let e = err(&["ok", &long], None);

@@ -33,11 +33,18 @@ impl std::str::FromStr for Color {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if let Some(hex) = s.strip_prefix('#') {
-            if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
-                return Ok(Color([(v >> 16) as u8, (v >> 8) as u8, v as u8]));
+            let digits: Option<Vec<u8>> = hex
+                .chars()
+                .map(|c| c.to_digit(16).map(|d| d as u8))
+                .collect();
+            match digits.as_deref() {
+                Some(&[r1, r2, g1, g2, b1, b2]) => {
+                    return Ok(Color([r1 << 4 | r2, g1 << 4 | g2, b1 << 4 | b2]));
+                }
+                // The CSS shorthand: #f80 is #ff8800.
+                Some(&[r, g, b]) => return Ok(Color([r, g, b].map(|d| d << 4 | d))),
+                _ => return Err(format!("colour {s:?} is not #RRGGBB (or #RGB)")),
             }
-            return Err(format!("colour {s:?} is not #RRGGBB"));
         }
         let lower = s.to_ascii_lowercase();
         let lower = if lower == "gray" {
@@ -71,9 +78,8 @@ impl std::fmt::Display for Color {
 
 serde_as_text!(Color);
 
-/// `#RRGGBB` or a palette name, as the API's schema says it.
-pub const COLOR_PATTERN: &str =
-    "^(#[0-9A-Fa-f]{6}|white|black|yellow|green|red|blue|orange|pink|grey|gray|cyan)$";
+/// `#RRGGBB`, `#RGB` or a palette name, as the API's schema says it.
+pub const COLOR_PATTERN: &str = "^(#[0-9A-Fa-f]{6}|#[0-9A-Fa-f]{3}|white|black|yellow|green|red|blue|orange|pink|grey|gray|cyan)$";
 
 fn string_schema(
     pattern: &str,
@@ -88,7 +94,7 @@ fn string_schema(
 
 impl utoipa::PartialSchema for Color {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        string_schema(COLOR_PATTERN, "a palette name or #RRGGBB")
+        string_schema(COLOR_PATTERN, "a palette name, #RRGGBB or #RGB")
     }
 }
 
@@ -140,6 +146,11 @@ mod tests {
         assert_eq!("#00ff80".parse::<Color>(), Ok(Color([0, 255, 128])));
         assert_eq!("none".parse::<Outline>(), Ok(Outline(None)));
         assert!("#12345".parse::<Color>().is_err());
+        // The CSS shorthand, as staff and supporters often type it.
+        assert_eq!("#f80".parse::<Color>(), Ok(Color([255, 136, 0])));
+        assert_eq!("#FFF".parse::<Color>(), Ok(Color::WHITE));
+        assert!("#12g".parse::<Color>().is_err());
+        assert!("#1234".parse::<Color>().is_err());
         assert!("mauve".parse::<Color>().unwrap_err().contains("white"));
         // The API's pattern names every palette colour.
         for (name, _) in PALETTE {

@@ -120,7 +120,7 @@ pub struct Rendered {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RenderError {
     /// More captions than boxes.
-    #[error("{given} captions were given; this photo has {boxes} text boxes")]
+    #[error("{given} captions were given; this photo has {boxes} text box{}", if *boxes == 1 { "" } else { "es" })]
     TooManyCaptions {
         /// Captions given.
         given: usize,
