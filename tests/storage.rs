@@ -281,7 +281,7 @@ async fn data_survives_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gc_removes_a_blob_left_by_a_crash_and_keeps_the_rest() {
+async fn gc_removes_a_blob_left_by_a_crash_and_stale_copies_and_keeps_the_rest() {
     for b in backends().await {
         let (remixer, kept) = b.open_with(&["keep me"]).await;
         // A crash after the blob was written and before its row: an orphan.
@@ -292,25 +292,64 @@ async fn gc_removes_a_blob_left_by_a_crash_and_keeps_the_rest() {
             .await
             .unwrap();
 
+        // The template photo's encoding by an earlier encoder, and a narrower copy and an
+        // encoding of a photo no longer stored: nothing reads them again. Its encoding by
+        // this encoder is kept.
+        let photo = remixer.blobs().list("templates").await.unwrap()[0]
+            .key
+            .clone();
+        let photo = blake3::Hash::from_hex(&photo["templates/".len()..][..64]).unwrap();
+        let gone = blake3::Hash::from_bytes([7; 32]);
+        let current = jalsa::store::base_key(&photo, 512);
+        let stale = [
+            current.replace(
+                &format!("-{}.jpg", jalsa::render::jpeg::ENCODING_VERSION),
+                "-v1.jpg",
+            ),
+            jalsa::store::base_key(&gone, 512),
+            jalsa::store::photo_key(&gone, 480),
+        ];
+        let kept_copies = [current.clone(), jalsa::store::photo_key(&photo, 480)];
+        for key in stale.iter().chain(&kept_copies) {
+            remixer
+                .blobs()
+                .put(key, Bytes::from_static(b"a copy"))
+                .await
+                .unwrap();
+        }
+        let mut unused: Vec<String> = stale.iter().cloned().chain([orphan.to_string()]).collect();
+        unused.sort();
+
         let report = remixer.gc(Duration::from_secs(3600), false).await.unwrap();
         assert!(
             report.removed.is_empty(),
             "{}: removed a blob still in its grace period",
             b.name
         );
-        assert_eq!(report.too_recent, 1);
+        assert_eq!(report.too_recent, unused.len());
 
-        let dry = remixer.gc(Duration::ZERO, true).await.unwrap();
-        assert_eq!(dry.removed, vec![orphan.to_string()]);
+        let mut dry = remixer.gc(Duration::ZERO, true).await.unwrap();
+        dry.removed.sort();
+        assert_eq!(dry.removed, unused);
         assert!(
             remixer.blobs().exists(orphan).await.unwrap(),
             "{}: dry run deleted",
             b.name
         );
 
-        let report = remixer.gc(Duration::ZERO, false).await.unwrap();
-        assert_eq!(report.removed, vec![orphan.to_string()], "{}", b.name);
-        assert!(!remixer.blobs().exists(orphan).await.unwrap());
+        let mut report = remixer.gc(Duration::ZERO, false).await.unwrap();
+        report.removed.sort();
+        assert_eq!(report.removed, unused, "{}", b.name);
+        for key in &unused {
+            assert!(!remixer.blobs().exists(key).await.unwrap(), "{key}");
+        }
+        for key in &kept_copies {
+            assert!(
+                remixer.blobs().exists(key).await.unwrap(),
+                "{}: gc took {key}",
+                b.name
+            );
+        }
         assert!(
             remixer.blobs().exists(&kept.blob_key).await.unwrap(),
             "{}: gc took a live blob",

@@ -1,5 +1,7 @@
-//! Garbage collection: blobs no row refers to.
+//! Garbage collection: blobs no row refers to, and copies of template photos made for an
+//! encoder no longer in use or from photos no longer stored.
 
+use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -7,21 +9,26 @@ use serde::Serialize;
 use super::{RemixError, Remixer};
 
 impl Remixer {
-    /// Removes blobs no row refers to and older than `grace` (so a write in flight, whose
-    /// row is not committed yet, is never touched).
+    /// Removes blobs no row refers to, and template photos' copies and encodings that
+    /// nothing will read again, older than `grace` (so a write in flight, whose row is not
+    /// committed yet, is never touched).
     pub async fn gc(&self, grace: Duration, dry_run: bool) -> Result<GcReport, RemixError> {
         let cutoff = SystemTime::now() - grace;
         let mut report = GcReport::default();
         // Read the references after listing: a blob written and referenced in between is
         // then seen as referenced.
         let mut listed = Vec::new();
-        for folder in ["remixes", "cards", "templates"] {
+        for folder in ["remixes", "cards", "templates", "photos", "bases"] {
             listed.extend(self.blobs.list(folder).await?);
         }
         let referenced = self.db.referenced_blobs().await?;
+        let photos: HashSet<&str> = referenced
+            .iter()
+            .filter_map(|key| key.strip_prefix("templates/")?.split('.').next())
+            .collect();
         for blob in listed {
             report.examined += 1;
-            if referenced.contains(&blob.key) {
+            if referenced.contains(&blob.key) || made_from_a_photo(&blob.key, &photos) {
                 continue;
             }
             if blob.modified > cutoff {
@@ -36,6 +43,25 @@ impl Remixer {
         }
         Ok(report)
     }
+}
+
+/// Whether a blob is made from a template photo still stored and is of use: a narrower
+/// copy of it (`photos/{hash}/{width}.jpg`), or its JPEG encoding at one width as this
+/// encoder reads it (`bases/{hash}/{width}-{version}.jpg`; another version's is never read
+/// again, see [`crate::store::base_key`]).
+fn made_from_a_photo(key: &str, photos: &HashSet<&str>) -> bool {
+    let of_a_photo = |rest: &str| {
+        rest.split_once('/')
+            .is_some_and(|(hash, _)| photos.contains(hash))
+    };
+    if let Some(rest) = key.strip_prefix("photos/") {
+        return of_a_photo(rest);
+    }
+    if let Some(rest) = key.strip_prefix("bases/") {
+        let version = format!("-{}.jpg", crate::render::jpeg::ENCODING_VERSION);
+        return of_a_photo(rest) && rest.ends_with(&version);
+    }
+    false
 }
 
 /// What `gc` found.
