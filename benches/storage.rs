@@ -33,6 +33,8 @@ fn repeat(c: &mut Criterion) {
         let spec = TemplateSpec {
             title: "Rally".into(),
             alt: "A rally".into(),
+            title_ur: String::new(),
+            alt_ur: String::new(),
             hashtags: vec![],
             photo: "photo.png".into(),
             boxes: TextBox::top_and_bottom(),

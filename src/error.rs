@@ -91,6 +91,10 @@ pub mod code {
     pub const TOO_LARGE: &str = "too_large";
     /// A body in a format this route does not read.
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    /// A remix asked for again after its maker deleted that very picture.
+    pub const PICTURE_DELETED: &str = "picture_deleted";
+    /// A remix asked for again after the campaign removed that very picture.
+    pub const PICTURE_REMOVED: &str = "picture_removed";
     /// A `Range` that starts past the end of the picture.
     pub const RANGE_NOT_SATISFIABLE: &str = "range_not_satisfiable";
     /// No valid staff session or token.

@@ -528,3 +528,86 @@ async fn pictures_and_the_api_skip_the_language_choice() {
     let html = text(r).await;
     assert!(is_urdu(&html) && html.contains("role=\"alert\""), "{html}");
 }
+
+/// An official photo's title and alt text are campaign words: Urdu pages show the Urdu ones
+/// staff gave (bundled photos have them in `template.toml`), English pages the English,
+/// and a photo with no Urdu title shows the one it has. The API gives both.
+#[tokio::test]
+async fn official_photos_are_titled_in_the_pages_language() {
+    let s = service(Lang::Ur).await;
+    let (urdu_title, urdu_alt) = ("ووٹروں سے بھرا آسمان", "ہبل ڈیپ فیلڈ");
+    let english_title = "A sky full of voters";
+
+    let (_, home) = page(&s, "/", &[]).await;
+    assert!(is_urdu(&home));
+    assert!(
+        home.contains(urdu_title) && home.contains(urdu_alt),
+        "{home}"
+    );
+    assert!(
+        !home.contains(english_title),
+        "an English title on the Urdu home page"
+    );
+    let (_, home) = page(&s, "/?lang=en", &[]).await;
+    assert!(home.contains(english_title) && !home.contains(urdu_title));
+
+    let (_, form) = page(&s, "/t/hubble", &[]).await;
+    let heading = form.split("<h1>").nth(1).unwrap().split("</h1>").next();
+    assert!(heading.unwrap().contains(urdu_title), "{form}");
+    let (_, frame) = page(&s, "/f/jalsa-badge", &[]).await;
+    assert!(frame.contains("میں بھی جلسہ بیج"), "{frame}");
+
+    let api = s.get("/api/templates").await;
+    let templates: serde_json::Value = serde_json::from_str(&text(api).await).unwrap();
+    let hubble = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "hubble")
+        .unwrap();
+    assert_eq!(hubble["title"], english_title);
+    assert_eq!(hubble["title_ur"], urdu_title);
+
+    // Uploaded by staff, with and without an Urdu title.
+    let token = s.token().await;
+    let photo = jalsa::render::encode::jpeg(&image::RgbImage::new(800, 600), 90);
+    let mut ids = vec![];
+    for fields in [
+        vec![
+            ("title", "Lahore rally"),
+            ("alt", "A crowd in Lahore"),
+            ("title_ur", "لاہور کا جلسہ"),
+            ("alt_ur", "لاہور میں ایک ہجوم"),
+            ("publish", "true"),
+        ],
+        vec![
+            ("title", "Karachi rally"),
+            ("alt", "A crowd in Karachi"),
+            ("publish", "true"),
+        ],
+    ] {
+        let (content_type, body) =
+            common::service::multipart(&fields, &[("photo", "rally.jpg", &photo)]);
+        let r = s
+            .send(
+                Request::post("/api/staff/templates")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let made: serde_json::Value = serde_json::from_str(&text(r).await).unwrap();
+        ids.push(made["id"].as_str().unwrap().to_owned());
+    }
+    let (_, lahore) = page(&s, &format!("/t/{}", ids[0]), &[]).await;
+    assert!(lahore.contains("لاہور کا جلسہ") && lahore.contains("لاہور میں ایک ہجوم"));
+    let (_, lahore) = page(&s, &format!("/t/{}?lang=en", ids[0]), &[]).await;
+    assert!(lahore.contains("Lahore rally") && !lahore.contains("لاہور کا جلسہ"));
+    let (_, karachi) = page(&s, &format!("/t/{}", ids[1]), &[]).await;
+    assert!(
+        is_urdu(&karachi) && karachi.contains("Karachi rally"),
+        "{karachi}"
+    );
+}

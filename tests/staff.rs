@@ -687,6 +687,10 @@ async fn upload_place_publish_remix_curate() {
         s.get(&format!("/i/{remix}.jpg")).await.status(),
         StatusCode::GONE
     );
+    // The same picture asked for again is refused by name, not sent to its 410.
+    let r = s.supporter_remix(&id, &["Lahore zindabad"]).await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    assert_eq!(json_of(r).await["error"]["code"], "picture_removed");
 
     // Retire: no new remixes, old links keep working.
     let keep = json_of(s.supporter_remix("coffee", &["chai"]).await).await["id"]
@@ -1132,6 +1136,8 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
                 ("csrf", &staff.csrf),
                 ("title", "Chai pe charcha"),
                 ("alt", "A cup of coffee on a table"),
+                ("title_ur", "چائے پہ چرچا"),
+                ("alt_ur", ""),
                 ("hashtags", "chai, jalsa"),
                 ("x", "0.1"),
                 ("y", "0.6"),
@@ -1178,6 +1184,18 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     );
     assert_eq!(after.spec.boxes, edited.spec.boxes);
     assert_eq!(after.spec.hashtags, ["chai", "jalsa"]);
+    // The Urdu title given, the Urdu alt text emptied (Urdu pages then show the English).
+    assert_eq!(after.spec.title_ur, "چائے پہ چرچا");
+    assert_eq!(after.spec.alt_ur, "");
+    let form = text(
+        s.get_with("/staff/templates/coffee", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        form.contains("name=\"title_ur\" value=\"چائے پہ چرچا\""),
+        "{form}"
+    );
     // Supporters see the edited words.
     let r = s.get("/api/templates").await;
     let listed = json_of(r).await;

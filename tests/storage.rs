@@ -516,6 +516,8 @@ async fn template_changes_on_one_node_reach_another() {
         let edit = TemplateEdit {
             title: "Rally, edited".into(),
             alt: t.spec.alt.clone(),
+            title_ur: "جلسہ، نئے عنوان کے ساتھ".into(),
+            alt_ur: "جلسے کی ایک تصویر".into(),
             hashtags: t.spec.hashtags.clone(),
             boxes,
         };
@@ -526,6 +528,8 @@ async fn template_changes_on_one_node_reach_another() {
         two.load_stored_templates().await.unwrap();
         let seen = two.template("rally").unwrap();
         assert_eq!(seen.spec.title, "Rally, edited", "{}", b.name);
+        assert_eq!(seen.spec.title_ur, "جلسہ، نئے عنوان کے ساتھ", "{}", b.name);
+        assert_eq!(seen.spec.alt_ur, "جلسے کی ایک تصویر", "{}", b.name);
         assert_eq!(seen.spec.boxes.len(), 1);
         assert!((seen.spec.boxes[0].y - 0.5).abs() < 1e-12);
         assert!(matches!(
@@ -543,6 +547,8 @@ async fn staff_edits_survive_restarts_and_a_changed_folder_still_arrives() {
         let edit = TemplateEdit {
             title: "Rally, edited".into(),
             alt: t.spec.alt.clone(),
+            title_ur: String::new(),
+            alt_ur: String::new(),
             hashtags: vec!["jalsa".into()],
             boxes: t.spec.boxes[..1].to_vec(),
         };

@@ -1681,14 +1681,30 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
     let db = s.state.remixer().db();
     db.put_rendition(&id, &late).await.unwrap();
     assert!(db.renditions_of(&id).await.unwrap().is_empty());
-    // The same request again finds it gone rather than making it anew.
+    // The same request again, by the API, the form or an address, finds it gone rather
+    // than making it anew, and says so instead of sending the supporter to its 410.
     let r = s
         .post_json(
             "/api/remixes",
             json!({"template": "rocket", "captions": ["delete me later"]}),
         )
         .await;
-    assert_eq!(json_of(r).await["status"], "removed");
+    assert_eq!(error_code(r, StatusCode::GONE).await, "picture_deleted");
+    let r = s
+        .post_form(
+            "/remix?lang=en",
+            &[("template", "rocket"), ("text", "delete me later")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    let page = text(r).await;
+    assert!(
+        page.contains("deleted by the person who made it") && page.contains("delete me later"),
+        "{page}"
+    );
+    Answer::of(s.get("/render/rocket/delete%20me%20later.jpg").await)
+        .await
+        .expect(StatusCode::GONE, "by its address");
     // And `jalsa verify` sees a tombstone, not a lost picture.
     let report = jalsa::verify::verify(s.state.remixer(), false, std::time::Duration::ZERO)
         .await

@@ -48,6 +48,8 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("id", Text),
             ("title", Text),
             ("alt", Text),
+            ("title_ur", Text),
+            ("alt_ur", Text),
             ("hashtags", Text),
             ("boxes", Text),
             ("photo_hash", Text),

@@ -16,7 +16,7 @@ pub use copy::{Kind, MigrateReport, NOT_COPIED, TABLES, migrate, not_copied};
 pub use reach::{Dim, ReachCount, RemixDims, Rollup, Span, Sums, is_seen, roll_up};
 pub use remixes::{RemixId, RemixRow, Rendition, RenditionKind, Status};
 pub use staff::{AuditEntry, TokenInfo};
-pub use templates::{Recorded, TemplateRow, TemplateStatus};
+pub use templates::{Recorded, TemplateRow, TemplateStatus, TemplateWords};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

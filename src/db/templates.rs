@@ -63,6 +63,10 @@ pub struct TemplateRow {
     pub title: String,
     /// Alt text.
     pub alt: String,
+    /// Title in Urdu, or empty.
+    pub title_ur: String,
+    /// Alt text in Urdu, or empty.
+    pub alt_ur: String,
     /// Hashtags.
     pub hashtags: Vec<String>,
     /// Boxes, as JSON.
@@ -90,6 +94,20 @@ pub struct TemplateRow {
     pub created_at: i64,
 }
 
+/// A template's words as staff edit them: the title and alt text, and their Urdu (empty
+/// where there is none).
+#[derive(Clone, Copy, Debug)]
+pub struct TemplateWords<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Alt text.
+    pub alt: &'a str,
+    /// Title in Urdu, or empty.
+    pub title_ur: &'a str,
+    /// Alt text in Urdu, or empty.
+    pub alt_ur: &'a str,
+}
+
 /// What recording a bundled template did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recorded {
@@ -107,14 +125,16 @@ pub enum Recorded {
 macro_rules! template_insert {
     () => {
         "INSERT INTO templates (id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-         height, status, bundled, source_hash, edited_at, created_at, updated_at, kind) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         height, status, bundled, source_hash, edited_at, created_at, updated_at, kind, \
+         title_ur, alt_ur) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18) \
          ON CONFLICT (id) "
     };
 }
 
 const TEMPLATE_COLUMNS: &str = "id, title, alt, hashtags, boxes, photo_hash, photo_key, width, \
-     height, status, bundled, source_hash, edited_at, created_at, kind";
+     height, status, bundled, source_hash, edited_at, created_at, kind, title_ur, alt_ur";
 
 impl Db {
     /// Changes a template's status; `false` if there is no such template.
@@ -180,22 +200,23 @@ impl Db {
     pub async fn edit_template(
         &self,
         id: &str,
-        title: &str,
-        alt: &str,
+        words: &TemplateWords<'_>,
         hashtags: &[String],
         boxes: &serde_json::Value,
     ) -> Result<bool, DbError> {
         let now = now_ms();
         let done = sqlx::query(
             "UPDATE templates SET title = $2, alt = $3, hashtags = $4, boxes = $5, \
-             edited_at = $6, updated_at = $6 WHERE id = $1",
+             edited_at = $6, updated_at = $6, title_ur = $7, alt_ur = $8 WHERE id = $1",
         )
         .bind(id)
-        .bind(title)
-        .bind(alt)
+        .bind(words.title)
+        .bind(words.alt)
         .bind(serde_json::to_string(hashtags)?)
         .bind(boxes.to_string())
         .bind(now)
+        .bind(words.title_ur)
+        .bind(words.alt_ur)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -245,7 +266,7 @@ fn write(
              photo_hash = excluded.photo_hash, photo_key = excluded.photo_key, \
              width = excluded.width, height = excluded.height, bundled = excluded.bundled, \
              source_hash = excluded.source_hash, kind = excluded.kind, edited_at = 0, \
-             updated_at = $15"
+             updated_at = $15, title_ur = excluded.title_ur, alt_ur = excluded.alt_ur"
         ),
     };
     Ok(sqlx::query(sql)
@@ -264,7 +285,9 @@ fn write(
         .bind(t.edited_at.unwrap_or(0))
         .bind(t.created_at)
         .bind(now_ms())
-        .bind(if t.frame { "frame" } else { "photo" }))
+        .bind(if t.frame { "frame" } else { "photo" })
+        .bind(&t.title_ur)
+        .bind(&t.alt_ur))
 }
 
 fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {
@@ -274,6 +297,8 @@ fn template_from_row(r: &AnyRow) -> Result<TemplateRow, DbError> {
         id: r.try_get("id")?,
         title: r.try_get("title")?,
         alt: r.try_get("alt")?,
+        title_ur: r.try_get("title_ur")?,
+        alt_ur: r.try_get("alt_ur")?,
         hashtags: serde_json::from_str(&r.try_get::<String, _>("hashtags")?)?,
         boxes: serde_json::from_str(&r.try_get::<String, _>("boxes")?)?,
         photo_hash: r.try_get("photo_hash")?,

@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use super::{RemixError, Remixer};
 use crate::catalog::Catalog;
-use crate::db::{DbError, Recorded, TemplateRow, TemplateStatus, now_ms};
+use crate::db::{DbError, Recorded, TemplateRow, TemplateStatus, TemplateWords, now_ms};
 use crate::render::{Template, TemplateSpec, TextBox};
 use crate::store;
 
@@ -24,6 +24,10 @@ pub struct TemplateEdit {
     pub title: String,
     /// Describes the photo.
     pub alt: String,
+    /// The title in Urdu, or empty.
+    pub title_ur: String,
+    /// The alt text in Urdu, or empty.
+    pub alt_ur: String,
     /// Suggested with every share.
     pub hashtags: Vec<String>,
     /// The text boxes, in caption order.
@@ -125,6 +129,8 @@ impl Remixer {
         let spec = TemplateSpec {
             title: edit.title,
             alt: edit.alt,
+            title_ur: edit.title_ur.trim().to_owned(),
+            alt_ur: edit.alt_ur.trim().to_owned(),
             hashtags: edit.hashtags,
             photo: current.spec.photo.clone(),
             boxes: edit.boxes,
@@ -137,7 +143,17 @@ impl Remixer {
         let boxes = serde_json::to_value(&spec.boxes).map_err(DbError::from)?;
         if !self
             .db
-            .edit_template(id, &spec.title, &spec.alt, &spec.hashtags, &boxes)
+            .edit_template(
+                id,
+                &TemplateWords {
+                    title: &spec.title,
+                    alt: &spec.alt,
+                    title_ur: &spec.title_ur,
+                    alt_ur: &spec.alt_ur,
+                },
+                &spec.hashtags,
+                &boxes,
+            )
             .await?
         {
             return Ok(None);
@@ -250,6 +266,8 @@ impl Remixer {
             id: template.id.to_string(),
             title: template.spec.title.clone(),
             alt: template.spec.alt.clone(),
+            title_ur: template.spec.title_ur.clone(),
+            alt_ur: template.spec.alt_ur.clone(),
             hashtags: template.spec.hashtags.clone(),
             boxes: serde_json::to_value(&template.spec.boxes).map_err(DbError::from)?,
             photo_hash: template.photo_hash.to_hex().to_string(),
@@ -277,6 +295,8 @@ impl Remixer {
         let spec = |photo: String| TemplateSpec {
             title: row.title.clone(),
             alt: row.alt.clone(),
+            title_ur: row.title_ur.clone(),
+            alt_ur: row.alt_ur.clone(),
             hashtags: row.hashtags.clone(),
             photo,
             boxes: boxes.clone(),

@@ -208,6 +208,12 @@ pub struct TemplateSpec {
     pub title: String,
     /// Describes the photo for screen readers and share previews.
     pub alt: String,
+    /// The title in Urdu, for Urdu pages; empty where there is none (they show `title`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_ur: String,
+    /// The alt text in Urdu, likewise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub alt_ur: String,
     /// Suggested with every share, without the `#`.
     #[serde(default)]
     pub hashtags: Vec<String>,
@@ -308,6 +314,8 @@ impl Template {
         let spec = TemplateSpec {
             title: "Photo".into(),
             alt: "A photo".into(),
+            title_ur: String::new(),
+            alt_ur: String::new(),
             hashtags: vec![],
             photo: "photo".into(),
             boxes: TextBox::top_and_bottom(),

@@ -24,6 +24,10 @@ pub struct TemplateView {
     pub title: String,
     /// Describes the photo.
     pub alt: String,
+    /// The title in Urdu, where staff gave one (Urdu pages show it).
+    pub title_ur: Option<String>,
+    /// The alt text in Urdu, where staff gave one.
+    pub alt_ur: Option<String>,
     /// Suggested with every share, without the `#`.
     pub hashtags: Vec<String>,
     /// Photo width in pixels.
@@ -49,6 +53,8 @@ impl TemplateView {
             id: t.id.to_string(),
             title: t.spec.title.clone(),
             alt: t.spec.alt.clone(),
+            title_ur: Some(t.spec.title_ur.clone()).filter(|w| !w.is_empty()),
+            alt_ur: Some(t.spec.alt_ur.clone()).filter(|w| !w.is_empty()),
             hashtags: t.spec.hashtags.clone(),
             width,
             height,
@@ -117,15 +123,34 @@ pub async fn create_or_find(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
 ) -> Result<(std::sync::Arc<RemixRow>, bool), AppError> {
-    match state.remixer().lookup(request).await? {
-        Lookup::Found(row) => Ok((row, false)),
+    let (row, created) = match state.remixer().lookup(request).await? {
+        Lookup::Found(row) => (row, false),
         Lookup::Missing(pending) => {
             state
                 .check_rate(state.client_ip(headers, extensions))
                 .await?;
-            Ok(state.remixer().make(pending).await?)
+            state.remixer().make(pending).await?
         }
+    };
+    // The same picture made again after its maker deleted it or the campaign removed it:
+    // its address answers 410 for good, so say so rather than send the supporter there.
+    if row.blob_key.is_empty() {
+        return Err(AppError::new(
+            StatusCode::GONE,
+            code::PICTURE_DELETED,
+            "this same picture was made before and deleted by the person who made it; \
+             change a caption or the style to make a new one",
+        ));
     }
+    if row.status == Status::Removed {
+        return Err(AppError::new(
+            StatusCode::GONE,
+            code::PICTURE_REMOVED,
+            "the campaign removed this same picture; change a caption or the style to make \
+             a new one",
+        ));
+    }
+    Ok((row, created))
 }
 
 /// A remix as the API shows it.
@@ -221,7 +246,7 @@ impl RemixView {
             headers(("Location" = String, description = "The share page"))),
         (status = 400, description = "A width out of range, or a body that is not JSON", body = ErrorBody),
         (status = 404, description = "No such template", body = ErrorBody),
-        (status = 410, description = "The template is retired", body = ErrorBody),
+        (status = 410, description = "The template is retired, or this very picture was deleted by its maker or removed by the campaign", body = ErrorBody),
         (status = 413, description = "A body over 64 KB", body = ErrorBody),
         (status = 415, description = "A body not sent as application/json", body = ErrorBody),
         (status = 422, description = "Captions or options that cannot be drawn, named", body = ErrorBody),

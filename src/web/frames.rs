@@ -37,6 +37,10 @@ pub struct FrameView {
     pub title: String,
     /// Describes the frame.
     pub alt: String,
+    /// The title in Urdu, where staff gave one (Urdu pages show it).
+    pub title_ur: Option<String>,
+    /// The alt text in Urdu, where staff gave one.
+    pub alt_ur: Option<String>,
     /// Suggested with every share, without the `#`.
     pub hashtags: Vec<String>,
     /// Width of the finished picture (and of the frame) in pixels.
@@ -60,6 +64,8 @@ impl FrameView {
             id: t.id.to_string(),
             title: t.spec.title.clone(),
             alt: t.spec.alt.clone(),
+            title_ur: Some(t.spec.title_ur.clone()).filter(|w| !w.is_empty()),
+            alt_ur: Some(t.spec.alt_ur.clone()).filter(|w| !w.is_empty()),
             hashtags: t.spec.hashtags.clone(),
             width,
             height,
@@ -293,9 +299,9 @@ fn frame_page(
         description: l.t2(
             "frame-description",
             "frame",
-            &frame.spec.title,
+            l.photo_title(&frame.spec),
             "alt",
-            &frame.spec.alt,
+            l.photo_alt(&frame.spec),
         ),
         fields: (0..count)
             .map(|i| Field {

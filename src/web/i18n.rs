@@ -199,6 +199,24 @@ impl Locale {
         self.format(id, Some(&args))
     }
 
+    /// An official photo's title in this page's language: the Urdu one staff gave, on an
+    /// Urdu page, else the one title there is.
+    pub fn photo_title<'a>(&self, spec: &'a crate::render::TemplateSpec) -> &'a str {
+        self.pick(&spec.title, &spec.title_ur)
+    }
+
+    /// An official photo's alt text in this page's language, as [`Locale::photo_title`].
+    pub fn photo_alt<'a>(&self, spec: &'a crate::render::TemplateSpec) -> &'a str {
+        self.pick(&spec.alt, &spec.alt_ur)
+    }
+
+    fn pick<'a>(&self, title: &'a str, urdu: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ur if !urdu.trim().is_empty() => urdu,
+            _ => title,
+        }
+    }
+
     /// `<title>` text: `{title} · jalsa`.
     pub fn title(&self, title: &str) -> String {
         self.t1("page-title", "title", title)

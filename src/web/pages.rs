@@ -150,7 +150,7 @@ struct PhotoTile {
     height: u32,
 }
 
-fn photo_tile(t: &Template) -> PhotoTile {
+fn photo_tile(l: &Locale, t: &Template) -> PhotoTile {
     let (width, height) = t.size();
     let url = |w: Option<u32>| match w {
         Some(w) => format!("/photos/{}?v={}&w={w}", t.id, t.photo_version()),
@@ -164,8 +164,8 @@ fn photo_tile(t: &Template) -> PhotoTile {
     set.push(format!("{} {width}w", url(None)));
     PhotoTile {
         id: t.id.to_string(),
-        title: t.spec.title.clone(),
-        alt: t.spec.alt.clone(),
+        title: l.photo_title(&t.spec).to_owned(),
+        alt: l.photo_alt(&t.spec).to_owned(),
         src: url(PHOTO_WIDTHS.iter().copied().find(|&w| w < width)),
         srcset: set.join(", "),
         width,
@@ -209,7 +209,7 @@ fn alt_text(state: &AppState, l: &Locale, row: &RemixRow) -> String {
     let photo = state
         .remixer
         .template(&row.template)
-        .map(|t| t.spec.alt.clone())
+        .map(|t| l.photo_alt(&t.spec).to_owned())
         .unwrap_or_default();
     match (captions.is_empty(), photo.is_empty()) {
         (true, _) => photo,
@@ -256,13 +256,13 @@ pub(super) async fn home(
             .remixer()
             .published_templates()
             .iter()
-            .map(|t| photo_tile(t))
+            .map(|t| photo_tile(&l, t))
             .collect(),
         frames: state
             .remixer()
             .published_frames()
             .iter()
-            .map(|t| photo_tile(t))
+            .map(|t| photo_tile(&l, t))
             .collect(),
         featured: featured.items.iter().map(|r| tile(&state, &l, r)).collect(),
         l,
@@ -423,9 +423,9 @@ fn form_page(
         description: l.t2(
             "form-description",
             "photo",
-            &template.spec.title,
+            l.photo_title(&template.spec),
             "alt",
-            &template.spec.alt,
+            l.photo_alt(&template.spec),
         ),
         fields,
         colors: choices(&l, "colour", &colors, &current(&form.style.color)),
@@ -613,9 +613,9 @@ pub(super) async fn share(
     let framed = template.as_ref().is_some_and(|t| t.frame.is_some());
     let photo_title = template
         .as_ref()
-        .map(|t| t.spec.title.clone())
+        .map(|t| l.photo_title(&t.spec).to_owned())
         .unwrap_or_default();
-    let title = share_title(&state, &row);
+    let title = share_title(&state, &l, &row);
     let page_url = format!("{base}/m/{}", row.id);
     let image = format!("/i/{}.{}", row.id, row.format.extension());
     count_visit(&state, &row, &headers);
@@ -664,14 +664,15 @@ pub(super) async fn share(
     })
 }
 
-/// What a remix is called where it is shared: its captions, or its photo's title.
-fn share_title(state: &AppState, row: &RemixRow) -> String {
+/// What a remix is called where it is shared: its captions, or its photo's title (in the
+/// page's language).
+fn share_title(state: &AppState, l: &Locale, row: &RemixRow) -> String {
     let captions = shown_captions(row);
     if captions.is_empty() {
         state
             .remixer()
             .template(&row.template)
-            .map(|t| t.spec.title.clone())
+            .map(|t| l.photo_title(&t.spec).to_owned())
             .unwrap_or_default()
     } else {
         captions.join(" / ")
@@ -712,7 +713,7 @@ fn network_url(state: &AppState, l: &Locale, row: &RemixRow, network: Network) -
         .template(&row.template)
         .map(|t| t.spec.hashtags.clone())
         .unwrap_or_default();
-    let text = l.t1("share-text", "title", share_title(state, row));
+    let text = l.t1("share-text", "title", share_title(state, l, row));
     match network {
         Network::Facebook => match hashtags.first() {
             Some(tag) => format!(

@@ -39,6 +39,8 @@ pub fn flat_template(width: u32, height: u32, color: [u8; 3], boxes: Vec<TextBox
     let spec = TemplateSpec {
         title: "Flat".into(),
         alt: "A flat colour".into(),
+        title_ur: String::new(),
+        alt_ur: String::new(),
         hashtags: vec![],
         photo: "photo.png".into(),
         boxes,

@@ -31,6 +31,8 @@ struct Upload {
     frame: bool,
     title: String,
     alt: String,
+    title_ur: String,
+    alt_ur: String,
     hashtags: String,
     boxes: Option<String>,
     csrf: String,
@@ -43,6 +45,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
         frame: false,
         title: String::new(),
         alt: String::new(),
+        title_ur: String::new(),
+        alt_ur: String::new(),
         hashtags: String::new(),
         boxes: None,
         csrf: String::new(),
@@ -80,6 +84,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
             "kind" => upload.frame |= text() == "frame",
             "title" => upload.title = text(),
             "alt" => upload.alt = text(),
+            "title_ur" => upload.title_ur = text(),
+            "alt_ur" => upload.alt_ur = text(),
             "hashtags" => upload.hashtags = text(),
             "boxes" => upload.boxes = Some(text()).filter(|b| !b.is_empty()),
             "csrf" => upload.csrf = text(),
@@ -123,7 +129,8 @@ async fn create_template(
     } else {
         upload.alt.clone()
     };
-    if state.remixer().refuses(&title) || state.remixer().refuses(&alt) {
+    let words = [&title, &alt, &upload.title_ur, &upload.alt_ur];
+    if words.iter().any(|w| state.remixer().refuses(w)) {
         return Err(invalid(
             "the title or alt text contains a phrase on the blocklist".into(),
         ));
@@ -131,6 +138,8 @@ async fn create_template(
     let spec = TemplateSpec {
         title: title.clone(),
         alt,
+        title_ur: upload.title_ur.clone(),
+        alt_ur: upload.alt_ur.clone(),
         hashtags: hashtags(&upload.hashtags),
         photo: if frame { "frame.png" } else { "photo.jpg" }.into(),
         boxes,
@@ -281,6 +290,8 @@ struct TemplatePage {
     id: String,
     title: String,
     alt: String,
+    title_ur: String,
+    alt_ur: String,
     hashtags: String,
     status: String,
     status_label: String,
@@ -333,6 +344,8 @@ fn template_page_for(
         id: t.id.to_string(),
         title: t.spec.title.clone(),
         alt: t.spec.alt.clone(),
+        title_ur: t.spec.title_ur.clone(),
+        alt_ur: t.spec.alt_ur.clone(),
         hashtags: t.spec.hashtags.join(", "),
         status: status.to_string(),
         status_label: l.t(&format!("status-{status}")),
@@ -373,6 +386,10 @@ pub(super) struct TemplateForm {
     title: String,
     #[serde(default)]
     alt: String,
+    #[serde(default)]
+    title_ur: String,
+    #[serde(default)]
+    alt_ur: String,
     #[serde(default)]
     hashtags: String,
     #[serde(default)]
@@ -422,14 +439,15 @@ pub(super) async fn save_template_form(
             }
         }
     }
-    if problem.is_empty()
-        && (state.remixer().refuses(&form.title) || state.remixer().refuses(&form.alt))
-    {
+    let words = [&form.title, &form.alt, &form.title_ur, &form.alt_ur];
+    if problem.is_empty() && words.iter().any(|w| state.remixer().refuses(w)) {
         problem = "the title or alt text contains a phrase on the blocklist".into();
     }
     let edit = TemplateEdit {
         title: form.title.trim().to_owned(),
         alt: form.alt.trim().to_owned(),
+        title_ur: form.title_ur.trim().to_owned(),
+        alt_ur: form.alt_ur.trim().to_owned(),
         hashtags: hashtags(&form.hashtags),
         boxes,
     };
