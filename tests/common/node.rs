@@ -65,38 +65,84 @@ pub async fn start(database: &str, storage: &str, data: &std::path::Path) -> Nod
     .await
 }
 
-/// A node on these backends with these extra flags, once its /healthz answers.
+/// A node on these backends with these extra flags, once its /healthz answers. It listens
+/// on a port of its own choosing and says which in its log: a port picked here and handed
+/// over could be taken meanwhile by another test's node, which would then answer for it.
 pub async fn start_with(
     database: &str,
     storage: &str,
     data: &std::path::Path,
     flags: &[&str],
 ) -> Node {
-    let port = super::free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_jalsa"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .args(["--database", database, "--storage", storage])
         .args(flags)
         .arg("--templates")
         .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
         .arg("--data-dir")
         .arg(data)
-        .stdout(Stdio::null())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let node = Node {
-        child,
-        address: format!("127.0.0.1:{port}").parse().unwrap(),
-    };
+    let log = child.stdout.take().unwrap();
+    let (told, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        let mut lines = std::io::BufReader::new(log).lines().map_while(Result::ok);
+        for line in lines.by_ref() {
+            if let Some(address) = listening_address(&line) {
+                let _ = told.send(address);
+                break;
+            }
+        }
+        // Read on, so that the node never waits on a full pipe.
+        lines.for_each(drop);
+    });
     let deadline = Instant::now() + Duration::from_secs(60);
+    let address = loop {
+        if let Ok(address) = address.try_recv() {
+            break address;
+        }
+        let exited = child.try_wait().unwrap();
+        assert!(
+            exited.is_none() && Instant::now() < deadline,
+            "the node did not say where it listens (exit: {exited:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let node = Node { child, address };
     loop {
         if let Ok((200, _)) = http(node.address, "GET", "/healthz", None, None).await {
             return node;
         }
-        assert!(Instant::now() < deadline, "node on {port} did not come up");
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            Instant::now() < deadline,
+            "node on {address} did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The address in the log line `jalsa is listening address=...`, colours and all.
+fn listening_address(line: &str) -> Option<SocketAddr> {
+    let mut plain = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // An ANSI colour: ESC [ ... m.
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            plain.push(c);
+        }
+    }
+    if !plain.contains("jalsa is listening") {
+        return None;
+    }
+    let rest = &plain[plain.find("address=")? + "address=".len()..];
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// One HTTP/1.1 request on a fresh connection: the status and the body.
