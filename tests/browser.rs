@@ -89,12 +89,15 @@ async fn browser(port: u16) -> Client {
     }
 }
 
+/// Waits for `check` to hold. The bound only matters when something is wrong: 30 s,
+/// since on two busy cores (the rest of the suite building and running beside Chromium)
+/// a first page with its photos once took longer than 15.
 async fn wait_for<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
