@@ -224,6 +224,63 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
+/// Search engines may index the photos, share pages, pictures and gallery, and are kept
+/// out of the staff area, the makers' delete links, the uncached previews (a render each)
+/// and the counted share redirects; link-preview crawlers reach all they need.
+#[tokio::test]
+async fn robots_are_kept_out_of_private_and_costly_places() {
+    let s = service().await;
+    let r = s.get("/robots.txt").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(header_of(&r, header::CONTENT_TYPE).starts_with("text/plain"));
+    let robots = text(r).await;
+    let rules: Vec<(bool, &str)> = robots
+        .lines()
+        .filter_map(|line| {
+            let (field, value) = line.split_once(':')?;
+            match field.trim().to_ascii_lowercase().as_str() {
+                "allow" => Some((true, value.trim())),
+                "disallow" => Some((false, value.trim())),
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(robots.starts_with("User-agent: *"), "{robots}");
+    // As crawlers read it: the longest matching rule wins.
+    let allowed = |path: &str| {
+        rules
+            .iter()
+            .filter(|(_, prefix)| path.starts_with(prefix))
+            .max_by_key(|(_, prefix)| prefix.len())
+            .is_none_or(|(allow, _)| *allow)
+    };
+    for path in [
+        "/",
+        "/t/hubble",
+        "/m/0123456789abcdef",
+        "/i/0123456789abcdef.jpg",
+        "/i/0123456789abcdef/card.jpg",
+        "/gallery",
+        "/photos/hubble",
+        "/render/hubble/hope/change.jpg",
+        "/f/jalsa-badge",
+        "/api/templates",
+    ] {
+        assert!(allowed(path), "{path} is kept from crawlers:\n{robots}");
+    }
+    for path in [
+        "/staff",
+        "/staff/login",
+        "/api/staff/queue",
+        "/d/0123456789abcdef/token",
+        "/preview/hubble.jpg?text=a",
+        "/s/0123456789abcdef/facebook",
+        "/remix",
+    ] {
+        assert!(!allowed(path), "{path} is open to crawlers:\n{robots}");
+    }
+}
+
 /// A phone whose connection dropped halfway through a picture asks for the rest with
 /// `Range` and gets just that; a range past the end is refused, one for another picture
 /// (`If-Range`) or several at once get the whole picture.

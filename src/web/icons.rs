@@ -109,3 +109,27 @@ pub(super) async fn manifest() -> Response {
     )
         .into_response()
 }
+
+/// `/robots.txt`: search engines index the photos, the share pages, the pictures and the
+/// gallery, and stay out of what is private or costs a render per fetch: the staff area,
+/// the makers' delete links, the form's uncached previews, the share-button redirects
+/// (each is a counted click) and the forms' targets. Link-preview crawlers need only
+/// share pages and pictures, which stay open.
+pub(super) async fn robots() -> Response {
+    const ROBOTS: &str = "User-agent: *\n\
+        Disallow: /staff\n\
+        Disallow: /api/staff\n\
+        Disallow: /d/\n\
+        Disallow: /preview/\n\
+        Disallow: /s/\n\
+        Disallow: /remix\n\
+        Allow: /\n";
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        ROBOTS,
+    )
+        .into_response()
+}

@@ -443,6 +443,7 @@ pub fn app(state: AppState) -> Router {
         .route("/favicon.ico", get(icons::favicon))
         .route("/icons/{file}", get(icons::icon))
         .route("/manifest.webmanifest", get(icons::manifest))
+        .route("/robots.txt", get(icons::robots))
         .route("/i/{file}", get(images::picture))
         .route("/i/{id}/{rendition}", get(images::rendition))
         .route("/preview/{file}", get(images::preview))
