@@ -95,6 +95,8 @@ pub mod code {
     pub const PICTURE_DELETED: &str = "picture_deleted";
     /// A remix asked for again after the campaign removed that very picture.
     pub const PICTURE_REMOVED: &str = "picture_removed";
+    /// A stored picture lost from storage that cannot be drawn again to its bytes.
+    pub const PICTURE_LOST: &str = "picture_lost";
     /// A `Range` that starts past the end of the picture.
     pub const RANGE_NOT_SATISFIABLE: &str = "range_not_satisfiable";
     /// No valid staff session or token.
@@ -364,8 +366,17 @@ impl From<RemixError> for AppError {
             RemixError::Store(_)
             | RemixError::Db(_)
             | RemixError::Crashed(_)
-            | RemixError::TemplateFile { .. }
-            | RemixError::Lost { .. } => AppError::internal(e),
+            | RemixError::TemplateFile { .. } => AppError::internal(e),
+            // Our failure too, but not one that asking again mends: say so.
+            RemixError::Lost { .. } => AppError {
+                detail: Some(e.to_string()),
+                ..AppError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    code::PICTURE_LOST,
+                    "this picture is missing from storage and cannot be drawn again to the \
+                     same bytes; asking again will not bring it back",
+                )
+            },
         }
     }
 }

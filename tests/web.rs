@@ -1021,6 +1021,30 @@ async fn a_lost_picture_stored_before_the_jpeg_tables_changed_is_drawn_again() {
     assert_eq!(body(r).await, then, "version 3's bytes, drawn again");
     let stored = s.state.remixer().blobs().get(&old.blob_key).await.unwrap();
     assert_eq!(stored.as_deref(), Some(&then[..]), "and stored again");
+
+    // One no renderer here draws to its bytes (an older version's, say), lost too: an
+    // error that says asking again will not help, not "please try again".
+    let unknown = blake3::hash(b"drawn by a renderer long gone");
+    let gone = jalsa::db::RemixRow {
+        id: jalsa::db::RemixId::of(&unknown),
+        hash: unknown.to_hex().to_string(),
+        blob_key: jalsa::store::remix_key(&unknown, today.format),
+        ..(*today).clone()
+    };
+    s.state
+        .remixer()
+        .db()
+        .insert_remix_rows(std::slice::from_ref(&gone))
+        .await
+        .unwrap();
+    let r = s.get(&format!("/i/{}.jpg", gone.id.as_str())).await;
+    let answer = Answer::of(r).await;
+    answer.expect(StatusCode::INTERNAL_SERVER_ERROR, "lost for good");
+    assert!(
+        answer.text().contains("picture_lost") && answer.text().contains("will not bring it back"),
+        "{}",
+        answer.text()
+    );
 }
 
 #[tokio::test]

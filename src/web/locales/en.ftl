@@ -134,6 +134,7 @@ error-not_found = There is nothing at this address.
 error-range_not_satisfiable = That part of the picture does not exist.
 error-removed = The campaign has removed this remix.
 error-deleted = The person who made this remix has deleted it.
+error-picture_lost = This picture is missing from storage and cannot be made again.
 error-picture_deleted = The same picture was made before and deleted by the person who made it. Change a caption or the style to make a new one.
 error-picture_removed = The campaign has removed this same picture. Change a caption or the style to make a new one.
 error-busy = Many pictures are being made right now. Please try again in a few seconds.
