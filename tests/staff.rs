@@ -493,6 +493,34 @@ async fn refused_uploads_name_the_reason() {
         r.error_code(status, name);
         assert!(r.text().contains(reason), "{name}: {}", r.text());
     }
+    // Words longer than the page's fields allow, sent by a program, in either language.
+    let long_title = "جلسہ ".repeat(20);
+    let long_alt = "x".repeat(301);
+    for (field, value, reason) in [
+        (
+            "title",
+            long_title.as_str(),
+            "title: 99 characters; at most 80",
+        ),
+        (
+            "title_ur",
+            long_title.as_str(),
+            "title_ur: 99 characters; at most 80",
+        ),
+        (
+            "alt_ur",
+            long_alt.as_str(),
+            "alt_ur: 301 characters; at most 300",
+        ),
+    ] {
+        let mut fields = vec![("title", "Rally"), ("alt", "A crowd")];
+        fields.retain(|(name, _)| *name != field);
+        fields.push((field, value));
+        let photo = jpeg(400, 300);
+        let r = Answer::of(upload(&s, &token, &fields, Some(("ok.jpg", &photo))).await).await;
+        r.error_code(StatusCode::UNPROCESSABLE_ENTITY, field);
+        assert!(r.text().contains(reason), "{field}: {}", r.text());
+    }
     assert_eq!(
         s.state.remixer().templates().len(),
         before,

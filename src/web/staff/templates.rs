@@ -129,6 +129,7 @@ async fn create_template(
     } else {
         upload.alt.clone()
     };
+    words_fit(&title, &alt, &upload.title_ur, &upload.alt_ur).map_err(invalid)?;
     let words = [&title, &alt, &upload.title_ur, &upload.alt_ur];
     if words.iter().any(|w| state.remixer().refuses(w)) {
         return Err(invalid(
@@ -184,6 +185,29 @@ async fn create_template(
     };
     record(state, staff, action, &id, status.as_str()).await?;
     Ok(template)
+}
+
+/// The longest title and alt text staff may give, in either language (the forms' own
+/// `maxlength`): a title heads cards and share texts, an alt text is read aloud.
+const MAX_TITLE_CHARS: usize = 80;
+const MAX_ALT_CHARS: usize = 300;
+
+/// Refuses words longer than the forms allow, naming the field: the API takes what a
+/// program sends, whatever the page's fields would have stopped.
+fn words_fit(title: &str, alt: &str, title_ur: &str, alt_ur: &str) -> Result<(), String> {
+    let fields = [
+        ("title", title, MAX_TITLE_CHARS),
+        ("alt", alt, MAX_ALT_CHARS),
+        ("title_ur", title_ur, MAX_TITLE_CHARS),
+        ("alt_ur", alt_ur, MAX_ALT_CHARS),
+    ];
+    for (field, words, max) in fields {
+        let chars = words.trim().chars().count();
+        if chars > max {
+            return Err(format!("{field}: {chars} characters; at most {max}"));
+        }
+    }
+    Ok(())
 }
 
 struct TemplateItem {
@@ -438,6 +462,11 @@ pub(super) async fn save_template_form(
                 )
             }
         }
+    }
+    if problem.is_empty()
+        && let Err(why) = words_fit(&form.title, &form.alt, &form.title_ur, &form.alt_ur)
+    {
+        problem = why;
     }
     let words = [&form.title, &form.alt, &form.title_ur, &form.alt_ur];
     if problem.is_empty() && words.iter().any(|w| state.remixer().refuses(w)) {
