@@ -390,6 +390,42 @@ proptest! {
     }
 }
 
+/// The PPM libjpeg-turbo's `djpeg` decodes `jpeg` to, through a file in `dir` (a pipe
+/// both ways would deadlock once djpeg's output fills one); libjpeg warns of corrupt data
+/// on stderr and carries on, so any warning fails.
+fn djpeg(dir: &std::path::Path, jpeg: &[u8]) -> Vec<u8> {
+    let path = dir.join("in.jpg");
+    std::fs::write(&path, jpeg).unwrap();
+    let out = std::process::Command::new("djpeg")
+        .arg("-ppm")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Two independent decoders, the image crate (`ours`) and djpeg (`ppm`), give the same
+/// picture up to IDCT rounding.
+fn assert_decoders_agree(case: &str, ours: &RgbImage, ppm: &[u8]) {
+    let theirs = &ppm[ppm.len() - ours.as_raw().len()..];
+    let off = ours
+        .as_raw()
+        .iter()
+        .zip(theirs)
+        .filter(|(a, b)| a.abs_diff(**b) > 3)
+        .count();
+    assert!(
+        off * 1000 < theirs.len(),
+        "{case}: {off} samples differ by more than 3 between decoders"
+    );
+}
+
 /// A spliced JPEG decodes, in the image crate and in libjpeg-turbo's `djpeg`, to exactly
 /// the pixels of the one-piece encode of the same picture, and the two decoders agree.
 #[test]
@@ -401,25 +437,7 @@ fn spliced_pictures_decode_as_the_one_piece_encode_in_two_decoders() {
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    let run_djpeg = |jpeg: &[u8]| -> Option<Vec<u8>> {
-        djpeg.as_ref().ok()?;
-        // Through a file: a pipe both ways would deadlock once djpeg's output fills one.
-        let path = dir.path().join("in.jpg");
-        std::fs::write(&path, jpeg).unwrap();
-        let out = std::process::Command::new("djpeg")
-            .arg("-ppm")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        // libjpeg warns of corrupt data on stderr and carries on: no warning at all.
-        assert!(
-            out.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Some(out.stdout)
-    };
+    let run_djpeg = |jpeg: &[u8]| djpeg.is_ok().then(|| self::djpeg(dir.path(), jpeg));
     let captions: [&[&str]; 2] = [
         &[
             "Hope is priceless",
@@ -450,20 +468,61 @@ fn spliced_pictures_decode_as_the_one_piece_encode_in_two_decoders() {
                 libjpeg == run_djpeg(&whole).unwrap(),
                 "{case}: djpeg decodes them differently"
             );
-            // Two independent decoders: the same picture, up to IDCT rounding.
-            let theirs = &libjpeg[libjpeg.len() - ours.as_raw().len()..];
-            let off = ours
-                .as_raw()
-                .iter()
-                .zip(theirs)
-                .filter(|(a, b)| a.abs_diff(**b) > 3)
-                .count();
-            assert!(
-                off * 1000 < theirs.len(),
-                "{case}: {off} samples differ by more than 3 between decoders"
-            );
+            assert_decoders_agree(&case, &ours, &libjpeg);
         }
     }
+}
+
+/// 4:4:4 JPEGs as jalsa writes them (1x2 sampling for every component, which few
+/// encoders write): a photo's encoding with a band of captions spliced in decodes in the
+/// image crate and in `djpeg` to the same pixels as the one-piece encode, and the two
+/// decoders agree.
+#[test]
+fn full_chroma_pictures_decode_alike_in_two_decoders() {
+    use jalsa::render::jpeg::{Chroma, JpegBase, encode_as};
+    let Ok(_) = std::process::Command::new("djpeg").arg("-version").output() else {
+        common::skipped(
+            "SKIPPED the 4:4:4 decoding test: install libjpeg-turbo-progs for djpeg (CI does)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // An odd width: the last MCU of each row is 8 px, 3 of them inside the picture.
+    let photo = decode(
+        &Renderer::new()
+            .render(&template("hubble"), &remix(&[], Format::Png, Some(339)))
+            .unwrap()
+            .bytes,
+    );
+    let (width, height) = photo.dimensions();
+    let base = JpegBase::prepare_as(&photo, [], Chroma::Full);
+    let mut captioned = photo.clone();
+    for y in 20..50 {
+        for x in 0..width {
+            if (x / 3 + y / 5) % 4 == 0 {
+                captioned.put_pixel(x, y, image::Rgb([250, 210, 0]));
+            }
+        }
+    }
+    let stride = width as usize * 3;
+    let band = &captioned.as_raw()[16 * stride..64 * stride];
+    let spliced = base.splice(&[base.encode_band(&photo, band, 1)]);
+    let whole = encode_as(&captioned, Chroma::Full, 1.0);
+    let ours = decode(&spliced);
+    assert_eq!(ours.dimensions(), (width, height));
+    assert!(
+        ours == decode(&whole),
+        "the image crate decodes them differently"
+    );
+    let theirs = djpeg(dir.path(), &spliced);
+    assert!(
+        theirs == djpeg(dir.path(), &whole),
+        "djpeg decodes them differently"
+    );
+    assert_decoders_agree("4:4:4", &ours, &theirs);
+    // Each pixel keeps its own colour: the yellow stripes stay yellow next to the photo.
+    let yellow = ours.get_pixel(0, 20);
+    assert!(yellow[0] > 200 && yellow[2] < 80, "{yellow:?}");
 }
 
 #[test]

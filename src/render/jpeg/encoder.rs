@@ -9,7 +9,7 @@
 //! SSIMULACRA2 than a lower quality setting saving the same bytes; so did mozjpeg's trellis
 //! quantisation.
 
-use super::{Symbols, ZIGZAG};
+use super::{Chroma, Symbols, ZIGZAG};
 
 /// Quantised coefficients of one 8x8 block, column by column: `block[u * 8 + v]` is the
 /// coefficient of horizontal frequency `u` and vertical frequency `v` (natural index
@@ -250,20 +250,25 @@ fn runs(mut bits: u64) -> impl Iterator<Item = (usize, usize)> {
 }
 
 /// Quantised blocks of RGB rows `width` pixels wide, in scan order: four luma blocks then
-/// Cb and Cr for each MCU, MCUs row by row. The rows are padded to whole MCUs by repeating
+/// the Cb and Cr blocks (`chroma`) of each MCU, MCUs row by row. The rows are padded to whole MCUs by repeating
 /// the last column and row, as at a picture's edges; a band of whole MCU rows cut from a
 /// picture gives the blocks the whole picture has there.
-pub(super) fn quantise(rgb: &[u8], width: usize, quantiser: &Quantiser) -> Vec<Block> {
+pub(super) fn quantise(
+    rgb: &[u8],
+    width: usize,
+    quantiser: &Quantiser,
+    chroma: Chroma,
+) -> Vec<Block> {
     let stride = width * 3;
-    let columns: Vec<usize> = (0..width.div_ceil(16)).collect();
+    let columns: Vec<usize> = (0..width.div_ceil(chroma.mcu_width())).collect();
     let mut blocks = Vec::with_capacity(rgb.len().div_ceil(16 * stride) * columns.len() * 6);
     for rows in rgb.chunks(16 * stride) {
-        quantise_mcus(rows, width, &columns, quantiser, &mut blocks);
+        quantise_mcus(rows, width, &columns, quantiser, chroma, &mut blocks);
     }
     blocks
 }
 
-/// Appends the six quantised blocks of each MCU in `columns` (MCU indices, left to right)
+/// Appends the quantised blocks of each MCU in `columns` (MCU indices, left to right)
 /// of one MCU row: `rows` holds its pixel rows, 16 or fewer at the bottom of a picture.
 /// Each MCU depends on its own pixels alone, so any MCU comes out as in [`quantise`].
 pub(super) fn quantise_mcus(
@@ -271,14 +276,15 @@ pub(super) fn quantise_mcus(
     width: usize,
     columns: &[usize],
     quantiser: &Quantiser,
+    chroma: Chroma,
     out: &mut Vec<Block>,
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: this CPU has AVX2, checked just above.
-        return unsafe { quantise_mcus_avx2(rows, width, columns, quantiser, out) };
+        return unsafe { quantise_mcus_avx2(rows, width, columns, quantiser, chroma, out) };
     }
-    quantise_mcus_any::<Scalar>(rows, width, columns, quantiser, out)
+    quantise_mcus_any::<Scalar>(rows, width, columns, quantiser, chroma, out)
 }
 
 /// [`quantise_mcus`] compiled for AVX2, with the colour conversion, chroma subsampling and
@@ -291,9 +297,10 @@ fn quantise_mcus_avx2(
     width: usize,
     columns: &[usize],
     quantiser: &Quantiser,
+    chroma: Chroma,
     out: &mut Vec<Block>,
 ) {
-    quantise_mcus_any::<Avx2>(rows, width, columns, quantiser, out)
+    quantise_mcus_any::<Avx2>(rows, width, columns, quantiser, chroma, out)
 }
 
 #[inline(always)]
@@ -302,6 +309,7 @@ fn quantise_mcus_any<C: Lanes>(
     width: usize,
     columns: &[usize],
     quantiser: &Quantiser,
+    chroma: Chroma,
     out: &mut Vec<Block>,
 ) {
     let stride = width * 3;
@@ -313,9 +321,10 @@ fn quantise_mcus_any<C: Lanes>(
     let mut luma = [[0f32; 16]; 16];
     let mut cb = [[0f32; 16]; 16];
     let mut cr = [[0f32; 16]; 16];
+    let across = chroma.mcu_width();
     for &mx in columns {
-        let x0 = mx * 16;
-        let inside = (width - x0).min(16);
+        let x0 = mx * across;
+        let inside = (width - x0).min(across);
         for dy in 0..16 {
             let y = dy.min(height - 1);
             let row = &rows[y * stride + x0 * 3..y * stride + (x0 + inside) * 3];
@@ -325,14 +334,27 @@ fn quantise_mcus_any<C: Lanes>(
                 plane[dy][inside..].fill(last);
             }
         }
-        for (dy, dx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
-            let mut samples: [[f32; 8]; 8] =
-                std::array::from_fn(|y| luma[dy + y][dx..dx + 8].try_into().expect("8 samples"));
+        let quarter = |plane: &[[f32; 16]; 16], (dy, dx): (usize, usize)| -> [[f32; 8]; 8] {
+            std::array::from_fn(|y| plane[dy + y][dx..dx + 8].try_into().expect("8 samples"))
+        };
+        let luma_blocks: &[(usize, usize)] = match chroma {
+            Chroma::Half => &[(0, 0), (0, 8), (8, 0), (8, 8)],
+            Chroma::Full => &[(0, 0), (8, 0)],
+        };
+        for &at in luma_blocks {
+            let mut samples = quarter(&luma, at);
             dering(&mut samples, quantiser.dc_step);
             out.push(quantiser.block::<C>(samples, 0));
         }
         for full in [&cb, &cr] {
-            out.push(quantiser.block::<C>(C::subsample(full), 1));
+            match chroma {
+                Chroma::Half => out.push(quantiser.block::<C>(C::subsample(full), 1)),
+                Chroma::Full => {
+                    for at in [(0, 0), (8, 0)] {
+                        out.push(quantiser.block::<C>(quarter(full, at), 1));
+                    }
+                }
+            }
         }
     }
 }
@@ -700,11 +722,13 @@ mod tests {
         rgb[..48].fill(255);
         rgb[48..96].fill(0);
         let quantiser = Quantiser::new(&[[3; 64], [5; 64]]);
-        let columns: Vec<usize> = (0..width.div_ceil(16)).collect();
-        let (mut dispatched, mut plain) = (Vec::new(), Vec::new());
-        quantise_mcus(&rgb, width, &columns, &quantiser, &mut dispatched);
-        quantise_mcus_any::<Scalar>(&rgb, width, &columns, &quantiser, &mut plain);
-        assert_eq!(dispatched.len(), 4 * 6);
-        assert!(dispatched == plain);
+        for chroma in [Chroma::Half, Chroma::Full] {
+            let columns: Vec<usize> = (0..width.div_ceil(chroma.mcu_width())).collect();
+            let (mut dispatched, mut plain) = (Vec::new(), Vec::new());
+            quantise_mcus(&rgb, width, &columns, &quantiser, chroma, &mut dispatched);
+            quantise_mcus_any::<Scalar>(&rgb, width, &columns, &quantiser, chroma, &mut plain);
+            assert_eq!(dispatched.len(), columns.len() * 6);
+            assert!(dispatched == plain);
+        }
     }
 }

@@ -460,11 +460,74 @@ impl Symbols for Write<'_, '_> {
     }
 }
 
-/// The layout of a baseline, 4:2:0 YCbCr JPEG as this module writes and reads it.
+/// How MCUs carry colour. Either way an MCU is six blocks, 16 pixel rows tall, and a
+/// restart interval is one row of MCUs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Chroma {
+    /// 16x16 pixels: four luma blocks, then one Cb and one Cr, each pixel's chroma the mean
+    /// of its 2x2 (4:2:0).
+    Half,
+    /// 8x16 pixels: two luma blocks, two Cb, two Cr, top then bottom: every pixel's own
+    /// chroma (4:4:4). Written with 1x2 sampling factors for all three components (T.81
+    /// allows at most ten blocks an MCU, so not 2x2).
+    Full,
+}
+
+impl Chroma {
+    /// Pixels across an MCU.
+    pub(crate) const fn mcu_width(self) -> usize {
+        match self {
+            Chroma::Half => 16,
+            Chroma::Full => 8,
+        }
+    }
+
+    /// The component (0 luma, 1 Cb, 2 Cr) of block `k` of an MCU.
+    const fn component(self, k: usize) -> usize {
+        match self {
+            Chroma::Half => k.saturating_sub(3),
+            Chroma::Full => k / 2,
+        }
+    }
+
+    /// Whether block `k` of an MCU is the first of its component there.
+    const fn first_of_component(self, k: usize) -> bool {
+        k == 0 || self.component(k - 1) != self.component(k)
+    }
+
+    /// Which tables each block of an MCU uses, as (DC, AC) in [`Symbols`]'s numbering.
+    const fn tables(self) -> [(usize, usize); 6] {
+        const LUMA: (usize, usize) = (0, 2);
+        const CHROMA: (usize, usize) = (1, 3);
+        match self {
+            Chroma::Half => [LUMA, LUMA, LUMA, LUMA, CHROMA, CHROMA],
+            Chroma::Full => [LUMA, LUMA, CHROMA, CHROMA, CHROMA, CHROMA],
+        }
+    }
+
+    /// The last block of each component in an MCU: whose DC the next MCU predicts from.
+    const fn last_blocks(self) -> [usize; 3] {
+        match self {
+            Chroma::Half => [3, 4, 5],
+            Chroma::Full => [1, 3, 5],
+        }
+    }
+
+    /// The sampling factors of the components in the frame header.
+    const fn sampling(self) -> [u8; 3] {
+        match self {
+            Chroma::Half => [0x22, 0x11, 0x11],
+            Chroma::Full => [0x12, 0x12, 0x12],
+        }
+    }
+}
+
+/// The layout of a baseline YCbCr JPEG, 4:2:0 or 4:4:4, as this module writes and reads it.
 #[derive(Clone)]
 struct Layout {
     width: u32,
     height: u32,
+    chroma: Chroma,
     restart_interval: u16,
     /// Natural-order quantisation tables for luma and chroma.
     quant: [[u16; 64]; 2],
@@ -564,9 +627,10 @@ fn read_layout(bytes: &[u8]) -> Result<Layout, Unusable> {
             0xDA => {
                 let (width, height, comps) = frame.ok_or(Unusable("scan before frame"))?;
                 let sampling: Vec<u8> = comps.iter().map(|c| c.1).collect();
-                if sampling != [0x22, 0x11, 0x11] {
-                    return Err(Unusable("not 4:2:0 YCbCr"));
-                }
+                let chroma = [Chroma::Half, Chroma::Full]
+                    .into_iter()
+                    .find(|c| sampling == c.sampling())
+                    .ok_or(Unusable("not 4:2:0 or 4:4:4 YCbCr as written here"))?;
                 let n = usize::from(*body.first().ok_or(short)?);
                 if n != 3 || body.len() < 1 + 2 * n + 3 {
                     return Err(Unusable("not one interleaved scan"));
@@ -580,7 +644,7 @@ fn read_layout(bytes: &[u8]) -> Result<Layout, Unusable> {
                     if dc > 1 || ac > 3 || specs[dc].is_none() || specs[ac].is_none() {
                         return Err(Unusable("scan uses a missing Huffman table"));
                     }
-                    let count = if k == 0 { 4 } else { 1 };
+                    let count = (0..6).filter(|&b| chroma.component(b) == k).count();
                     blocks.extend(std::iter::repeat_n((dc, ac), count));
                 }
                 let quant = |k: usize| {
@@ -596,6 +660,7 @@ fn read_layout(bytes: &[u8]) -> Result<Layout, Unusable> {
                 return Ok(Layout {
                     width,
                     height,
+                    chroma,
                     restart_interval,
                     quant: [quant(0)?, quant(1)?],
                     specs,
@@ -705,7 +770,7 @@ fn decoders(specs: &[Option<Spec>; 4]) -> Vec<Decoder> {
 /// A whole picture encoded as a template is (see [`JpegBase::prepare`]): for pictures not
 /// made by splicing, such as share cards and framed pictures.
 pub fn encode(image: &RgbImage) -> Vec<u8> {
-    encode_with(image, &quant_tables(1.0), [])
+    encode_with(image, Chroma::Half, &quant_tables(1.0), [])
 }
 
 /// [`encode`] if that is at most `max_bytes`, else with coarser steps until it is (up to
@@ -716,7 +781,7 @@ pub fn encode_within(image: &RgbImage, max_bytes: usize) -> Vec<u8> {
         if bytes.len() <= max_bytes {
             break;
         }
-        bytes = encode_with(image, &quant_tables(coarser), []);
+        bytes = encode_with(image, Chroma::Half, &quant_tables(coarser), []);
     }
     bytes
 }
@@ -744,11 +809,19 @@ fn quant_tables(coarser: f32) -> [[u16; 64]; 2] {
     [scaled(0.28, 0.30), scaled(0.30, 0.30)]
 }
 
-/// Writes the headers of a baseline 4:2:0 JPEG up to its start of scan.
+/// A whole picture encoded as [`encode`] does, with this way of carrying colour and every
+/// quantisation step `coarser` times [`encode`]'s: for measuring what 4:4:4 gives
+/// (`examples/encode.rs`, docs/benchmarks.md). Remixes are all 4:2:0 today.
+pub fn encode_as(image: &RgbImage, chroma: Chroma, coarser: f32) -> Vec<u8> {
+    encode_with(image, chroma, &quant_tables(coarser), [])
+}
+
+/// Writes the headers of a baseline JPEG up to its start of scan.
 fn write_headers(
     out: &mut Vec<u8>,
     width: u32,
     height: u32,
+    chroma: Chroma,
     quant: &[[u16; 64]; 2],
     specs: &[Spec; 4],
     restart_interval: u32,
@@ -763,8 +836,9 @@ fn write_headers(
         out.extend(ZIGZAG.iter().map(|&k| table[k] as u8));
     }
     let (w, h) = ((width as u16).to_be_bytes(), (height as u16).to_be_bytes());
+    let [y, cb, cr] = chroma.sampling();
     out.extend_from_slice(&[
-        0xFF, 0xC0, 0, 17, 8, h[0], h[1], w[0], w[1], 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+        0xFF, 0xC0, 0, 17, 8, h[0], h[1], w[0], w[1], 3, 1, y, 0, 2, cb, 1, 3, cr, 1,
     ]);
     write_dht(out, specs);
     let ri = (restart_interval as u16).to_be_bytes();
@@ -773,21 +847,19 @@ fn write_headers(
 }
 
 /// Reads a whole restart-marked scan through, indexing its blocks.
-fn read_through(
-    bytes: &[u8],
-    cell_mcus: u32,
-) -> Result<(Layout, Vec<Range<usize>>, BlockIndex), Unusable> {
+fn read_through(bytes: &[u8]) -> Result<(Layout, Vec<Range<usize>>, BlockIndex), Unusable> {
     let layout = read_layout(bytes)?;
     let cells = segments(bytes, layout.header.end)?;
-    let cells_per_row = (layout.width.div_ceil(MCU_ROWS) / cell_mcus) as usize;
+    let cell_mcus = cell_mcus(layout.width, layout.chroma);
     if u32::from(layout.restart_interval) != cell_mcus
-        || cells.len() != cells_per_row * layout.height.div_ceil(MCU_ROWS) as usize
+        || cells.len() != layout.height.div_ceil(MCU_ROWS) as usize
     {
         return Err(Unusable("wrong number of cells"));
     }
     let decoders = decoders(&layout.specs);
     let blocks = cells.len() * cell_mcus as usize * layout.blocks.len();
     let mut index = BlockIndex {
+        chroma: layout.chroma,
         at: Vec::with_capacity(blocks),
         dc: Vec::with_capacity(blocks),
         row_bits: Vec::with_capacity(cells.len()),
@@ -814,6 +886,8 @@ fn read_through(
 /// Where each block of a template's encoding starts in its MCU row's bits, and its DC: what
 /// lets a caption row copy the template's bits for the MCUs no caption touches.
 struct BlockIndex {
+    /// The MCUs' blocks.
+    chroma: Chroma,
     /// Each block's first bit in its row (stuffing not counted), in scan order.
     at: Vec<u32>,
     /// Each block's quantised DC coefficient.
@@ -843,7 +917,7 @@ impl Symbols for BlockIndex {
         } else {
             extra as i32
         };
-        let component = ((self.at.len() - 1) % 6).saturating_sub(3);
+        let component = self.chroma.component((self.at.len() - 1) % 6);
         let dc = i32::from(self.previous[component]) + diff;
         self.out_of_range |= !(-2047..=2047).contains(&dc);
         let dc = dc.clamp(-2047, 2047) as i16;
@@ -872,22 +946,18 @@ pub struct JpegBase {
 /// MCUs per restart interval: a whole row. A restart costs its marker, padding and three
 /// DC values coded from zero: every 5 MCUs that was 8 to 11% of a 1200 px picture, every
 /// row 0.5%, while captions, set across their boxes, touch most of a row's width anyway.
-fn cell_mcus(width: u32) -> u32 {
-    width.div_ceil(MCU_ROWS)
+fn cell_mcus(width: u32, chroma: Chroma) -> u32 {
+    width.div_ceil(chroma.mcu_width() as u32)
 }
-
-/// Which tables each block of an MCU uses: four luma blocks, then Cb and Cr, as (DC, AC)
-/// in [`Symbols`]'s numbering.
-const MCU_TABLES: [(usize, usize); 6] = [(0, 2), (0, 2), (0, 2), (0, 2), (1, 3), (1, 3)];
 
 /// Hands on the symbols of one MCU row's blocks (in scan order), DC predictions starting
 /// from zero as after a restart.
-fn row_symbols<S: Symbols + ?Sized>(row: &[encoder::Block], sink: &mut S) {
+fn row_symbols<S: Symbols + ?Sized>(row: &[encoder::Block], chroma: Chroma, sink: &mut S) {
     let mut previous = [0i16; 3];
     for mcu in row.chunks(6) {
         for (k, block) in mcu.iter().enumerate() {
-            let component = k.saturating_sub(3);
-            let (dc, ac) = MCU_TABLES[k];
+            let component = chroma.component(k);
+            let (dc, ac) = chroma.tables()[k];
             encoder::block_symbols(block, previous[component], dc, ac, sink);
             previous[component] = block[0];
         }
@@ -895,7 +965,7 @@ fn row_symbols<S: Symbols + ?Sized>(row: &[encoder::Block], sink: &mut S) {
 }
 
 /// Writes one MCU row's blocks as an entropy-coded segment.
-fn write_row(row: &[encoder::Block], codes: &[Codes; 4], out: &mut Vec<u8>) {
+fn write_row(row: &[encoder::Block], chroma: Chroma, codes: &[Codes; 4], out: &mut Vec<u8>) {
     let mut sink = Write {
         bits: BitWriter {
             out,
@@ -904,7 +974,7 @@ fn write_row(row: &[encoder::Block], codes: &[Codes; 4], out: &mut Vec<u8>) {
         },
         codes,
     };
-    row_symbols(row, &mut sink);
+    row_symbols(row, chroma, &mut sink);
     sink.bits.finish();
 }
 
@@ -920,8 +990,18 @@ impl JpegBase {
     /// codes of up to 16 bits: remixes took 4 to 10% more bytes than their coefficients
     /// need with tables made for them (`jpegtran -optimize`), against under 1% now.
     pub fn prepare(image: &RgbImage, typical: impl IntoIterator<Item = RgbImage>) -> JpegBase {
+        JpegBase::prepare_as(image, typical, Chroma::Half)
+    }
+
+    /// [`JpegBase::prepare`] with this way of carrying colour (remixes are all 4:2:0 today;
+    /// see [`Chroma::Full`]).
+    pub fn prepare_as(
+        image: &RgbImage,
+        typical: impl IntoIterator<Item = RgbImage>,
+        chroma: Chroma,
+    ) -> JpegBase {
         let (width, height) = image.dimensions();
-        let bytes = encode_with(image, &quant_tables(1.0), typical);
+        let bytes = encode_with(image, chroma, &quant_tables(1.0), typical);
         JpegBase::from_bytes(bytes, width, height).expect("a template encoding just written")
     }
 }
@@ -932,14 +1012,16 @@ impl JpegBase {
 /// held with its blocks.
 fn encode_with(
     image: &RgbImage,
+    chroma: Chroma,
     quant: &[[u16; 64]; 2],
     typical: impl IntoIterator<Item = RgbImage>,
 ) -> Vec<u8> {
     let (width, height) = image.dimensions();
     let quantiser = encoder::Quantiser::new(quant);
-    let quantise = |image: &RgbImage| encoder::quantise(image.as_raw(), width as usize, &quantiser);
+    let quantise =
+        |image: &RgbImage| encoder::quantise(image.as_raw(), width as usize, &quantiser, chroma);
     let blocks = quantise(image);
-    let row = cell_mcus(width) as usize * 6;
+    let row = cell_mcus(width, chroma) as usize * 6;
 
     // Symbol counts, plus one of every symbol never used, for complete tables.
     let mut count = Count([[0; 256]; 4]);
@@ -951,13 +1033,13 @@ fn encode_with(
             "a typical picture of another size"
         );
         for cell in quantise(&picture).chunks(row) {
-            row_symbols(cell, &mut count);
+            row_symbols(cell, chroma, &mut count);
         }
         counted = true;
     }
     if !counted {
         for cell in blocks.chunks(row) {
-            row_symbols(cell, &mut count);
+            row_symbols(cell, chroma, &mut count);
         }
     }
     let specs: [Spec; 4] = std::array::from_fn(|table| {
@@ -970,12 +1052,13 @@ fn encode_with(
     let codes: [Codes; 4] = std::array::from_fn(|t| specs[t].codes());
 
     let mut bytes = Vec::with_capacity(blocks.len() * 8);
-    write_headers(&mut bytes, width, height, quant, &specs, cell_mcus(width));
+    let interval = cell_mcus(width, chroma);
+    write_headers(&mut bytes, width, height, chroma, quant, &specs, interval);
     for (i, cell) in blocks.chunks(row).enumerate() {
         if i > 0 {
             bytes.extend_from_slice(&[0xFF, 0xD0 + ((i - 1) % 8) as u8]);
         }
-        write_row(cell, &codes, &mut bytes);
+        write_row(cell, chroma, &codes, &mut bytes);
     }
     bytes.extend_from_slice(&[0xFF, 0xD9]);
     bytes
@@ -992,7 +1075,7 @@ impl JpegBase {
         if layout.quant != quant_tables(1.0) {
             return Err(Unusable("other quantisation tables"));
         }
-        if layout.blocks != MCU_TABLES {
+        if layout.blocks != layout.chroma.tables() {
             return Err(Unusable("other Huffman table choices"));
         }
         let specs: Option<Vec<Spec>> = layout.specs.iter().cloned().collect();
@@ -1005,7 +1088,7 @@ impl JpegBase {
         if !complete {
             return Err(Unusable("Huffman tables not complete"));
         }
-        let (_, cells, index) = read_through(&bytes, cell_mcus(width))?;
+        let (_, cells, index) = read_through(&bytes)?;
         let quantiser = encoder::Quantiser::new(&layout.quant);
         // Unstuffed once here rather than per caption row: about 2% of a fresh remix.
         let (mut bits, mut bit_cells, mut row) = (Vec::new(), Vec::new(), Vec::new());
@@ -1054,7 +1137,9 @@ impl JpegBase {
         let mcu_bytes = MCU_ROWS as usize * stride;
         let top = first as usize * mcu_bytes;
         let original = &photo.as_raw()[top..top + band.len()];
-        let mcus = cell_mcus(self.layout.width) as usize;
+        let chroma = self.layout.chroma;
+        let mcus = cell_mcus(self.layout.width, chroma) as usize;
+        let mcu_bytes_across = chroma.mcu_width() * 3;
         let mut patch = Patch {
             bytes: Vec::new(),
             segments: Vec::new(),
@@ -1071,14 +1156,15 @@ impl JpegBase {
             }
             changed.fill(false);
             for (line, was) in rows.chunks(stride).zip(before.chunks(stride)) {
-                for (m, (a, b)) in line.chunks(48).zip(was.chunks(48)).enumerate() {
+                let mcus_across = line.chunks(mcu_bytes_across);
+                for (m, (a, b)) in mcus_across.zip(was.chunks(mcu_bytes_across)).enumerate() {
                     changed[m] |= a != b;
                 }
             }
             columns.clear();
             columns.extend((0..mcus).filter(|&m| changed[m]));
             blocks.clear();
-            encoder::quantise_mcus(rows, width, &columns, &self.quantiser, &mut blocks);
+            encoder::quantise_mcus(rows, width, &columns, &self.quantiser, chroma, &mut blocks);
             let cell = first as usize + j;
             let template_bits = &self.bits[self.bit_cells[cell].clone()];
             let at = patch.bytes.len();
@@ -1101,13 +1187,15 @@ impl JpegBase {
         out: &mut Vec<u8>,
     ) {
         let mcus = changed.len();
-        let first = cell * mcus * 6;
-        let at = &self.index.at[first..first + mcus * 6];
-        let dc = &self.index.dc[first..first + mcus * 6];
+        let chroma = self.layout.chroma;
+        let n = 6;
+        let first = cell * mcus * n;
+        let at = &self.index.at[first..first + mcus * n];
+        let dc = &self.index.dc[first..first + mcus * n];
         let row_bits = self.index.row_bits[cell];
         let start = |block: usize| at.get(block).copied().unwrap_or(row_bits);
         // The DC each component's prediction holds after MCU `m` in the template.
-        let after = |m: usize| [dc[m * 6 + 3], dc[m * 6 + 4], dc[m * 6 + 5]];
+        let after = |m: usize| chroma.last_blocks().map(|k| dc[m * n + k]);
         let mut sink = Write {
             bits: BitWriter {
                 out,
@@ -1117,14 +1205,14 @@ impl JpegBase {
             codes: &self.codes,
         };
         let mut previous = [0i16; 3];
-        let mut fresh = fresh.chunks(6);
+        let mut fresh = fresh.chunks(n);
         let mut m = 0;
         while m < mcus {
             if changed[m] {
                 let mcu = fresh.next().expect("a fresh MCU for each changed one");
                 for (k, block) in mcu.iter().enumerate() {
-                    let component = k.saturating_sub(3);
-                    let (dc_table, ac_table) = MCU_TABLES[k];
+                    let component = chroma.component(k);
+                    let (dc_table, ac_table) = chroma.tables()[k];
                     encoder::block_symbols(
                         block,
                         previous[component],
@@ -1141,18 +1229,18 @@ impl JpegBase {
             if previous == template {
                 // Predictions as in the template: its bits up to the next changed MCU.
                 let end = (m..mcus).find(|&e| changed[e]).unwrap_or(mcus);
-                sink.bits.copy(template_bits, start(m * 6), start(end * 6));
+                sink.bits.copy(template_bits, start(m * n), start(end * n));
                 previous = after(end - 1);
                 m = end;
                 continue;
             }
-            for (k, &(dc_table, _)) in MCU_TABLES.iter().enumerate() {
-                let block = m * 6 + k;
-                let component = k.saturating_sub(3);
+            for (k, &(dc_table, _)) in chroma.tables().iter().enumerate() {
+                let block = m * n + k;
+                let component = chroma.component(k);
                 let mut from = start(block);
                 // The first block of each component in the MCU is predicted from a changed
                 // block: its DC difference is coded anew and the rest copied.
-                if !(1..=3).contains(&k) && previous[component] != template[component] {
+                if chroma.first_of_component(k) && previous[component] != template[component] {
                     let was = i32::from(dc[block]) - i32::from(template[component]);
                     let (size, _) = encoder::magnitude(was);
                     from += u32::from(self.codes[dc_table].len[size as usize]) + size;
@@ -1330,8 +1418,14 @@ mod tests {
     fn a_band_encodes_as_the_whole_picture_does_there() {
         // Rows 16..48 re-encoded on their own match the same rows of a whole encode; the
         // bottom band ends in a partial MCU row, padded as the whole picture is.
+        for chroma in [Chroma::Half, Chroma::Full] {
+            a_band_encodes_as_the_whole_picture_does_there_with(chroma);
+        }
+    }
+
+    fn a_band_encodes_as_the_whole_picture_does_there_with(chroma: Chroma) {
         let image = photo_like(203, 117);
-        let base = JpegBase::prepare(&image, []);
+        let base = JpegBase::prepare_as(&image, [], chroma);
         let mut changed = image.clone();
         for y in 20..40 {
             for x in 10..150 {
@@ -1353,13 +1447,13 @@ mod tests {
         assert_eq!(patches[0].segments.len(), 2);
         assert_eq!(patches[1].segments.len(), 2);
         let spliced = base.splice(&patches);
-        let whole = encode(&changed);
+        let whole = encode_with(&changed, chroma, &quant_tables(1.0), []);
         let a = image::load_from_memory(&spliced).unwrap().into_rgb8();
         let b = image::load_from_memory(&whole).unwrap().into_rgb8();
         assert_eq!(a.dimensions(), (203, 117));
         assert!(
             a == b,
-            "the spliced picture decodes differently from the whole encode"
+            "{chroma:?}: the spliced picture decodes differently from the whole encode"
         );
         assert_ne!(
             spliced, whole,
@@ -1372,34 +1466,39 @@ mod tests {
         // Scattered changes, at the edges too (a partial MCU on the right and at the
         // bottom): the patched rows are, bit for bit, the rows encoded whole with the
         // template's tables, whatever MCUs around them were copied.
+        // 235 px: an odd number of 8 px MCUs in 4:4:4 too.
         let image = photo_like(235, 77);
-        let base = JpegBase::prepare(&image, []);
+        for (round, chroma) in (0..80).zip([Chroma::Half, Chroma::Full].into_iter().cycle()) {
+            a_row_is_the_row_encoded_whole_in(&image, chroma, round);
+        }
+    }
+
+    fn a_row_is_the_row_encoded_whole_in(image: &RgbImage, chroma: Chroma, round: u64) {
+        let base = JpegBase::prepare_as(image, [], chroma);
         let stride = 235 * 3;
-        let mut rng = fastrand::Rng::with_seed(11);
-        for round in 0..40 {
-            let mut changed = image.clone();
-            for _ in 0..rng.usize(1..12) {
-                let (x, y) = (rng.u32(0..235), rng.u32(0..77));
-                let (w, h) = (rng.u32(1..40), rng.u32(1..6));
-                let ink = image::Rgb([rng.u8(..), 255, rng.u8(..)]);
-                for yy in y..(y + h).min(77) {
-                    for xx in x..(x + w).min(235) {
-                        changed.put_pixel(xx, yy, ink);
-                    }
+        let mut rng = fastrand::Rng::with_seed(11 + round);
+        let mut changed = image.clone();
+        for _ in 0..rng.usize(1..12) {
+            let (x, y) = (rng.u32(0..235), rng.u32(0..77));
+            let (w, h) = (rng.u32(1..40), rng.u32(1..6));
+            let ink = image::Rgb([rng.u8(..), 255, rng.u8(..)]);
+            for yy in y..(y + h).min(77) {
+                for xx in x..(x + w).min(235) {
+                    changed.put_pixel(xx, yy, ink);
                 }
             }
-            let patch = base.encode_band(&image, changed.as_raw(), 0);
-            let rows: Vec<&[u8]> = changed.as_raw().chunks(16 * stride).collect();
-            assert!(!patch.segments.is_empty());
-            for (cell, range) in &patch.segments {
-                let blocks = encoder::quantise(rows[*cell], 235, &base.quantiser);
-                let mut whole = Vec::new();
-                write_row(&blocks, &base.codes, &mut whole);
-                assert!(
-                    patch.bytes[range.clone()] == whole[..],
-                    "round {round}, row {cell}"
-                );
-            }
+        }
+        let patch = base.encode_band(image, changed.as_raw(), 0);
+        let rows: Vec<&[u8]> = changed.as_raw().chunks(16 * stride).collect();
+        assert!(!patch.segments.is_empty());
+        for (cell, range) in &patch.segments {
+            let blocks = encoder::quantise(rows[*cell], 235, &base.quantiser, base.layout.chroma);
+            let mut whole = Vec::new();
+            write_row(&blocks, base.layout.chroma, &base.codes, &mut whole);
+            assert!(
+                patch.bytes[range.clone()] == whole[..],
+                "round {round} ({chroma:?}), row {cell}"
+            );
         }
     }
 
@@ -1438,8 +1537,8 @@ mod tests {
             },
             codes: &[dc_codes, chroma_dc, ac_codes, chroma_ac],
         };
-        for _ in 0..cell_mcus(160) {
-            for (dc, ac) in MCU_TABLES {
+        for _ in 0..cell_mcus(160, Chroma::Half) {
+            for (dc, ac) in Chroma::Half.tables() {
                 sink.symbol(dc, 11, (1 << 11) - 1, 11);
                 sink.symbol(ac, 0x00, 0, 0);
             }
@@ -1476,6 +1575,32 @@ mod tests {
             JpegBase::prepare(&image, []).bytes(),
             JpegBase::prepare(&image, []).bytes()
         );
+    }
+
+    #[test]
+    fn full_chroma_keeps_each_pixels_colour_and_reads_back() {
+        // One-pixel stripes of red and blue: 4:2:0 averages them to purple, 4:4:4 keeps
+        // them apart; and the 4:4:4 encoding is read back as a template's.
+        let image = RgbImage::from_fn(40, 24, |x, _| {
+            if x % 2 == 0 {
+                image::Rgb([230, 20, 20])
+            } else {
+                image::Rgb([20, 20, 230])
+            }
+        });
+        let full = JpegBase::prepare_as(&image, [], Chroma::Full);
+        let half = JpegBase::prepare_as(&image, [], Chroma::Half);
+        let red_of = |bytes: &[u8]| {
+            let decoded = image::load_from_memory(bytes).unwrap().into_rgb8();
+            assert_eq!(decoded.dimensions(), (40, 24));
+            let p = decoded.get_pixel(10, 10);
+            i32::from(p[0]) - i32::from(p[2])
+        };
+        assert!(red_of(full.bytes()) > 120, "{}", red_of(full.bytes()));
+        assert!(red_of(half.bytes()).abs() < 40, "{}", red_of(half.bytes()));
+        let again = JpegBase::from_bytes(full.bytes().to_vec(), 40, 24).unwrap();
+        assert_eq!(again.layout.chroma, Chroma::Full);
+        assert_eq!(again.bytes(), full.bytes());
     }
 
     #[test]
