@@ -1002,7 +1002,8 @@ impl JpegBase {
     ) -> JpegBase {
         let (width, height) = image.dimensions();
         let bytes = encode_with(image, chroma, &quant_tables(1.0), typical);
-        JpegBase::from_bytes(bytes, width, height).expect("a template encoding just written")
+        JpegBase::from_bytes_as(bytes, width, height, chroma)
+            .expect("a template encoding just written")
     }
 }
 
@@ -1066,11 +1067,26 @@ fn encode_with(
 
 impl JpegBase {
     /// A template encoding made by [`JpegBase::prepare`] and stored, checked for the size
-    /// and tables it should have and read through once.
+    /// and tables it should have and read through once: only a 4:2:0 one, as
+    /// [`JpegBase::prepare`] makes, for any other would give remixes whose bytes differ
+    /// from those of a node that prepared its own.
     pub fn from_bytes(bytes: Vec<u8>, width: u32, height: u32) -> Result<JpegBase, Unusable> {
+        JpegBase::from_bytes_as(bytes, width, height, Chroma::Half)
+    }
+
+    /// [`JpegBase::from_bytes`] for an encoding carrying colour as `chroma` says.
+    fn from_bytes_as(
+        bytes: Vec<u8>,
+        width: u32,
+        height: u32,
+        chroma: Chroma,
+    ) -> Result<JpegBase, Unusable> {
         let layout = read_layout(&bytes)?;
         if (layout.width, layout.height) != (width, height) {
             return Err(Unusable("another size"));
+        }
+        if layout.chroma != chroma {
+            return Err(Unusable("colour carried otherwise"));
         }
         if layout.quant != quant_tables(1.0) {
             return Err(Unusable("other quantisation tables"));
@@ -1598,9 +1614,17 @@ mod tests {
         };
         assert!(red_of(full.bytes()) > 120, "{}", red_of(full.bytes()));
         assert!(red_of(half.bytes()).abs() < 40, "{}", red_of(half.bytes()));
-        let again = JpegBase::from_bytes(full.bytes().to_vec(), 40, 24).unwrap();
+        let again = JpegBase::from_bytes_as(full.bytes().to_vec(), 40, 24, Chroma::Full).unwrap();
         assert_eq!(again.layout.chroma, Chroma::Full);
         assert_eq!(again.bytes(), full.bytes());
+        // A stored template encoding must be what preparing it here gives: 4:2:0.
+        assert_eq!(
+            JpegBase::from_bytes(full.bytes().to_vec(), 40, 24)
+                .err()
+                .map(|e| e.0),
+            Some("colour carried otherwise")
+        );
+        assert!(JpegBase::from_bytes(half.bytes().to_vec(), 40, 24).is_ok());
     }
 
     #[test]
