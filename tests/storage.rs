@@ -309,7 +309,12 @@ async fn gc_removes_a_blob_left_by_a_crash_and_stale_copies_and_keeps_the_rest()
             jalsa::store::base_key(&gone, 512),
             jalsa::store::photo_key(&gone, 480),
         ];
-        let kept_copies = [current.clone(), jalsa::store::photo_key(&photo, 480)];
+        // A later encoder's, written by a newer node sharing the store, is its to read.
+        let later = current.replace(
+            &format!("-{}.jpg", jalsa::render::jpeg::ENCODING_VERSION),
+            "-v999.jpg",
+        );
+        let kept_copies = [current.clone(), later, jalsa::store::photo_key(&photo, 480)];
         for key in stale.iter().chain(&kept_copies) {
             remixer
                 .blobs()

@@ -46,9 +46,10 @@ impl Remixer {
 }
 
 /// Whether a blob is made from a template photo still stored and is of use: a narrower
-/// copy of it (`photos/{hash}/{width}.jpg`), or its JPEG encoding at one width as this
-/// encoder reads it (`bases/{hash}/{width}-{version}.jpg`; another version's is never read
-/// again, see [`crate::store::base_key`]).
+/// copy of it (`photos/{hash}/{width}.jpg`), or its JPEG encoding at one width
+/// (`bases/{hash}/{width}-v{n}.jpg`) by this encoder or a later one. An earlier encoder's is
+/// never read again (see [`crate::store::base_key`]); a later one's is read by the newer
+/// nodes sharing this store in a rolling upgrade, so an older node's `gc` leaves it.
 fn made_from_a_photo(key: &str, photos: &HashSet<&str>) -> bool {
     let of_a_photo = |rest: &str| {
         rest.split_once('/')
@@ -58,10 +59,19 @@ fn made_from_a_photo(key: &str, photos: &HashSet<&str>) -> bool {
         return of_a_photo(rest);
     }
     if let Some(rest) = key.strip_prefix("bases/") {
-        let version = format!("-{}.jpg", crate::render::jpeg::ENCODING_VERSION);
-        return of_a_photo(rest) && rest.ends_with(&version);
+        let current = encoding_version(crate::render::jpeg::ENCODING_VERSION);
+        let version = rest
+            .strip_suffix(".jpg")
+            .and_then(|name| name.rsplit_once('-'))
+            .and_then(|(_, version)| encoding_version(version));
+        return of_a_photo(rest) && matches!((version, current), (Some(v), Some(c)) if v >= c);
     }
     false
+}
+
+/// The number of an encoding version (`v3`: 3).
+fn encoding_version(name: &str) -> Option<u32> {
+    name.strip_prefix('v')?.parse().ok()
 }
 
 /// What `gc` found.
@@ -75,4 +85,29 @@ pub struct GcReport {
     pub removed: Vec<String>,
     /// Their total size.
     pub bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_by_this_encoder_or_a_later_one_are_kept() {
+        let photos = HashSet::from(["abc"]);
+        let current = encoding_version(crate::render::jpeg::ENCODING_VERSION).unwrap();
+        let base = |photo: &str, version: String| format!("bases/{photo}/1200-{version}.jpg");
+        for (key, kept) in [
+            (base("abc", format!("v{current}")), true),
+            (base("abc", format!("v{}", current + 1)), true),
+            (base("abc", format!("v{}", current - 1)), false),
+            (base("abc", "vx".into()), false),
+            (base("abc", "".into()), false),
+            (base("gone", format!("v{current}")), false),
+            (base("gone", format!("v{}", current + 1)), false),
+            ("photos/abc/480.jpg".into(), true),
+            ("photos/gone/480.jpg".into(), false),
+        ] {
+            assert_eq!(made_from_a_photo(&key, &photos), kept, "{key}");
+        }
+    }
 }
