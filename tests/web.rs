@@ -444,6 +444,80 @@ async fn removed_remixes_answer_410_everywhere() {
 }
 
 #[tokio::test]
+async fn a_remix_links_to_the_one_it_came_from_only_while_that_is_there() {
+    let s = service().await;
+    let body = |captions: &[&str], parent: Option<&str>| json!({"template": "rocket", "captions": captions, "parent": parent});
+    let made = |v: Value| v["id"].as_str().expect("an id").to_owned();
+
+    // Removed by the campaign.
+    let parent = made(
+        json_of(
+            s.post_json("/api/remixes", body(&["the first"], None))
+                .await,
+        )
+        .await,
+    );
+    let child = made(
+        json_of(
+            s.post_json("/api/remixes", body(&["the second"], Some(&parent)))
+                .await,
+        )
+        .await,
+    );
+    let link = format!("href=\"/m/{parent}\" id=\"parent-link\"");
+    assert!(
+        share_page(&s, &child).await.contains(&link),
+        "no link to {parent}"
+    );
+    s.state
+        .remixer()
+        .set_status(&parent, Status::Removed)
+        .await
+        .unwrap();
+    let after = share_page(&s, &child).await;
+    assert!(!after.contains("parent-link"), "a link to a removed remix");
+
+    // Deleted by its maker, with the private link.
+    let made_first = json_of(
+        s.post_json("/api/remixes", body(&["mine, for now"], None))
+            .await,
+    )
+    .await;
+    let parent = made(made_first.clone());
+    let child = made(
+        json_of(
+            s.post_json("/api/remixes", body(&["built on it"], Some(&parent)))
+                .await,
+        )
+        .await,
+    );
+    assert!(share_page(&s, &child).await.contains("parent-link"));
+    let delete = made_first["delete_url"].as_str().expect("a delete link");
+    let path = delete.trim_start_matches("https://jalsa.example.org");
+    let deleted = Answer::of(s.post_form(path, &[]).await).await;
+    assert!(
+        deleted.status.is_success() || deleted.status.is_redirection(),
+        "delete: {}",
+        deleted.status
+    );
+    assert_eq!(
+        s.get(&format!("/m/{parent}")).await.status(),
+        StatusCode::GONE
+    );
+    assert!(
+        !share_page(&s, &child).await.contains("parent-link"),
+        "a link to a deleted remix"
+    );
+}
+
+/// The share page of a remix, which must be there.
+async fn share_page(s: &Service, id: &str) -> String {
+    let page = Answer::of(s.get(&format!("/m/{id}")).await).await;
+    page.expect(StatusCode::OK, "share page");
+    page.text()
+}
+
+#[tokio::test]
 async fn previews_are_small_and_uncached() {
     let s = service().await;
     let r = s

@@ -618,6 +618,15 @@ pub(super) async fn share(
     let title = share_title(&state, &l, &row);
     let page_url = format!("{base}/m/{}", row.id);
     let image = format!("/i/{}.{}", row.id, row.format.extension());
+    // The remix it was made from, linked only while it is there to see: one its maker
+    // deleted or the campaign removed would be a link to a dead end.
+    let mut parent = String::new();
+    if let Some(id) = &row.parent
+        && let Some(found) = state.remixer().remix(id.as_str()).await?
+        && found.status != Status::Removed
+    {
+        parent = id.to_string();
+    }
     count_visit(&state, &row, &headers);
     html(SharePage {
         description: l.t1("share-description", "photo", &photo_title),
@@ -635,11 +644,7 @@ pub(super) async fn share(
         },
         framed,
         noindex: framed && !matches!(row.status, Status::Approved | Status::Featured),
-        parent: row
-            .parent
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
+        parent,
         reported: query.reported.is_some(),
         delete_url,
         page_url,
