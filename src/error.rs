@@ -13,6 +13,12 @@ use crate::render::RenderError;
 pub mod code {
     /// A request this route cannot read, when no more precise code applies.
     pub const BAD_REQUEST: &str = "bad_request";
+    /// A request line and headers over the listener's limit.
+    pub const HEADERS_TOO_LARGE: &str = "headers_too_large";
+    /// A new remix asked for by a page on another site.
+    pub const CROSS_SITE: &str = "cross_site";
+    /// An address over the listener's limit.
+    pub const URI_TOO_LONG: &str = "uri_too_long";
     /// The path exists but not for this method.
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     /// The request took too long to arrive.
@@ -51,6 +57,9 @@ pub mod code {
     pub const PHOTO_TOO_MANY_PIXELS: &str = "photo_too_many_pixels";
     /// Too small a photo.
     pub const PHOTO_TOO_SMALL: &str = "photo_too_small";
+    /// A photo that would take too much memory or time to read (a progressive JPEG's
+    /// scans, a large WebP), or a kind of JPEG no camera writes.
+    pub const PHOTO_TOO_COSTLY: &str = "photo_too_costly";
     /// A crop rectangle outside the photo.
     pub const BAD_CROP: &str = "bad_crop";
     /// No published frame with that id.
@@ -282,6 +291,7 @@ impl From<crate::photo::UploadError> for AppError {
             U::BadCrop(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::BAD_CROP),
             U::BadFrame(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE),
             U::TooSmall { .. } => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_TOO_SMALL),
+            U::TooCostly(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_TOO_COSTLY),
             U::Truncated | U::Photo(P::Damaged(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_DAMAGED)
             }

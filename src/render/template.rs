@@ -392,10 +392,10 @@ pub fn decode_photo_as_stored(
     Ok((image.into_rgb8(), orientation))
 }
 
-fn decode_any(
-    bytes: &[u8],
-) -> Result<(image::DynamicImage, image::metadata::Orientation), PhotoError> {
-    use image::{ImageDecoder, ImageFormat, ImageReader};
+/// A photo's format by its bytes (whatever its name says): JPEG, PNG or WebP; any other
+/// image is refused by name.
+pub fn photo_format(bytes: &[u8]) -> Result<image::ImageFormat, PhotoError> {
+    use image::ImageFormat;
 
     let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
     if !matches!(
@@ -410,8 +410,24 @@ fn decode_any(
                 .to_string(),
         });
     }
+    Ok(format)
+}
+
+/// The most a template photo's or a frame's decoder may allocate: far more than either
+/// needs (a 1080x1920 frame is 8 MB), far less than a hostile PNG's colour profile asks.
+const MAX_TEMPLATE_DECODE_BYTES: u64 = 96 << 20;
+
+fn decode_any(
+    bytes: &[u8],
+) -> Result<(image::DynamicImage, image::metadata::Orientation), PhotoError> {
+    use image::{ImageDecoder, ImageReader};
+
+    let format = photo_format(bytes)?;
     let damaged = |e: image::ImageError| PhotoError::Damaged(e.to_string());
-    let reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_TEMPLATE_DECODE_BYTES);
+    reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {

@@ -2,9 +2,17 @@
 //! they are made into, and the id and hashtags a new template gets. Pure (no I/O), so the
 //! web layer only carries bytes here and results back.
 
+pub mod hostile;
+mod read;
+
 use image::RgbImage;
 
-use crate::render::template::{MAX_PHOTO_PIXELS, PhotoError, decode_photo, decode_photo_as_stored};
+use read::read_raw;
+pub use read::{MAX_BLOCK_SCANS, MAX_DECODE_BYTES, MAX_JPEG_SCANS, MAX_WEBP_PIXELS, TooCostly};
+
+use crate::render::template::PhotoError;
+#[cfg(test)]
+use crate::render::template::decode_photo;
 
 /// The largest photo upload, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -61,21 +69,27 @@ pub enum UploadError {
     /// Not a photo we can read.
     #[error(transparent)]
     Photo(#[from] PhotoError),
+    /// A photo that would take too much memory or time to read, or a kind of JPEG no
+    /// camera writes.
+    #[error(transparent)]
+    TooCostly(#[from] TooCostly),
 }
 
 /// Checks an uploaded photo and makes it the stored form: JPEG, PNG or WebP by its bytes
 /// (whatever its name says), at most 20 MB and 40 megapixels (read from the header before
-/// any decoding), upright by its EXIF orientation, at most 1600 px on the long side, and
-/// re-encoded as JPEG without any metadata.
+/// any decoding), within what it may cost to read (see [`read`]), upright by its EXIF
+/// orientation, at most 1600 px on the long side, and re-encoded as JPEG without any
+/// metadata.
 pub fn accept_photo(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
-    first_checks(bytes)?;
-    let photo = decode_photo(bytes)?;
-    let (width, height) = photo.dimensions();
-    if width.min(height) < MIN_PHOTO_SIDE {
-        return Err(UploadError::TooSmall { width, height });
-    }
-    debug_assert!(u64::from(width) * u64::from(height) <= MAX_PHOTO_PIXELS);
-    Ok(crate::render::encode::jpeg(&fit(photo), STORED_QUALITY))
+    let (raw, orientation) = read_raw(bytes, |width, height, _| {
+        f64::from(MAX_PHOTO_SIDE) / f64::from(width.max(height).max(1))
+    })?;
+    let mut photo = image::DynamicImage::ImageRgb8(raw);
+    photo.apply_orientation(orientation);
+    Ok(crate::render::encode::jpeg(
+        &fit(photo.into_rgb8()),
+        STORED_QUALITY,
+    ))
 }
 
 /// Checks an uploaded frame and makes it the stored form: a PNG by its bytes (whatever
@@ -350,75 +364,6 @@ fn unturn(seen: Crop, orientation: image::metadata::Orientation) -> Crop {
     }
 }
 
-/// A photo's pixels as stored (not yet turned upright) and the orientation that turns
-/// them, refusing one under [`MIN_PHOTO_SIDE`] on a side. `scale` says, from the stored
-/// size and the orientation, what fraction of it is needed: a JPEG is
-/// decoded at the smallest of 1/8, 1/4, 1/2 and 1 that gives at least that.
-fn read_raw(
-    bytes: &[u8],
-    scale: impl FnOnce(u32, u32, image::metadata::Orientation) -> f64,
-) -> Result<(RgbImage, image::metadata::Orientation), UploadError> {
-    first_checks(bytes)?;
-    let damaged = |e: String| UploadError::Photo(PhotoError::Damaged(e));
-    let big_enough = |width: u32, height: u32| {
-        if width.min(height) < MIN_PHOTO_SIDE {
-            return Err(UploadError::TooSmall { width, height });
-        }
-        Ok(())
-    };
-    if image::guess_format(bytes).ok() != Some(image::ImageFormat::Jpeg) {
-        let (photo, orientation) = decode_photo_as_stored(bytes)?;
-        big_enough(photo.width(), photo.height())?;
-        return Ok((photo, orientation));
-    }
-    // The header only: the size and the orientation, before any pixel is decoded.
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    decoder.read_info().map_err(|e| damaged(e.to_string()))?;
-    let info = decoder
-        .info()
-        .ok_or_else(|| damaged("no frame in the JPEG".into()))?;
-    let (width, height) = (u32::from(info.width), u32::from(info.height));
-    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
-        return Err(PhotoError::TooManyPixels { width, height }.into());
-    }
-    big_enough(width, height)?;
-    let orientation = decoder
-        .exif_data()
-        .and_then(image::metadata::Orientation::from_exif_chunk)
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let fraction = scale(width, height, orientation).clamp(0.0, 1.0);
-    let side =
-        |s: u32| ((f64::from(s) * fraction).ceil() as u64).clamp(1, u64::from(u16::MAX)) as u16;
-    let (w, h) = decoder
-        .scale(side(width), side(height))
-        .map_err(|e| damaged(e.to_string()))?;
-    let pixels = decoder.decode().map_err(|e| damaged(e.to_string()))?;
-    let info = decoder
-        .info()
-        .ok_or_else(|| damaged("no frame in the JPEG".into()))?;
-    let (w, h) = (u32::from(w), u32::from(h));
-    let rgb: Vec<u8> = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => pixels,
-        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
-        jpeg_decoder::PixelFormat::L16 => pixels
-            .chunks_exact(2)
-            .flat_map(|l| [l[0], l[0], l[0]])
-            .collect(),
-        // The decoder gives ink amounts (Adobe's inverted CMYK and YCCK undone): each
-        // channel's light is what its ink and the black ink both let through.
-        jpeg_decoder::PixelFormat::CMYK32 => pixels
-            .chunks_exact(4)
-            .flat_map(|p| {
-                let through = |ink: u8| u32::from(255 - ink);
-                [0, 1, 2].map(|i| ((through(p[i]) * through(p[3]) + 127) / 255) as u8)
-            })
-            .collect(),
-    };
-    let image = RgbImage::from_raw(w, h, rgb)
-        .ok_or_else(|| damaged("the JPEG decoded to fewer pixels than it declares".into()))?;
-    Ok((image, orientation))
-}
-
 /// A stand-in for a 12-megapixel phone photo (4032x3024, JPEG quality 92, 4:2:0, as phone
 /// cameras write them): soft light, shapes with edges, and sensor grain, so it costs a
 /// decoder what a real photo does. For benchmarks (`jalsa bench --frame`, `cargo bench`).
@@ -616,10 +561,14 @@ mod tests {
             read_supporter_photo(&turned, 1080).unwrap().dimensions(),
             (900, 1200)
         );
-        // PNG and WebP are read whole.
+        // A PNG is binned down by a whole factor as it is read; a WebP is read whole.
         let png = crate::render::encode::png(&RgbImage::new(300, 200));
         assert_eq!(
             read_supporter_photo(&png, 100).unwrap().dimensions(),
+            (100, 67)
+        );
+        assert_eq!(
+            read_supporter_photo(&png, 200).unwrap().dimensions(),
             (300, 200)
         );
     }
