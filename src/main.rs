@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    return_big_blocks();
+    jalsa::web::memory::tune();
     let cli = match jalsa::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(),
@@ -28,24 +28,5 @@ fn main() -> ExitCode {
             eprintln!("jalsa: error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Allocations of 8 MiB and more (large pictures being drawn, a password check's 19 MiB)
-/// go straight to the operating system and back when freed. glibc otherwise raises that
-/// threshold as such blocks come and go and keeps them in per-thread arenas: a flood of
-/// 2048 px renders and sign-ins left the server at 480 MB resident, against 60 MB with this.
-///
-/// Setting that threshold also pins the one for giving back the free top of an arena at
-/// 128 KiB, so each fresh remix's buffers (a megabyte or two) were handed back and faulted
-/// in again on the next: 30% of the server's time went to the kernel. Keeping up to 4 MiB
-/// per arena made fresh remixes over HTTP about 12% faster with the same memory after the
-/// floods of loadtest/field.sh (docs/benchmarks.md).
-fn return_big_blocks() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; no other thread is running yet.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 8 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 4 << 20);
     }
 }

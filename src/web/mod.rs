@@ -8,10 +8,12 @@ pub mod frames;
 pub mod i18n;
 pub mod icons;
 pub mod images;
+pub mod memory;
 pub(crate) mod openapi;
 pub mod pages;
 pub mod server;
 pub(crate) mod staff;
+pub mod upload;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -52,6 +54,8 @@ pub struct Limits {
     pub upload: Limit,
     /// Password checks running at once (each holds about 19 MiB for its moment).
     pub password_checks: usize,
+    /// Bytes all upload bodies on this node may hold in memory at once.
+    pub upload_memory: usize,
 }
 
 impl Default for Limits {
@@ -62,6 +66,7 @@ impl Default for Limits {
             report: Limit::per_hour(20),
             upload: Limit::per_minute(10),
             password_checks: 2,
+            upload_memory: upload::DEFAULT_UPLOAD_MEMORY,
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct App {
     health: Health,
     /// The interface's language for a request that names none.
     language: i18n::Lang,
+    /// Memory for upload bodies, shared by every upload on this node.
+    uploads: upload::UploadMemory,
 }
 
 /// The handlers' view of the [`App`]: one pointer, cheap to clone (the shape of crates.io's
@@ -125,6 +132,11 @@ impl App {
     /// The interface's language for a request that names none (`--language`).
     pub fn default_language(&self) -> i18n::Lang {
         self.language
+    }
+
+    /// Memory for upload bodies on this node.
+    pub fn uploads(&self) -> &upload::UploadMemory {
+        &self.uploads
     }
 
     /// The pictures this node keeps in memory.
@@ -322,6 +334,7 @@ impl AppState {
             request_timeout: Duration::from_secs(60),
             pictures: images::PictureCache::new(DEFAULT_PICTURE_CACHE),
             language: i18n::Lang::Ur,
+            uploads: upload::UploadMemory::new(limits.upload_memory),
         }))
     }
 
@@ -335,6 +348,7 @@ impl AppState {
         let app = self.configure();
         app.limits = limits;
         app.password_checks = password_checker(limits.password_checks);
+        app.uploads = upload::UploadMemory::new(limits.upload_memory);
         self
     }
 
@@ -634,9 +648,11 @@ pub async fn serve(
             }
         }
     });
+    let giving_back = tokio::spawn(memory::keep_giving_back());
     let remixer = state.remixer().clone();
     server::serve(listener, app(state), limits, shutdown_signal()).await?;
     housekeeping.abort();
+    giving_back.abort();
     if let Err(e) = remixer.flush_counters().await {
         tracing::warn!(error = %e, "could not write request counters at shutdown");
     }

@@ -13,7 +13,11 @@
 //!   are let in to answer `/healthz` and turn everything else away with 503, and beyond
 //!   those a connection is closed at once, so the process never hits its file limit;
 //! - on shutdown, connections finish what they are doing for at most `shutdown_timeout`,
-//!   then are cut.
+//!   then are cut;
+//! - a request's line and headers take at most [`MAX_HEAD_BYTES`] (hyper's default let
+//!   about 400 KB in, and 2,000 connections holding unfinished heads took most of a
+//!   gigabyte), and the answers hyper gives itself to a head it cannot take (431, 414, 400,
+//!   with no body) carry a JSON error like every other answer.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -27,6 +31,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -59,6 +64,13 @@ impl Default for ServerLimits {
         }
     }
 }
+
+/// The most a request's line and headers may take, in all. Browsers send a few KB
+/// (cookies included); a head past this is answered 431 and its connection closed.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+
+/// The longest address (path and query) answered; a longer one gets 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// Connections let in beyond the cap, to answer `/healthz` only.
 const HEALTH_ROOM: usize = 16;
@@ -121,10 +133,91 @@ impl Activity {
     }
 }
 
-/// A TCP stream that stamps its connection's activity on every read and write.
+/// A TCP stream that stamps its connection's activity on every read and write, and gives
+/// hyper's own bodiless error answers a JSON body.
 struct Watched {
     stream: TcpStream,
     activity: Arc<Activity>,
+    /// An answer being written in place of hyper's, and how much of it is out.
+    replacing: Option<(&'static [u8], usize)>,
+}
+
+/// The answer to send instead of `head`, when `head` is one hyper wrote itself for a
+/// request it could not read: a 431, 414 or 400 status line with an empty body (every
+/// answer of the service's own has a body).
+fn replacement(head: &[u8]) -> Option<&'static [u8]> {
+    if !head
+        .windows(19)
+        .take(256)
+        .any(|w| w.eq_ignore_ascii_case(b"content-length: 0\r\n"))
+    {
+        return None;
+    }
+    static ANSWERS: std::sync::OnceLock<[Vec<u8>; 3]> = std::sync::OnceLock::new();
+    let [too_large, uri_too_long, bad] = ANSWERS.get_or_init(|| {
+        let answer = |status: &str, code: &str, message: &str| {
+            let body = serde_json::json!({"error": {"code": code, "message": message}}).to_string();
+            format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nconnection: close\r\n\
+                 content-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+        };
+        [
+            answer(
+                "431 Request Header Fields Too Large",
+                crate::error::code::HEADERS_TOO_LARGE,
+                &format!(
+                    "the request's line and headers are over {} KB; that is the limit \
+                     (cookies included)",
+                    MAX_HEAD_BYTES / 1024
+                ),
+            ),
+            answer(
+                "414 URI Too Long",
+                crate::error::code::URI_TOO_LONG,
+                &format!(
+                    "the address is over {} KB; that is the limit",
+                    MAX_URI_BYTES / 1024
+                ),
+            ),
+            answer(
+                "400 Bad Request",
+                crate::error::code::BAD_REQUEST,
+                "the request could not be read as HTTP",
+            ),
+        ]
+    });
+    match head.get(..13)? {
+        b"HTTP/1.1 431 " | b"HTTP/1.0 431 " => Some(too_large),
+        b"HTTP/1.1 414 " | b"HTTP/1.0 414 " => Some(uri_too_long),
+        b"HTTP/1.1 400 " | b"HTTP/1.0 400 " => Some(bad),
+        _ => None,
+    }
+}
+
+impl Watched {
+    /// Writes what is left of a replacement answer; `Ready` once all of it is out.
+    fn poll_replacement(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        while let Some((answer, sent)) = self.replacing {
+            if sent == answer.len() {
+                return Poll::Ready(Ok(()));
+            }
+            match Pin::new(&mut self.stream).poll_write(cx, &answer[sent..]) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
+                }
+                Poll::Ready(Ok(n)) => {
+                    self.activity.touch();
+                    self.replacing = Some((answer, sent + n));
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl AsyncRead for Watched {
@@ -148,6 +241,16 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        if self.replacing.is_none()
+            && let Some(answer) = replacement(data)
+        {
+            self.replacing = Some((answer, 0));
+        }
+        if self.replacing.is_some() {
+            // hyper's own answer is the last thing on the connection: ours goes out in its
+            // place, and hyper is told its bytes were written.
+            return self.poll_replacement(cx).map_ok(|()| data.len());
+        }
         let polled = Pin::new(&mut self.stream).poll_write(cx, data);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
             self.activity.touch();
@@ -160,6 +263,18 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
+        if self.replacing.is_some()
+            || bufs
+                .iter()
+                .find(|b| !b.is_empty())
+                .is_some_and(|b| replacement(b).is_some())
+        {
+            let first = bufs
+                .iter()
+                .find(|b| !b.is_empty())
+                .map_or(&[][..], |b| &**b);
+            return self.poll_write(cx, first);
+        }
         let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
             self.activity.touch();
@@ -305,6 +420,7 @@ async fn connection(
     let io = TokioIo::new(Watched {
         stream,
         activity: activity.clone(),
+        replacing: None,
     });
     let watched = activity.clone();
     let service = tower::service_fn(move |mut request: Request<Incoming>| {
@@ -316,6 +432,14 @@ async fn connection(
             let request = request.map(Body::new);
             if health_only && request.uri().path() != "/healthz" {
                 return Ok(at_capacity());
+            }
+            if request
+                .uri()
+                .path_and_query()
+                .map_or(0, |p| p.as_str().len())
+                > MAX_URI_BYTES
+            {
+                return Ok(uri_too_long());
             }
             router.oneshot(request).await
         }
@@ -329,8 +453,12 @@ async fn connection(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
+        .header_read_timeout(header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(MAX_HEAD_BYTES as u32);
     let conn = builder.serve_connection(io, hyper_util::service::TowerToHyperService::new(service));
     tokio::pin!(conn);
     let check = (header_timeout.min(limits.idle_timeout) / 4).max(Duration::from_millis(50));
@@ -367,6 +495,19 @@ async fn connection(
             }
         }
     }
+}
+
+/// The answer to an address over [`MAX_URI_BYTES`].
+fn uri_too_long() -> Response<Body> {
+    crate::error::AppError::new(
+        StatusCode::URI_TOO_LONG,
+        crate::error::code::URI_TOO_LONG,
+        format!(
+            "the address is over {} KB; that is the limit",
+            MAX_URI_BYTES / 1024
+        ),
+    )
+    .into_response()
 }
 
 /// The answer on a connection let in beyond the cap, for anything but `/healthz`.
