@@ -253,6 +253,8 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         report: crate::limits::Limit::per_hour(settings.report_limit),
         upload: crate::limits::Limit::per_minute(settings.upload_limit),
         password_checks: settings.password_checks.max(1),
+        upload_memory: usize::try_from(settings.upload_memory_mb.saturating_mul(1 << 20))
+            .unwrap_or(usize::MAX),
     };
     let state = crate::web::AppState::new(
         std::sync::Arc::new(remixer),

@@ -72,6 +72,15 @@ pub struct Settings {
     /// Photos sent to frames per minute per client; 0 turns the limit off.
     #[arg(long, env = "JALSA_UPLOAD_LIMIT", default_value_t = 10, global = true)]
     pub upload_limit: u32,
+    /// Memory all photo uploads on this node may hold at once, in MiB; an upload that
+    /// finds it full waits a moment, then gets 503 with Retry-After.
+    #[arg(
+        long,
+        env = "JALSA_UPLOAD_MEMORY_MB",
+        default_value_t = 40,
+        global = true
+    )]
+    pub upload_memory_mb: u64,
     /// Proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma-separated
     /// (e.g. 127.0.0.1,10.0.0.0/8). Default none: the client is the connection's peer.
     #[arg(long, env = "JALSA_TRUSTED_PROXIES", default_value = "", global = true)]

@@ -104,7 +104,12 @@ struct Upload {
     gallery: bool,
     area: Option<String>,
     constituency: Option<String>,
+    /// The upload's memory, given back when its picture is made or refused.
+    held: super::upload::Held,
 }
+
+/// The most a form field other than the photo may carry.
+const MAX_FIELD_BYTES: usize = 16 * 1024;
 
 /// The multipart body of `POST /api/frames/{frame}/pictures` and of the form.
 #[derive(ToSchema)]
@@ -127,7 +132,7 @@ struct UploadSchema {
     constituency: Option<String>,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut upload = Upload::default();
     let too_big = || {
         AppError::new(
@@ -136,16 +141,30 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
             "the photo is larger than 20 MB; the limit is 20 MB",
         )
     };
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_big()
-        } else {
-            AppError::bad_request(code::BAD_UPLOAD, e.body_text())
+    let field_too_big = |name: String| {
+        move || {
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                code::BAD_UPLOAD,
+                format!("the field {name:?} is larger than {MAX_FIELD_BYTES} bytes"),
+            )
         }
     };
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| super::upload::unreadable(e, too_big))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
-        let data = field.bytes().await.map_err(unreadable)?;
+        let memory = state.uploads();
+        let data = if name == "photo" {
+            super::upload::read_field(field, memory, &mut upload.held, MAX_UPLOAD_BYTES, too_big)
+                .await?
+        } else {
+            let too_big = field_too_big(name.clone());
+            super::upload::read_field(field, memory, &mut upload.held, MAX_FIELD_BYTES, too_big)
+                .await?
+        };
         let text = || String::from_utf8_lossy(&data).trim().to_owned();
         match name.as_str() {
             "photo" => upload.photo = data,
@@ -196,7 +215,7 @@ async fn make(
     frame: &str,
     multipart: Multipart,
 ) -> Result<(Arc<crate::db::RemixRow>, bool), AppError> {
-    let upload = read_upload(multipart).await?;
+    let upload = read_upload(state, multipart).await?;
     if upload.photo.is_empty() {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

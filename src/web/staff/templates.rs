@@ -37,9 +37,11 @@ struct Upload {
     boxes: Option<String>,
     csrf: String,
     publish: bool,
+    /// The upload's memory, given back when it is done with.
+    _held: crate::web::upload::Held,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut upload = Upload {
         photo: Bytes::new(),
         frame: false,
@@ -51,6 +53,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
         boxes: None,
         csrf: String::new(),
         publish: false,
+        _held: Default::default(),
     };
     let too_big = || {
         AppError::new(
@@ -67,13 +70,14 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
             Err(e) => return Err(AppError::bad_request(code::BAD_UPLOAD, e.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
-        let data = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_big()
-            } else {
-                AppError::bad_request(code::BAD_UPLOAD, e.body_text())
-            }
-        })?;
+        let data = crate::web::upload::read_field(
+            field,
+            state.uploads(),
+            &mut upload._held,
+            crate::photo::MAX_UPLOAD_BYTES,
+            too_big,
+        )
+        .await?;
         let text = || String::from_utf8_lossy(&data).trim().to_owned();
         match name.as_str() {
             "photo" => upload.photo = data,
@@ -279,7 +283,7 @@ pub(super) async fn upload_form(
     StaffUser(session): StaffUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let upload = read_upload(multipart).await?;
+    let upload = read_upload(&state, multipart).await?;
     check_csrf(&session, &upload.csrf)?;
     match create_template(&state, &session.staff, upload).await {
         Ok(t) => Ok(Redirect::to(&format!("/staff/templates/{}", t.id)).into_response()),
@@ -583,7 +587,7 @@ pub(crate) async fn api_upload(
     ApiStaff(staff): ApiStaff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    api_create(&state, &staff, read_upload(multipart).await?).await
+    api_create(&state, &staff, read_upload(&state, multipart).await?).await
 }
 
 /// The API twin of upload, place boxes and publish: a template or frame that names its
@@ -621,7 +625,7 @@ pub(crate) async fn api_upload_frame(
     ApiStaff(staff): ApiStaff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let upload = read_upload(multipart).await?;
+    let upload = read_upload(&state, multipart).await?;
     if !upload.frame {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
