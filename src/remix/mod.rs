@@ -170,6 +170,8 @@ pub struct Remixer {
     max_wait: Duration,
     /// A moving average of render times in microseconds, to predict waits.
     mean_render_micros: AtomicU64,
+    /// When each render now running started, for the real wait a refusal names.
+    running: queue::Running,
     /// When overload was last logged (ms since the Unix epoch), so a flood of refusals
     /// writes one line a second, not one per request.
     overload_logged_at: AtomicU64,
@@ -212,6 +214,7 @@ impl Remixer {
             max_wait: DEFAULT_MAX_WAIT,
             mean_render_micros: AtomicU64::new(INITIAL_RENDER_GUESS.as_micros() as u64),
             overload_logged_at: AtomicU64::new(0),
+            running: Default::default(),
             pending_requests: Mutex::new(HashMap::new()),
             tally: Mutex::default(),
             counting: true.into(),

@@ -2,7 +2,8 @@
 //! counters `/metrics` reports.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::{RemixError, Remixer};
 use crate::db::now_ms;
@@ -74,6 +75,70 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// When each render now running started.
+#[derive(Debug, Default)]
+pub(super) struct Running(Arc<Mutex<RunningRenders>>);
+
+#[derive(Debug, Default)]
+struct RunningRenders {
+    next: u64,
+    started: Vec<(u64, Instant)>,
+}
+
+/// A render's place in [`Running`], taken out when it finishes (whether or not anyone
+/// still waits for it).
+struct Started {
+    running: Arc<Mutex<RunningRenders>>,
+    id: u64,
+}
+
+impl Running {
+    fn start(&self) -> Started {
+        let mut renders = self.0.lock().expect("running renders");
+        renders.next += 1;
+        let id = renders.next;
+        renders.started.push((id, Instant::now()));
+        Started {
+            running: self.0.clone(),
+            id,
+        }
+    }
+
+    /// How long each running render has run.
+    fn elapsed(&self) -> Vec<Duration> {
+        let renders = self.0.lock().expect("running renders");
+        renders.started.iter().map(|(_, at)| at.elapsed()).collect()
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let mut renders = self.running.lock().expect("running renders");
+        renders.started.retain(|(id, _)| *id != self.id);
+    }
+}
+
+/// How long until a slot is free for one more render, with `waiting` renders queued
+/// ahead of it, `slots` slots, renders taking `mean` each, and `running` renders having run
+/// this long. A render that has run past the mean is expected to run about as long again
+/// (nothing better is known of it), so a backlog behind slow renders is not called a
+/// moment's wait.
+fn wait_for_slot(slots: usize, mean: Duration, running: &[Duration], waiting: usize) -> Duration {
+    let mut free_at: Vec<Duration> = running
+        .iter()
+        .map(|&ran| if ran < mean { mean - ran } else { ran })
+        .collect();
+    free_at.resize(slots.max(free_at.len()), Duration::ZERO);
+    free_at.sort();
+    free_at.truncate(slots.max(1));
+    // Each queued render takes the slot that frees first.
+    for _ in 0..waiting {
+        free_at.sort();
+        free_at[0] += mean;
+    }
+    free_at.into_iter().min().unwrap_or_default()
+}
+
 /// How many renders run at once by default: one per core, leaving none idle.
 pub fn default_render_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -97,7 +162,7 @@ impl Remixer {
         let ahead = waiting.ahead;
         let free = self.slots.available_permits();
         if ahead >= free {
-            let expected = self.expected_wait(ahead + 1 - free);
+            let expected = self.expected_wait(ahead);
             if ahead >= self.queue_limit + free || expected > self.max_wait {
                 drop(waiting);
                 return Err(self.overloaded());
@@ -118,8 +183,10 @@ impl Remixer {
             .observe(queued_at.elapsed().as_secs_f64());
         let renderer = self.renderer.clone();
         let started = std::time::Instant::now();
+        let running = self.running.start();
         let out = tokio::task::spawn_blocking(move || {
             let _permit = permit;
+            let _running = running;
             work(&renderer)
         })
         .await
@@ -131,11 +198,11 @@ impl Remixer {
         Ok(out)
     }
 
-    /// How long `renders` more renders should take on all slots, from recent render times.
-    fn expected_wait(&self, renders: usize) -> Duration {
-        let mean = self.mean_render_micros.load(Ordering::Relaxed);
-        let rounds = renders.div_ceil(self.slot_count) as u64;
-        Duration::from_micros(mean.saturating_mul(rounds))
+    /// How long a render with `waiting` renders queued ahead of it should wait for a slot,
+    /// from recent render times and how long the renders running now have run.
+    fn expected_wait(&self, waiting: usize) -> Duration {
+        let mean = Duration::from_micros(self.mean_render_micros.load(Ordering::Relaxed));
+        wait_for_slot(self.slot_count, mean, &self.running.elapsed(), waiting)
     }
 
     /// Folds one render time into the moving average (weight 1/8: quick to follow a
@@ -167,11 +234,33 @@ impl Remixer {
                 "render queue full: refusing new renders with 503"
             );
         }
-        let running = self.slot_count - self.slots.available_permits().min(self.slot_count);
-        let backlog = self.stats.queued.load(Ordering::Relaxed) + running;
-        let clear = self.expected_wait(backlog.max(1));
+        let clear = self.expected_wait(self.stats.queued.load(Ordering::Relaxed));
         RemixError::Busy {
             retry_after: clear.as_secs() + 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_for_slot;
+    use std::time::Duration;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn the_wait_counts_the_backlog_and_what_is_running() {
+        // Two slots free, nothing queued: no wait.
+        assert_eq!(wait_for_slot(2, 50 * MS, &[], 0), Duration::ZERO);
+        // Both slots busy 10 ms into 50 ms renders: 40 ms; four more queued: two rounds more.
+        assert_eq!(wait_for_slot(2, 50 * MS, &[10 * MS, 10 * MS], 0), 40 * MS);
+        assert_eq!(wait_for_slot(2, 50 * MS, &[10 * MS, 10 * MS], 4), 140 * MS);
+        // Renders that have run 90 s where 50 ms is usual hold their slots for a long
+        // while yet: the wait says minutes, not a second.
+        let stuck = wait_for_slot(2, 50 * MS, &[Duration::from_secs(90); 2], 3);
+        assert!(stuck >= Duration::from_secs(90), "{stuck:?}");
+        // One stuck, one moving: the moving one serves the queue.
+        let one = wait_for_slot(2, 50 * MS, &[Duration::from_secs(90), 10 * MS], 3);
+        assert_eq!(one, 190 * MS);
     }
 }
