@@ -123,9 +123,11 @@ pub async fn create_or_find(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
 ) -> Result<(std::sync::Arc<RemixRow>, bool), AppError> {
+    let template = request.template.clone();
     let (row, created) = match state.remixer().lookup(request).await? {
         Lookup::Found(row) => (row, false),
         Lookup::Missing(pending) => {
+            refuse_cross_site(state, &template, headers)?;
             state
                 .check_rate(state.client_ip(headers, extensions))
                 .await?;
@@ -151,6 +153,32 @@ pub async fn create_or_find(
         ));
     }
     Ok((row, created))
+}
+
+/// Refuses to make a new remix for a request a browser says another site started (an
+/// `<img>` pointing at `/render/...`, a form posted from elsewhere): otherwise any web page
+/// could make its visitors' browsers create remixes, disguised words and all, from
+/// thousands of addresses. Remixes made before are still served to anyone, and programs
+/// (which send no `Sec-Fetch-Site`) and the campaign's own sites are not affected.
+fn refuse_cross_site(
+    state: &AppState,
+    template: &str,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            code::CROSS_SITE,
+            format!(
+                "a page on another site cannot make a new remix; open {}/t/{template} to make it",
+                state.public_url()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A remix as the API shows it.
