@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The field on loopback, against a release build on the same 2 cores: clients that hang
-# up, a flood of the slowest request, 1,000 sign-ins at once. Prints what the server's
-# /metrics and /proc say afterwards. Usage: loadtest/field.sh [seconds per flood, default 10]
+# up, a flood of the slowest request, 1,000 sign-ins at once, hostile photos (a scan bomb,
+# decoding bombs), a header flood, a slow-upload flood and cross-site image requests.
+# Prints what the server's /metrics and /proc say afterwards.
+# Usage: loadtest/field.sh [seconds per flood, default 10]
 seconds=${1:-10}
 port=18090
 # shellcheck source=loadtest/common.sh
 . "$(dirname "$0")/common.sh"
+cargo build --release --example hostile >/dev/null 2>&1
+./target/release/examples/hostile "$data/hostile" >/dev/null
 echo "the right password" | ./target/release/jalsa staff --data-dir "$data" add field
 env ${JALSA_ENV:-} ./target/release/jalsa serve --listen 127.0.0.1:$port --data-dir "$data" --rate-limit 0 \
   --login-limit 100000 >"$data/log" 2>&1 &
@@ -72,3 +76,76 @@ with concurrent.futures.ThreadPoolExecutor(1000) as pool:
 PY
 rss
 echo "overload lines in the log: $(grep -c 'render queue full' "$data/log" || true); log size $(stat -c %s "$data/log") bytes"
+
+echo "== hostile photos, each sent twice at once, while a supporter makes remixes"
+for f in scan-bomb.jpg progressive-40mp.jpg profile-bomb.png deep-6300.png lossless-6300.webp; do
+  for _ in 1 2; do
+    curl -s -o "$data/$f.answer" -w "$f %{http_code} %{time_total}s\n" \
+      -F "photo=@$data/hostile/$f" "$base/api/frames/jalsa-badge/pictures" &
+  done
+  sleep 0.2
+  curl -s -o /dev/null -w "  a supporter's remix meanwhile: %{http_code} %{time_total}s\n" \
+    -H 'Content-Type: application/json' -d "{\"template\":\"hubble\",\"captions\":[\"$f\",\"$RANDOM\"]}" \
+    "$base/api/remixes"
+  wait
+  echo "  answer: $(head -c 200 "$data/$f.answer")"
+done
+rss
+
+echo "== 2000 connections each holding 31 KB of unfinished header, then closed"
+python3 - "$port" <<'PY'
+import sys, socket, time
+port = int(sys.argv[1])
+socks = []
+for i in range(2000):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 31_000)
+    socks.append(s)
+time.sleep(1)
+print("held", len(socks))
+for s in socks: s.close()
+PY
+rss
+sleep 10
+echo "10 s after they closed:"; rss
+echo "one 40 KB header: $(curl -s -H "X-Pad: $(head -c 40000 /dev/zero | tr '\0' a)" "$base/api/templates" | head -c 160)"
+
+echo "== 30 slow uploads of 20 MB (1 MB/s each), while a supporter makes remixes"
+python3 - "$port" <<'PY'
+import sys, socket, time, threading, http.client, json
+port = int(sys.argv[1])
+answers = []
+def slow():
+    s = socket.create_connection(("127.0.0.1", port))
+    body = 20 * 1024 * 1024
+    s.sendall(b"POST /api/frames/jalsa-badge/pictures HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+              b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n"
+              b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\r\n" % body)
+    try:
+        for _ in range(8):
+            s.sendall(b"\xab" * (1 << 20)); time.sleep(1)
+        s.settimeout(10)
+        answers.append(s.recv(200).split(b"\r\n")[0].decode())
+    except Exception as e:
+        answers.append(type(e).__name__)
+threads = [threading.Thread(target=slow) for _ in range(30)]
+for t in threads: t.start()
+time.sleep(3)
+t0 = time.time()
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+c.request("POST", "/api/remixes", json.dumps({"template": "hubble", "captions": ["slow", str(t0)]}),
+          {"Content-Type": "application/json"})
+print("a supporter's remix during the flood:", c.getresponse().status, "%.2fs" % (time.time() - t0))
+for t in threads: t.join()
+import collections; print(collections.Counter(answers))
+PY
+rss
+sleep 5; echo "5 s later:"; rss
+
+echo "== an <img> on another site asking for a new remix, and for one made before"
+curl -s -o /dev/null -w "new, cross-site: %{http_code}\n" -H "Sec-Fetch-Site: cross-site" -H "Sec-Fetch-Dest: image" \
+  "$base/render/hubble/not_made/from_elsewhere_$RANDOM.jpg"
+curl -s -o /dev/null -w "made here first: %{http_code}\n" "$base/render/hubble/made/here.jpg"
+curl -s -o /dev/null -w "then cross-site: %{http_code}\n" -H "Sec-Fetch-Site: cross-site" -H "Sec-Fetch-Dest: image" \
+  "$base/render/hubble/made/here.jpg"
+

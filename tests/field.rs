@@ -277,3 +277,166 @@ async fn a_thousand_sign_ins_at_once_keep_the_server_small() {
     // The flood is over: the right password gets in.
     assert_eq!(sign_in("the+right+password".into()).await, Some(303));
 }
+
+/// Sends raw bytes on a fresh connection and reads what comes back until the server
+/// closes; a reset after the answer (the server closes with part of an oversized request
+/// unread) still leaves the answer read.
+async fn raw_exchange(address: std::net::SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let _ = stream.write_all(request).await;
+    let mut response = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return response,
+            Ok(Ok(n)) => response.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn oversized_heads_and_addresses_get_a_json_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = common::node::start_local(dir.path(), &[]).await;
+    let cases = [
+        (
+            "a 40 KB header",
+            format!(
+                "GET /api/templates HTTP/1.1\r\nHost: x\r\nX-Junk: {}\r\n\r\n",
+                "a".repeat(40_000)
+            ),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a 20 KB address",
+            format!(
+                "GET /api/templates?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "a".repeat(20_000)
+            ),
+            414,
+            "uri_too_long",
+        ),
+        (
+            "a 60 KB page address",
+            format!(
+                "GET /t/hubble?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+                "a".repeat(60_000)
+            ),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "not HTTP",
+            "HELLO THERE\r\n\r\n".to_owned(),
+            400,
+            "bad_request",
+        ),
+    ];
+    for (case, request, status, code) in cases {
+        let response = raw_exchange(node.address, request.as_bytes()).await;
+        let (got, head, body) = common::node::parse_response(&response)
+            .unwrap_or_else(|e| panic!("{case}: {e}: {:?}", String::from_utf8_lossy(&response)));
+        assert_eq!(got, status, "{case}: {head}");
+        assert!(
+            head.contains("content-type: application/json"),
+            "{case}: {head}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{case}: {e}: {:?}", String::from_utf8_lossy(&body)));
+        assert_eq!(json["error"]["code"], code, "{case}: {json}");
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("KB") || m.contains("HTTP")),
+            "{case}: {json}"
+        );
+    }
+    // Ordinary requests are still answered on the same node.
+    let (status, _) = http(node.address, "GET", "/healthz", None, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn slow_uploads_hold_upload_memory_not_render_slots() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = common::node::start_local(
+        dir.path(),
+        &[
+            "--upload-memory-mb",
+            "12",
+            "--render-slots",
+            "1",
+            "--idle-timeout",
+            "60s",
+        ],
+    )
+    .await;
+    // Three uploads of 8 MB photos that stop 1 MB short and wait: the first two fit in
+    // 12 MB of upload memory only one at a time.
+    let photo_bytes = 8 << 20;
+    let boundary = "slowslowslow";
+    let head = |length: usize| {
+        format!(
+            "POST /api/frames/jalsa-badge/pictures HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\
+             Content-Type: image/jpeg\r\n\r\n"
+        )
+    };
+    let mut slow = Vec::new();
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(node.address).await.unwrap();
+        stream
+            .write_all(head(photo_bytes + 200).as_bytes())
+            .await
+            .unwrap();
+        let most = vec![0xAB; photo_bytes - (1 << 20)];
+        // The server may stop reading one of them (no room): don't wait on that one.
+        let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(&most)).await;
+        slow.push(stream);
+    }
+    // While they hang, a caption remix gets the one render slot at once.
+    let started = Instant::now();
+    let (status, body) = http(
+        node.address,
+        "POST",
+        "/api/remixes",
+        Some(&serde_json::json!({"template": "hubble", "captions": ["slow", "uploads"]})),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        status == 201 || status == 200,
+        "{status}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // One of the three found no room and was turned away with 503 and Retry-After; the
+    // others still wait for the rest of their photos.
+    let mut turned_away = 0;
+    for stream in &mut slow {
+        let mut buf = vec![0u8; 4096];
+        if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await
+            && n > 0
+        {
+            let text = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+            assert!(text.starts_with("http/1.1 503"), "{text}");
+            assert!(text.contains("retry-after: "), "{text}");
+            assert!(text.contains("\"busy\""), "{text}");
+            turned_away += 1;
+        }
+    }
+    assert!(turned_away >= 1, "no upload was turned away");
+    assert!(turned_away < 3, "every upload was turned away");
+    let (pid, _) = (node.child.id(), ());
+    let (rss, _) = memory_mb(pid);
+    assert!(rss < 256, "{rss} MB resident");
+}

@@ -515,6 +515,61 @@ async fn hostile_uploads_get_a_clear_refusal_and_the_service_keeps_serving() {
     assert_eq!(s.get("/healthz").await.status(), StatusCode::OK);
 }
 
+#[tokio::test]
+async fn photos_that_would_cost_minutes_or_a_gigabyte_are_refused_by_name_or_read_small() {
+    use jalsa::photo::hostile;
+    let s = service().await;
+    let refused: Vec<(&str, Vec<u8>)> = vec![
+        // Its one tiny scan repeated 3,000 times: each repeat walks every block again.
+        (
+            "a progressive JPEG of repeated scans",
+            hostile::scan_bomb(1000, 1 << 20),
+        ),
+        // 40 megapixels, progressive 4:4:4: 240 MB of coefficients before any pixel.
+        (
+            "a 40-megapixel progressive JPEG",
+            hostile::large_progressive_header(7300, 5470),
+        ),
+        // A lossless WebP's decoder holds every pixel twice: 320 MB.
+        (
+            "a 6300x6300 lossless WebP",
+            hostile::lossless_webp_header(6300, 6300),
+        ),
+    ];
+    for (case, bytes) in &refused {
+        assert!(bytes.len() <= 1 << 20, "{case}: {} bytes", bytes.len());
+        let a = send_photo(&s, BADGE, &[], "photo.jpg", bytes).await;
+        assert_eq!(
+            a.error_code(StatusCode::UNPROCESSABLE_ENTITY, case),
+            "photo_too_costly",
+            "{case}: {}",
+            a.text()
+        );
+        assert!(
+            a.text().contains("JPEG") || a.text().contains("smaller"),
+            "{case}: says what to do instead: {}",
+            a.text()
+        );
+    }
+    // These are read, at no more than the frame needs: a colour profile that inflates to a
+    // gigabyte is never inflated, and a 16-bit PNG is read a row at a time.
+    for (case, bytes) in [
+        (
+            "a PNG with a gigabyte colour profile",
+            hostile::profile_bomb(1 << 30),
+        ),
+        ("a 6300x6300 16-bit RGBA PNG", hostile::deep_png(6300, 6300)),
+    ] {
+        assert!(bytes.len() < 8 << 20, "{case}: {} bytes", bytes.len());
+        send_photo(&s, BADGE, &[], "photo.png", &bytes)
+            .await
+            .expect(StatusCode::CREATED, case);
+    }
+    Answer::of(s.supporter_remix("hubble", &["still", "serving"]).await)
+        .await
+        .expect(StatusCode::CREATED, "a caption remix");
+}
+
 /// A frame PNG: opaque `color` with a transparent window in the middle.
 fn frame_png(width: u32, height: u32, color: [u8; 3], alpha: bool) -> Vec<u8> {
     let image = RgbaImage::from_fn(width, height, |x, y| {

@@ -1,9 +1,10 @@
 //! A bounded soak of two nodes sharing PostgreSQL and S3, as the field would treat them:
 //! fresh, repeat and image traffic from clients that hang up at random points, forged
-//! `X-Forwarded-For` headers, a sign-in flood, and one node SIGKILLed and started again
-//! half way. At the end: render queues empty, each node under 256 MB resident, every
-//! acknowledged remix served with its hash, and no answer but 2xx, 304, a 4xx by design or
-//! a 503 with `Retry-After`.
+//! `X-Forwarded-For` headers, a sign-in flood, progressive JPEG scan bombs sent as frame
+//! photos, a flood of connections each holding an unfinished 31 KB header, a flood of slow
+//! 20 MB uploads, and one node SIGKILLed and started again half way. Throughout: each node
+//! under 256 MB resident. At the end: render queues empty, every acknowledged remix served
+//! with its hash, and no answer but 2xx, 304, a 4xx by design or a 503 with `Retry-After`.
 //!
 //! Needs `JALSA_TEST_DATABASE_URL` and `JALSA_TEST_S3_URL` (CI sets both); says SKIPPED
 //! without them. `JALSA_SOAK_SECONDS` sets the length (default 60).
@@ -118,7 +119,73 @@ fn resident_mb(pid: u32) -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-const FLAGS: &[&str] = &["--rate-limit", "60", "--moderation", "post"];
+const FLAGS: &[&str] = &[
+    "--rate-limit",
+    "60",
+    "--moderation",
+    "post",
+    // Every hostile upload comes from this one address: let them all reach the decoder.
+    "--upload-limit",
+    "0",
+];
+
+/// Opens `count` connections to `address`, each sending 31 KB of a header it never
+/// finishes.
+async fn unfinished_heads(address: SocketAddr, count: usize) -> Vec<tokio::net::TcpStream> {
+    let mut head = b"GET / HTTP/1.1\r\nHost: soak\r\nX-Pad: ".to_vec();
+    head.resize(31 * 1024, b'a');
+    let mut open = Vec::new();
+    for _ in 0..count {
+        let Ok(mut stream) = tokio::net::TcpStream::connect(address).await else {
+            continue;
+        };
+        if stream.write_all(&head).await.is_ok() {
+            open.push(stream);
+        }
+    }
+    open
+}
+
+/// A 20 MB photo upload sent at about 3 MB/s that stops after 12 MB and waits for an
+/// answer until the node gives one (503 when upload memory is full) or cuts it.
+async fn slow_upload(address: SocketAddr, until: Instant) -> Option<Answer> {
+    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    let head = format!(
+        "POST /api/frames/jalsa-badge/pictures HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\r\n",
+        20 << 20
+    );
+    stream.write_all(head.as_bytes()).await.ok()?;
+    let chunk = vec![0xABu8; 1 << 20];
+    for _ in 0..12 {
+        let sent = tokio::time::timeout(Duration::from_secs(2), stream.write_all(&chunk)).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let mut response = Vec::new();
+    let wait = until.saturating_duration_since(Instant::now());
+    let _ = tokio::time::timeout(wait, stream.read_to_end(&mut response)).await;
+    let (status, head, body) = common::node::parse_response(&response).ok()?;
+    Some(Answer { status, head, body })
+}
+
+/// Lets this process open as many sockets as its hard limit allows.
+fn raise_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_hold_up_under_a_hostile_crowd() {
@@ -146,6 +213,80 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
     let nodes: Arc<tokio::sync::Mutex<[Node; 2]>> = Arc::new(tokio::sync::Mutex::new([a, b]));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    raise_file_limit();
+
+    // Each node's resident memory, sampled throughout: the highest seen.
+    let peak = Arc::new(Mutex::new([0u64; 2]));
+    let watcher = {
+        let (nodes, peak) = (nodes.clone(), peak.clone());
+        tokio::spawn(async move {
+            loop {
+                let pids = {
+                    let nodes = nodes.lock().await;
+                    [nodes[0].child.id(), nodes[1].child.id()]
+                };
+                let mut peak = peak.lock().unwrap();
+                for (i, pid) in pids.into_iter().enumerate() {
+                    peak[i] = peak[i].max(resident_mb(pid));
+                }
+                drop(peak);
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
+    };
+
+    // The hostile files and floods, beside the crowd.
+    let hostile = {
+        let tally = tally.clone();
+        tokio::spawn(async move {
+            let bomb = jalsa::photo::hostile::scan_bomb(2000, 1_250_000);
+            let (content_type, body) =
+                common::service::multipart(&[], &[("photo", "bomb.jpg", &bomb)]);
+            let mut raw = format!(
+                "POST /api/frames/jalsa-badge/pictures HTTP/1.1\r\nHost: soak\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            raw.extend_from_slice(&body);
+            let mut round = 0usize;
+            while Instant::now() < deadline {
+                round += 1;
+                let address = addresses[round % 2];
+                // Two scan bombs at once, as the field sent them.
+                let (one, two) = tokio::join!(send(address, &raw, None), send(address, &raw, None));
+                for answer in [one, two].into_iter().flatten().flatten() {
+                    let mut t = tally.lock().unwrap();
+                    t.record("scan bomb", &answer);
+                    if answer.status != 503 && answer.status != 422 {
+                        t.wrong
+                            .push(format!("scan bomb: {} (not refused)", answer.status));
+                    }
+                }
+                if round % 8 == 1 {
+                    // 1,000 unfinished 31 KB heads on each node for a second.
+                    let held = tokio::join!(
+                        unfinished_heads(addresses[0], 1000),
+                        unfinished_heads(addresses[1], 1000)
+                    );
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    drop(held);
+                }
+                if round % 8 == 5 {
+                    // Ten slow 20 MB uploads on each node.
+                    let until = (Instant::now() + Duration::from_secs(40)).min(deadline);
+                    let uploads: Vec<_> = (0..20)
+                        .map(|i| tokio::spawn(slow_upload(addresses[i % 2], until)))
+                        .collect();
+                    for upload in uploads {
+                        if let Ok(Some(answer)) = upload.await {
+                            tally.lock().unwrap().record("slow upload", &answer);
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        })
+    };
 
     let mut workers = Vec::new();
     for worker in 0..8u64 {
@@ -248,8 +389,15 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
     for w in workers {
         w.await.unwrap();
     }
-    // Let hung-up renders finish.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    hostile.await.unwrap();
+    // Let hung-up renders finish, and memory freed by the floods go back.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    watcher.abort();
+    let peak = *peak.lock().unwrap();
+    eprintln!("highest resident memory seen: {peak:?} MB");
+    for (i, mb) in peak.into_iter().enumerate() {
+        assert!(mb < 256, "node {i} reached {mb} MB resident");
+    }
 
     let tally = std::mem::take(&mut *tally.lock().unwrap());
     let nodes = nodes.lock().await;

@@ -1931,3 +1931,53 @@ async fn the_form_shows_its_maker_the_delete_link_once() {
         .await
         .expect(StatusCode::GONE, "gone");
 }
+
+#[tokio::test]
+async fn a_page_on_another_site_cannot_make_new_remixes_but_sees_existing_ones() {
+    let s = service().await;
+    let from = |site: Option<&str>, path: &str| {
+        let mut request = Request::get(path).header(header::USER_AGENT, "Mozilla/5.0");
+        if let Some(site) = site {
+            request = request
+                .header("sec-fetch-site", site)
+                .header("sec-fetch-dest", "image");
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let path = "/render/hubble/made_elsewhere/by_an_img_tag.jpg";
+    // An <img> on another site: nothing is made, and it says why.
+    let refused = s.send(from(Some("cross-site"), path)).await;
+    assert_eq!(
+        error_code(refused, StatusCode::FORBIDDEN).await,
+        "cross_site"
+    );
+    let made = s.state.db().remix_count().await.unwrap();
+    assert_eq!(made, 0, "a cross-site image request made a remix");
+    // A form posted from another site to the API is refused the same way.
+    let posted = s
+        .send(
+            Request::post("/api/remixes")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::from(
+                    json!({"template": "hubble", "captions": ["from", "elsewhere"]}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        error_code(posted, StatusCode::FORBIDDEN).await,
+        "cross_site"
+    );
+    // Typed into the address bar, from our own pages or by a program: made.
+    for site in [Some("none"), Some("same-origin"), None] {
+        let path = format!("/render/hubble/typed/{}.jpg", site.unwrap_or("program"));
+        let answer = s.send(from(site, &path)).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{site:?}");
+    }
+    // Once made, the same picture is served to other sites' pages too.
+    assert_eq!(s.send(from(None, path)).await.status(), StatusCode::OK);
+    let embedded = s.send(from(Some("cross-site"), path)).await;
+    assert_eq!(embedded.status(), StatusCode::OK);
+    assert_eq!(header_of(&embedded, header::CONTENT_TYPE), "image/jpeg");
+}
