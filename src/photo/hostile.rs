@@ -3,9 +3,9 @@
 //! few kilobytes or megabytes that a careless decoder turns into minutes of work or a
 //! gigabyte of memory.
 
-/// A flat grey progressive JPEG of `side` x `side` pixels whose last scan is repeated
-/// `repeats` more times: each repeat is a few bytes and walks every block again.
-pub fn scan_bomb(side: u16, repeats: usize) -> Vec<u8> {
+/// A flat grey progressive JPEG of `side` x `side` pixels whose last scan is repeated until
+/// the file is about `bytes` long: each repeat is a few bytes and walks every block again.
+pub fn scan_bomb(side: u16, bytes: usize) -> Vec<u8> {
     let jpeg = progressive_jpeg(side, side, jpeg_encoder::SamplingFactor::R_4_2_0);
     let last_scan = jpeg
         .windows(2)
@@ -13,7 +13,7 @@ pub fn scan_bomb(side: u16, repeats: usize) -> Vec<u8> {
         .expect("a progressive JPEG has scans");
     let end = jpeg.len() - 2;
     let mut out = jpeg[..end].to_vec();
-    for _ in 0..repeats {
+    while out.len() + (end - last_scan) < bytes {
         out.extend_from_within(last_scan..end);
     }
     out.extend_from_slice(&[0xFF, 0xD9]);
