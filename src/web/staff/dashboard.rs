@@ -70,6 +70,8 @@ struct DashboardPage {
     days: u32,
     periods: Vec<(u32, String, bool)>,
     totals: Vec<(String, String)>,
+    /// What the figures count: unique visitors per remix per day.
+    what_counts: String,
     hourly_chart: String,
     daily_chart: String,
     tables: Vec<Table>,
@@ -459,6 +461,7 @@ pub(super) async fn reach_page(
     };
     let totals = totals_of(&l, &period.totals);
     html(DashboardPage {
+        what_counts: l.t1("reach-what-counts", "most", crate::remix::AGENT_CLASSES),
         remix,
         remix_error,
         hourly_chart: chart(&l.t("reach-chart-hours"), &series(&l, &hourly), &clock),
