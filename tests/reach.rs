@@ -361,16 +361,27 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
     .await;
     csv.expect(StatusCode::OK, "a table as CSV");
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert_eq!(
+        &csv.body[..3],
+        [0xEF, 0xBB, 0xBF],
+        "a byte-order mark for Excel"
+    );
     let body = csv.text();
-    assert!(body.starts_with(",Remixes,Visits,"), "{body}");
-    assert!(body.contains("A sky full of voters,1,3,"), "{body}");
+    assert!(
+        body.starts_with("\u{FEFF}\"\",\"Remixes\",\"Visits\","),
+        "{body}"
+    );
+    assert!(
+        body.contains("\"A sky full of voters\",\"1\",\"3\","),
+        "{body}"
+    );
     let networks = Answer::of(
         s.get_with("/staff/reach/networks.csv", Some(&staff.cookie))
             .await,
     )
     .await;
     assert!(
-        networks.text().contains("facebook,0,3"),
+        networks.text().contains("\"facebook\",\"0\",\"3\""),
         "{}",
         networks.text()
     );
@@ -620,6 +631,7 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
     .await;
     let first = csv.lines().nth(1).expect("a most-seen remix");
     let (id, seen) = first.split_once(',').unwrap();
+    let (id, seen) = (id.trim_matches('"'), seen.trim_matches('"'));
     use sqlx::Row;
     let expected = sqlx::query(
         "SELECT remix_id, CAST(SUM(count) AS BIGINT) AS n FROM reach_hourly \
