@@ -139,7 +139,8 @@ pub fn read_csv(text: &str, known: &[Area]) -> Result<Vec<Area>, Vec<BadRow>> {
             }
         };
         let line = record.position().map_or(line, |p| p.line());
-        let field = |at: usize| record.get(at).unwrap_or("");
+        // Our exports put a `'` before names a spreadsheet would run; it comes off here.
+        let field = |at: usize| crate::spreadsheet::restore(record.get(at).unwrap_or(""));
         let why = (|| {
             let (name_en, name_ur) = check_names(field(en_at), field(ur_at))?;
             let id = match field(id_at) {
@@ -223,24 +224,21 @@ pub fn check_parent(area: &Area, areas: &[Area], known: &[Area]) -> Result<(), S
     }
 }
 
-/// Writes areas as the CSV [`from_csv`] reads.
+/// Writes areas as the CSV [`from_csv`] reads, safe to open in a spreadsheet (a
+/// byte-order mark, no cell it would run: see [`crate::spreadsheet`]).
 pub fn to_csv(areas: &[Area]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["id", "name_en", "name_ur", "retired", "parent"])
-        .expect("CSV to memory");
+    let mut csv = crate::spreadsheet::Csv::new();
+    csv.row(["id", "name_en", "name_ur", "retired", "parent"]);
     for a in areas {
-        writer
-            .write_record([
-                a.id.as_str(),
-                &a.name_en,
-                &a.name_ur,
-                if a.retired { "true" } else { "false" },
-                &a.parent,
-            ])
-            .expect("CSV to memory");
+        csv.row([
+            a.id.as_str(),
+            &a.name_en,
+            &a.name_ur,
+            if a.retired { "true" } else { "false" },
+            &a.parent,
+        ]);
     }
-    String::from_utf8(writer.into_inner().expect("CSV to memory")).expect("CSV of UTF-8")
+    csv.finish()
 }
 
 /// The starter list.
@@ -262,6 +260,43 @@ mod tests {
                 .any(|a| a.id == "lahore" && a.name_ur == "لاہور")
         );
         assert_eq!(from_csv(&to_csv(&areas)).unwrap(), areas);
+    }
+
+    #[test]
+    fn names_a_spreadsheet_would_run_are_written_as_text_and_read_back_as_they_were() {
+        let names = [
+            "=HYPERLINK(\"http://x\",\"click\")",
+            "+92 300",
+            "-1",
+            "@SUM(1)",
+            "'=already quoted",
+            "'Ali's place",
+        ];
+        let areas: Vec<Area> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Area {
+                id: format!("area-{i}"),
+                name_en: (*name).to_owned(),
+                name_ur: format!("{name} اردو"),
+                retired: false,
+                parent: String::new(),
+            })
+            .collect();
+        let text = to_csv(&areas);
+        assert!(text.starts_with('\u{FEFF}'), "a byte-order mark for Excel");
+        // What a spreadsheet would see in each cell: never the start of a formula.
+        let mut cells = csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+        for record in cells.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""));
+        assert_eq!(from_csv(&text).unwrap(), areas);
     }
 
     #[test]

@@ -165,8 +165,13 @@ async fn staff_add_rename_retire_import_and_export_areas() {
     csv.expect(StatusCode::OK, "the export");
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
     let exported = csv.text();
-    assert!(exported.starts_with("id,name_en,name_ur,retired,parent\n"));
-    assert!(exported.contains("mandi-bahauddin,Mandi Bahauddin,منڈی بہاءالدین,true"));
+    // A byte-order mark so that Excel reads Urdu; every cell quoted.
+    assert!(
+        exported.starts_with("\u{FEFF}\"id\",\"name_en\",\"name_ur\",\"retired\",\"parent\"\n")
+    );
+    assert!(
+        exported.contains("\"mandi-bahauddin\",\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"true\"")
+    );
     let import = |body: String| {
         let (s, token) = (&s, token.clone());
         async move {
@@ -206,8 +211,8 @@ async fn staff_add_rename_retire_import_and_export_areas() {
     );
     let good = import(
         exported.replace(
-            "Mandi Bahauddin,منڈی بہاءالدین,true",
-            "Mandi Bahauddin,منڈی بہاءالدین,false",
+            "\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"true\"",
+            "\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"false\"",
         ) + "chakwal,Chakwal,چکوال,false\n",
     )
     .await;
@@ -269,7 +274,10 @@ async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(s.state.db().get_area("khuzdar").await.unwrap().is_some());
     let csv = Answer::of(s.get_with("/staff/areas.csv", Some(&staff.cookie)).await).await;
-    assert!(csv.text().contains("khuzdar,Khuzdar,خضدار,false"));
+    assert!(
+        csv.text()
+            .contains("\"khuzdar\",\"Khuzdar\",\"خضدار\",\"false\"")
+    );
 }
 
 #[tokio::test]
@@ -446,7 +454,10 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
         .await,
     )
     .await;
-    assert!(table.lines().any(|l| l.starts_with("NA-127,4,")), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("\"NA-127\",\"4\",")),
+        "{table}"
+    );
 
     // The CSV carries the parent, and an import may name a city on the list.
     let csv = String::from_utf8(
@@ -460,12 +471,123 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
     )
     .unwrap();
     assert!(
-        csv.starts_with("id,name_en,name_ur,retired,parent"),
+        csv.starts_with("\u{FEFF}\"id\",\"name_en\",\"name_ur\",\"retired\",\"parent\""),
         "{csv}"
     );
     assert!(
-        csv.contains("na-127,NA-127,این اے-127,false,lahore"),
+        csv.contains("\"na-127\",\"NA-127\",\"این اے-127\",\"false\",\"lahore\""),
         "{csv}"
+    );
+}
+
+/// Names a spreadsheet would run as formulas: the export writes them as text (a `'` in
+/// front, every cell quoted, a byte-order mark first), the import of that export gives back
+/// exactly the names staff typed, and the dashboard's tables do the same.
+#[tokio::test]
+async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
+    let s = service().await;
+    let token = s.token().await;
+    let names = [
+        "=HYPERLINK(\"http://x\",\"click\")",
+        "+92 300",
+        "-1",
+        "@SUM(1)",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let added = Answer::of(
+            s.api(
+                "POST",
+                "/api/staff/areas",
+                Some(&token),
+                Some(json!({"id": format!("formula-{i}"), "name_en": name, "name_ur": name})),
+            )
+            .await,
+        )
+        .await;
+        added.expect(StatusCode::CREATED, name);
+    }
+    let export = || async {
+        Answer::of(
+            s.api("GET", "/api/staff/areas.csv", Some(&token), None)
+                .await,
+        )
+        .await
+        .body
+        .to_vec()
+    };
+    let exported = export().await;
+    assert_eq!(
+        &exported[..3],
+        [0xEF, 0xBB, 0xBF],
+        "a UTF-8 byte-order mark"
+    );
+    let text = String::from_utf8(exported).unwrap();
+    // What a spreadsheet sees in each cell: never the start of a formula.
+    let mut cells = csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+    for record in cells.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} would run"
+            );
+        }
+    }
+    assert!(
+        text.contains("\"formula-0\",\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""),
+        "{text}"
+    );
+    assert!(text.contains("\"formula-1\",\"'+92 300\",\"'+92 300\""));
+    // Imported again as it is: nothing changes, and the names are as typed.
+    let before = json_of(s.get("/api/areas").await).await;
+    let imported = Answer::of(
+        s.send(
+            axum::http::Request::post("/api/staff/areas/import")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(axum::body::Body::from(text.clone()))
+                .unwrap(),
+        )
+        .await,
+    )
+    .await;
+    imported.expect(StatusCode::OK, "the export imported");
+    assert_eq!(json_of(s.get("/api/areas").await).await, before);
+    for (i, name) in names.iter().enumerate() {
+        let area = s
+            .state
+            .db()
+            .get_area(&format!("formula-{i}"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (area.name_en.as_str(), area.name_ur.as_str()),
+            (*name, *name)
+        );
+    }
+    assert_eq!(String::from_utf8(export().await).unwrap(), text);
+
+    // The dashboard's table by area: the same.
+    let made = Answer::of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "hubble", "captions": ["from a formula"], "area": "formula-0"}),
+        )
+        .await,
+    )
+    .await;
+    made.expect(StatusCode::CREATED, "a remix from there");
+    let staff = s.login().await;
+    let table = Answer::of(
+        s.get_with("/staff/reach/areas.csv?lang=en", Some(&staff.cookie))
+            .await,
+    )
+    .await;
+    assert_eq!(&table.body[..3], [0xEF, 0xBB, 0xBF]);
+    let table = table.text();
+    assert!(
+        table.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",\"1\""),
+        "{table}"
     );
 }
 

@@ -488,7 +488,8 @@ async fn share_buttons_and_the_copy_button_are_counted() {
     let counted = counts().await;
     assert_eq!(counted.get("page_view"), Some(&1), "{counted:?}");
     assert_eq!(counted.get("share:facebook"), Some(&1), "{counted:?}");
-    assert_eq!(counted.get("share:whatsapp"), Some(&2), "{counted:?}");
+    // WhatsApp clicked twice by one person: one person who shared it there today.
+    assert_eq!(counted.get("share:whatsapp"), Some(&1), "{counted:?}");
     assert!(
         counted.get("picture_view").is_some_and(|&n| n >= 1),
         "the picture on the page: {counted:?}"

@@ -7,13 +7,32 @@
 
 mod common;
 
-use common::node::{Node, http, http_multipart, start, visit};
+use common::node::{Node, http, http_multipart, start_with, visit_from};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+/// A node on these backends, post-moderation, no rate limit, behind a proxy on loopback
+/// (so that the visits below are many people: reach counts each once a day).
+async fn start(database: &str, storage: &str, data: &std::path::Path) -> Node {
+    let flags = ["--rate-limit", "0", "--moderation", "post"];
+    start_with(
+        database,
+        storage,
+        data,
+        &[&flags[..], &["--trusted-proxies", "127.0.0.1"]].concat(),
+    )
+    .await
+}
+
+/// The `n`th person's visit: each from an address of their own.
+async fn visit(address: SocketAddr, path: &str, n: u32) -> u16 {
+    let client = format!("198.51.{}.{}", n / 250, n % 250 + 1);
+    visit_from(address, path, Some(&client)).await
+}
 
 async fn create(address: SocketAddr, captions: &[&str]) -> (u16, Value) {
     let (status, body) = http(
@@ -126,21 +145,24 @@ async fn two_nodes_share_one_database_and_one_store() {
     let made: Value = serde_json::from_slice(&made).unwrap();
     deleted_on_b(&a, &b, &storage, &made, &["story.jpg", "card.jpg"]).await;
 
-    // Reach counts add up across nodes: 30 visits on A and 20 on B are 50, exactly, once
-    // B has written its counts (every 5 s). A third node stopped cleanly right after its 7
-    // visits writes them at shutdown.
+    // Reach counts add up across nodes: 30 visitors on A and 20 on B are 50, exactly,
+    // once B has written its counts (every 5 s). A third node stopped cleanly right after
+    // its 7 visitors writes them at shutdown.
     let (status, made) = create(a.address, &["counted on both"]).await;
     assert_eq!(status, 201);
     let counted = made["id"].as_str().unwrap().to_owned();
     let page = format!("/m/{counted}");
+    let mut people = 0..;
     for (node, n) in [(&a, 30), (&b, 20)] {
         for _ in 0..n {
-            assert_eq!(visit(node.address, &page).await, 200);
+            let person = people.next().unwrap();
+            assert_eq!(visit(node.address, &page, person).await, 200);
         }
     }
     let c = start(&database, &storage, &dir.path().join("c")).await;
     for _ in 0..7 {
-        assert_eq!(visit(c.address, &page).await, 200);
+        let person = people.next().unwrap();
+        assert_eq!(visit(c.address, &page, person).await, 200);
     }
     let mut c = c;
     // SAFETY: sending SIGTERM to our own child process.
@@ -179,7 +201,7 @@ async fn two_nodes_share_one_database_and_one_store() {
     }
     // Visits A counted more than a flush interval before it is killed survive the kill.
     for _ in 0..5 {
-        visit(a.address, &page).await;
+        visit(a.address, &page, people.next().unwrap()).await;
     }
     tokio::time::sleep(Duration::from_secs(6)).await;
 

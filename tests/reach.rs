@@ -1,5 +1,6 @@
 //! Reach: what happens to a remix is counted (people apart from robots, previews apart
-//! from people), written in batches, and read back through `GET /api/staff/reach`.
+//! from people), once per visitor per remix per figure per day, written in batches, and
+//! read back through `GET /api/staff/reach`.
 
 mod common;
 
@@ -10,61 +11,127 @@ use serde_json::{Value, json};
 
 const PHONE: &str = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Mobile Safari/537.36";
 
-async fn fetch(s: &Service, method: &str, uri: &str, agent: &str, referer: Option<&str>) -> Answer {
-    let mut r = Request::builder()
+/// A service that believes `X-Forwarded-For` from loopback, so a test can be many clients.
+async fn service() -> Service {
+    Service::start(Options {
+        behind_proxy: true,
+        ..Options::default()
+    })
+    .await
+}
+
+/// A request from `client` (an address, through the trusted proxy).
+fn from(client: &str, method: &str, uri: &str, agent: &str) -> axum::http::request::Builder {
+    Request::builder()
         .method(method)
         .uri(uri)
-        .header(header::USER_AGENT, agent);
+        .header(header::USER_AGENT, agent)
+        .header("x-forwarded-for", client)
+}
+
+async fn fetch(s: &Service, method: &str, uri: &str, agent: &str, referer: Option<&str>) -> Answer {
+    fetch_from(s, "198.51.100.1", method, uri, agent, referer).await
+}
+
+async fn fetch_from(
+    s: &Service,
+    client: &str,
+    method: &str,
+    uri: &str,
+    agent: &str,
+    referer: Option<&str>,
+) -> Answer {
+    let mut r = from(client, method, uri, agent);
     if let Some(referer) = referer {
         r = r.header(header::REFERER, referer);
     }
     Answer::of(s.send(r.body(Body::empty()).unwrap()).await).await
 }
 
+/// The share page's copy-link beacon, as a browser sends it from the page.
+async fn copy_from(s: &Service, client: &str, agent: &str, id: &str) -> Answer {
+    let r = from(client, "POST", &format!("/s/{id}/copy"), agent)
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, "https://jalsa.example.org");
+    Answer::of(s.send(r.body(Body::empty()).unwrap()).await).await
+}
+
+/// One remix's figures.
+async fn figures_of(s: &Service, token: &str, id: &str) -> Value {
+    json_of(
+        s.api(
+            "GET",
+            &format!("/api/staff/reach?remix={id}"),
+            Some(token),
+            None,
+        )
+        .await,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn views_previews_shares_copies_downloads_and_children_are_counted_apart() {
-    let s = Service::start(Options::default()).await;
+    let s = service().await;
     let token = s.token().await;
     let made = json_of(s.supporter_remix("hubble", &["count me", "once"]).await).await;
     let id = made["id"].as_str().unwrap().to_owned();
     let page = format!("/m/{id}");
+    let (one, two, three) = ("198.51.100.1", "198.51.100.2", "2001:db8:3::1");
 
-    // People on the share page: three visits, two by links from Facebook and X.
-    fetch(&s, "GET", &page, PHONE, None)
+    // People on the share page: three visitors, two by links from Facebook and X. The
+    // first comes back (by another link): still one visitor today.
+    fetch_from(&s, one, "GET", &page, PHONE, None)
         .await
         .expect(StatusCode::OK, "a visit");
-    fetch(
+    fetch_from(
         &s,
+        two,
         "GET",
         &page,
         PHONE,
         Some("https://l.facebook.com/l.php?u=x"),
     )
     .await;
-    fetch(&s, "GET", &page, PHONE, Some("https://t.co/abc123")).await;
+    fetch_from(&s, three, "GET", &page, PHONE, Some("https://t.co/abc123")).await;
+    fetch_from(&s, one, "GET", &page, PHONE, Some("https://t.co/again")).await;
     // Crawlers and robots reading the page are not visits.
     fetch(&s, "GET", &page, "facebookexternalhit/1.1", None).await;
     fetch(&s, "GET", &page, "curl/8.5.0", None).await;
-    // The card: two previews (Facebook's and WhatsApp's crawlers); a person's fetch is none.
-    for crawler in ["facebookexternalhit/1.1", "WhatsApp/2.23.20.0 A"] {
-        fetch(&s, "GET", &format!("/i/{id}/card.jpg"), crawler, None)
+    // The card: two previews (Facebook's and WhatsApp's crawlers, each from its own
+    // address; Facebook's twice); a person's fetch is none.
+    for (crawler, at) in [
+        ("facebookexternalhit/1.1", "203.0.113.1"),
+        ("facebookexternalhit/1.1", "203.0.113.1"),
+        ("WhatsApp/2.23.20.0 A", "203.0.113.2"),
+    ] {
+        fetch_from(&s, at, "GET", &format!("/i/{id}/card.jpg"), crawler, None)
             .await
             .expect(StatusCode::OK, crawler);
     }
     fetch(&s, "GET", &format!("/i/{id}/card.jpg"), PHONE, None).await;
-    // Pictures seen: the picture and a narrower copy; downloads: the picture and a shape.
-    fetch(&s, "GET", &format!("/i/{id}.jpg"), PHONE, None)
+    // Pictures seen: by two visitors (the first also a narrower copy); downloads: the
+    // picture by one, a shape by another.
+    fetch_from(&s, one, "GET", &format!("/i/{id}.jpg"), PHONE, None)
         .await
         .expect(StatusCode::OK, "seen");
     // The rest of a download the phone's connection dropped is the same view.
-    let resumed = Request::get(format!("/i/{id}.jpg"))
-        .header(header::USER_AGENT, PHONE)
-        .header(header::RANGE, "bytes=2000-");
+    let resumed =
+        from(two, "GET", &format!("/i/{id}.jpg"), PHONE).header(header::RANGE, "bytes=2000-");
     let resumed = s.send(resumed.body(Body::empty()).unwrap()).await;
     assert_eq!(resumed.status(), StatusCode::PARTIAL_CONTENT);
-    fetch(&s, "GET", &format!("/i/{id}/medium.jpg"), PHONE, None).await;
-    fetch(&s, "GET", &format!("/i/{id}.jpg?dl=1"), PHONE, None).await;
-    fetch(&s, "GET", &format!("/i/{id}/story.jpg"), PHONE, None).await;
+    fetch_from(&s, one, "GET", &format!("/i/{id}/medium.jpg"), PHONE, None).await;
+    fetch_from(
+        &s,
+        three,
+        "GET",
+        &format!("/i/{id}/medium.jpg"),
+        PHONE,
+        None,
+    )
+    .await;
+    fetch_from(&s, one, "GET", &format!("/i/{id}.jpg?dl=1"), PHONE, None).await;
+    fetch_from(&s, two, "GET", &format!("/i/{id}/story.jpg"), PHONE, None).await;
     fetch(&s, "GET", &format!("/i/{id}.jpg"), "Googlebot/2.1", None).await;
     // Share buttons go through our own domain to the network's share page.
     let facebook = fetch(&s, "GET", &format!("/s/{id}/facebook"), PHONE, None).await;
@@ -81,8 +148,9 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
         x.header(header::LOCATION)
             .starts_with("https://twitter.com/intent/tweet?text=")
     );
-    for _ in 0..2 {
-        let w = fetch(&s, "GET", &format!("/s/{id}/whatsapp"), PHONE, None).await;
+    // WhatsApp by two visitors, one of them twice.
+    for client in [one, two, two] {
+        let w = fetch_from(&s, client, "GET", &format!("/s/{id}/whatsapp"), PHONE, None).await;
         assert!(
             w.header(header::LOCATION)
                 .starts_with("https://wa.me/?text=")
@@ -91,7 +159,7 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
     fetch(&s, "GET", &format!("/s/{id}/myspace"), PHONE, None)
         .await
         .expect(StatusCode::NOT_FOUND, "no such network");
-    fetch(&s, "POST", &format!("/s/{id}/copy"), PHONE, None)
+    copy_from(&s, one, PHONE, &id)
         .await
         .expect(StatusCode::NO_CONTENT, "a copied link");
     // Remixed twice: two children.
@@ -105,16 +173,7 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
         assert_eq!(r.status(), StatusCode::CREATED);
     }
 
-    let mine = json_of(
-        s.api(
-            "GET",
-            &format!("/api/staff/reach?remix={id}"),
-            Some(&token),
-            None,
-        )
-        .await,
-    )
-    .await;
+    let mine = figures_of(&s, &token, &id).await;
     let expected = [
         ("page_views", 3),
         ("picture_views", 2),
@@ -230,13 +289,14 @@ async fn the_figures_refuse_a_period_they_cannot_read() {
 #[tokio::test]
 async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv() {
     use common::service::{SignIn, text};
-    let s = Service::start(Options::default()).await;
+    let s = service().await;
     let staff = s.login().await;
     let made = json_of(s.supporter_remix("hubble", &["on the dashboard"]).await).await;
     let id = made["id"].as_str().unwrap().to_owned();
-    for _ in 0..3 {
-        fetch(
+    for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        fetch_from(
             &s,
+            client,
             "GET",
             &format!("/m/{id}"),
             PHONE,
@@ -268,6 +328,11 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
     assert_eq!(en.matches("<svg role=\"img\"").count(), 2, "two charts");
     assert!(en.contains("aria-label=\"The last 48 hours, per hour\""));
     assert!(en.contains("<dt>Visits</dt><dd>3</dd>"), "{en}");
+    // It says what its figures count.
+    assert!(
+        en.contains("count unique visitors per remix per day"),
+        "{en}"
+    );
     assert!(en.contains("<dt>Previews</dt><dd>1</dd>"));
     assert!(
         en.contains(&format!("href=\"/m/{id}\"")),
@@ -283,7 +348,9 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
     )
     .await;
     assert!(
-        ur.contains("<dt>دورے</dt><dd>3</dd>") && ur.contains("پچھلے \u{2068}30\u{2069} دن"),
+        ur.contains("<dt>دورے</dt><dd>3</dd>")
+            && ur.contains("پچھلے \u{2068}30\u{2069} دن")
+            && ur.contains("روزانہ کے منفرد افراد"),
         "{ur}"
     );
 
@@ -294,16 +361,27 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
     .await;
     csv.expect(StatusCode::OK, "a table as CSV");
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert_eq!(
+        &csv.body[..3],
+        [0xEF, 0xBB, 0xBF],
+        "a byte-order mark for Excel"
+    );
     let body = csv.text();
-    assert!(body.starts_with(",Remixes,Visits,"), "{body}");
-    assert!(body.contains("A sky full of voters,1,3,"), "{body}");
+    assert!(
+        body.starts_with("\u{FEFF}\"\",\"Remixes\",\"Visits\","),
+        "{body}"
+    );
+    assert!(
+        body.contains("\"A sky full of voters\",\"1\",\"3\","),
+        "{body}"
+    );
     let networks = Answer::of(
         s.get_with("/staff/reach/networks.csv", Some(&staff.cookie))
             .await,
     )
     .await;
     assert!(
-        networks.text().contains("facebook,0,3"),
+        networks.text().contains("\"facebook\",\"0\",\"3\""),
         "{}",
         networks.text()
     );
@@ -553,6 +631,7 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
     .await;
     let first = csv.lines().nth(1).expect("a most-seen remix");
     let (id, seen) = first.split_once(',').unwrap();
+    let (id, seen) = (id.trim_matches('"'), seen.trim_matches('"'));
     use sqlx::Row;
     let expected = sqlx::query(
         "SELECT remix_id, CAST(SUM(count) AS BIGINT) AS n FROM reach_hourly \
@@ -569,5 +648,200 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
             expected.get::<String, _>("remix_id").as_str(),
             expected.get::<i64, _>("n")
         )
+    );
+}
+
+/// Every figure one visitor can move: (what, request); each is counted once per visitor
+/// per remix per day.
+fn moves(id: &str) -> [(&'static str, &'static str, String, Option<&'static str>); 6] {
+    [
+        ("page_views", "GET", format!("/m/{id}"), None),
+        ("picture_views", "GET", format!("/i/{id}.jpg"), None),
+        ("downloads", "GET", format!("/i/{id}.jpg?dl=1"), None),
+        (
+            "previews",
+            "GET",
+            format!("/i/{id}/card.jpg"),
+            Some("facebookexternalhit/1.1"),
+        ),
+        ("shares", "GET", format!("/s/{id}/facebook"), None),
+        ("copies", "POST", format!("/s/{id}/copy"), None),
+    ]
+}
+
+/// Does each of [`moves`] `times` times, the `i`th time from `client(i)` with `agent`
+/// followed by `i` (so a different browser each time; behind a crawler's name for
+/// previews).
+async fn flood(s: &Service, id: &str, client: &dyn Fn(usize) -> String, agent: &str, times: usize) {
+    for (what, method, uri, crawler) in moves(id) {
+        for i in 0..times {
+            let agent = match crawler {
+                Some(c) => format!("{c} {agent} {i}"),
+                None => format!("{agent} {i}"),
+            };
+            let mut r = from(&client(i), method, &uri, &agent);
+            if method == "POST" {
+                r = r.header("sec-fetch-site", "same-origin");
+            }
+            let status = s.send(r.body(Body::empty()).unwrap()).await.status();
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{what}: {status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_flood_from_one_client_moves_each_figure_by_a_handful_at_most() {
+    let s = service().await;
+    let token = s.token().await;
+    let made = json_of(s.supporter_remix("hubble", &["flood me"]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let handful = i64::from(jalsa::remix::AGENT_CLASSES);
+
+    // 1,000 of each from one address with one browser: each figure moves by one.
+    for (what, method, uri, crawler) in moves(&id) {
+        for _ in 0..1000 {
+            let mut r = from("192.0.2.1", method, &uri, crawler.unwrap_or(PHONE));
+            if method == "POST" {
+                r = r.header("sec-fetch-site", "same-origin");
+            }
+            let status = s.send(r.body(Body::empty()).unwrap()).await.status();
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{what}: {status}"
+            );
+        }
+    }
+    let mine = figures_of(&s, &token, &id).await;
+    for (what, ..) in moves(&id) {
+        assert_eq!(mine[what], 1, "{what}: {mine}");
+    }
+    // The same address claiming to be 1,000 different browsers, and a client roaming over
+    // the addresses of its IPv6 /64: still a handful.
+    flood(&s, &id, &|_| "192.0.2.1".into(), PHONE, 1000).await;
+    flood(&s, &id, &|i| format!("2001:db8:7:7::{i:x}"), PHONE, 1000).await;
+    let mine = figures_of(&s, &token, &id).await;
+    for (what, ..) in moves(&id) {
+        let n = mine[what].as_i64().unwrap();
+        assert!(
+            (1..=2 * handful).contains(&n),
+            "{what}: {n} after 3,000 from two clients"
+        );
+    }
+
+    // Different people still each count: 50 addresses, one of each thing apiece.
+    flood(&s, &id, &|i| format!("198.51.100.{}", i + 1), PHONE, 50).await;
+    let after = figures_of(&s, &token, &id).await;
+    for (what, ..) in moves(&id) {
+        assert_eq!(
+            after[what].as_i64().unwrap() - mine[what].as_i64().unwrap(),
+            50,
+            "{what}: {after}"
+        );
+    }
+    // And the campaign's figures say the same.
+    let all = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    assert_eq!(all["shares"], after["shares"], "{all}");
+}
+
+#[tokio::test]
+async fn no_address_or_browser_is_stored_only_counts() {
+    let s = service().await;
+    let token = s.token().await;
+    let made = json_of(s.supporter_remix("hubble", &["who saw me"]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let marker = "Mozilla/5.0 (X11; Linux) Firefox/128.0 unmistakable-agent";
+    flood(&s, &id, &|i| format!("192.0.2.{}", i + 1), marker, 5).await;
+    flood(&s, &id, &|i| format!("2001:db8:ab:cd{i}::1"), marker, 5).await;
+    s.state.remixer().flush_counters().await.unwrap();
+    assert_eq!(figures_of(&s, &token, &id).await["page_views"], 10);
+    // Nothing in the database (every file of it) holds an address or the agent.
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(s.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("jalsa.db")
+        {
+            stored.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    let text = String::from_utf8_lossy(&stored);
+    assert!(text.contains(&id), "the database files were read");
+    for secret in ["192.0.2.", "2001:db8", "unmistakable-agent", "Firefox"] {
+        assert!(!text.contains(secret), "{secret} is stored");
+    }
+}
+
+#[tokio::test]
+async fn only_a_browser_on_our_page_counts_a_copy_or_a_share_click() {
+    let s = service().await;
+    let token = s.token().await;
+    let made = json_of(s.supporter_remix("hubble", &["copy me"]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let copy = |client: &'static str, headers: &'static [(&'static str, &'static str)]| {
+        let (s, id) = (&s, id.clone());
+        async move {
+            let mut r = from(client, "POST", &format!("/s/{id}/copy"), PHONE);
+            for (name, value) in headers {
+                r = r.header(*name, *value);
+            }
+            s.send(r.body(Body::empty()).unwrap()).await.status()
+        }
+    };
+    // A script (no browser's headers), another site's page, another origin: refused.
+    for (client, headers) in [
+        ("192.0.2.1", &[][..]),
+        (
+            "192.0.2.2",
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://jalsa.example.org"),
+            ][..],
+        ),
+        ("192.0.2.3", &[("origin", "https://evil.example")][..]),
+        ("192.0.2.4", &[("origin", "null")][..]),
+    ] {
+        assert_eq!(
+            copy(client, headers).await,
+            StatusCode::FORBIDDEN,
+            "{headers:?}"
+        );
+    }
+    // A current browser (Sec-Fetch-Site), an older one (Origin alone): counted.
+    assert_eq!(
+        copy("192.0.2.5", &[("sec-fetch-site", "same-origin")]).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        copy("192.0.2.6", &[("origin", "https://jalsa.example.org")]).await,
+        StatusCode::NO_CONTENT
+    );
+    // A share link another site's page makes browsers follow is sent on, not counted.
+    let share = |client: &'static str, site: &'static str| {
+        let (s, id) = (&s, id.clone());
+        async move {
+            let r =
+                from(client, "GET", &format!("/s/{id}/x"), PHONE).header("sec-fetch-site", site);
+            s.send(r.body(Body::empty()).unwrap()).await.status()
+        }
+    };
+    assert_eq!(
+        share("192.0.2.7", "cross-site").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        share("192.0.2.8", "same-origin").await,
+        StatusCode::SEE_OTHER
+    );
+    let mine = figures_of(&s, &token, &id).await;
+    assert_eq!(
+        (mine["copies"].as_i64(), mine["shares"].as_i64()),
+        (Some(2), Some(1)),
+        "{mine}"
     );
 }

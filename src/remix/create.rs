@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
-use super::{RemixError, RemixId, RemixRequest, Remixer, reach, request_key};
+use super::{RemixError, RemixId, RemixRequest, Remixer, request_key};
 use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
 use crate::render::{Remix, Template};
 use crate::store;
@@ -193,7 +193,7 @@ impl Remixer {
         };
         let (row, new) = self.store_new(key, remix, rendered, made).await?;
         if new && let Some(parent) = &parent_counted {
-            self.count(parent, reach::Event::Child);
+            self.count_child(parent);
         }
         Ok((row, new))
     }

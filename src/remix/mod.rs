@@ -20,6 +20,7 @@ mod moderation;
 mod queue;
 mod reach;
 mod renditions;
+mod visitors;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
@@ -42,6 +43,7 @@ pub use moderation::{BlockAction, Moderation, Policy};
 use queue::INITIAL_RENDER_GUESS;
 pub use queue::{DEFAULT_MAX_WAIT, Stats, default_render_slots};
 pub use reach::{Event, HOUR_MS, Network, is_preview_crawler, is_robot, referring_domain};
+pub use visitors::{AGENT_CLASSES, Visitor};
 
 /// Why a remix could not be made or found.
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +180,8 @@ pub struct Remixer {
     pending_requests: Mutex<HashMap<String, i64>>,
     /// Reach counts gathered since they were last written.
     tally: Mutex<reach::Tally>,
+    /// Who has been counted today, as keyed hashes (see `visitors`).
+    visitors: visitors::Visitors,
     /// Whether reach is counted at all.
     counting: std::sync::atomic::AtomicBool,
     /// This process's name among the nodes, for its health row and blob.
@@ -217,6 +221,7 @@ impl Remixer {
             running: Default::default(),
             pending_requests: Mutex::new(HashMap::new()),
             tally: Mutex::default(),
+            visitors: visitors::Visitors::default(),
             counting: true.into(),
             node: crate::staff::random_hex(6),
             warmed: Mutex::default(),

@@ -1,11 +1,13 @@
 //! Reach: what happens to each remix, counted in memory on the hot path and written in
 //! batches (every few seconds, and at shutdown) as additions to per-hour rows, so counting
-//! costs a request a hash-map update and many nodes add up right on one database. Nothing
-//! about the person is kept: no address, cookie or user agent, only the counts.
+//! costs a request a hash, a set lookup and a hash-map update, and many nodes add up right
+//! on one database. What a visitor does counts once per remix per figure per UTC day
+//! (`visitors`), so one client cannot move a figure by more than a handful. Nothing about
+//! the person is kept: no address, cookie or user agent, only the counts.
 
 use std::collections::HashMap;
 
-use super::{RemixError, RemixId, Remixer};
+use super::{RemixError, RemixId, Remixer, Visitor};
 use crate::db::now_ms;
 
 /// A network with a share button.
@@ -92,12 +94,24 @@ pub const HOUR_MS: i64 = 3_600_000;
 pub struct Tally(HashMap<(RemixId, i64, Event), i64>);
 
 impl Remixer {
-    /// Counts an event on a remix, in memory; [`Remixer::flush_counters`] writes it.
-    pub fn count(&self, remix: &RemixId, event: Event) {
-        if !self.counting.load(std::sync::atomic::Ordering::Relaxed) {
-            return;
+    /// Counts an event a visitor caused on a remix, in memory, if it is the visitor's first
+    /// of its kind on that remix today (see `visitors`: one client moves a figure by a
+    /// handful at most); `true` if it counted. [`Remixer::flush_counters`] writes it.
+    pub fn count(&self, remix: &RemixId, event: Event, by: Visitor<'_>) -> bool {
+        if !self.counting.load(std::sync::atomic::Ordering::Relaxed)
+            || !self.visitors.first(by, remix.as_str(), &event.metric())
+        {
+            return false;
         }
         self.tally_up(remix, event);
+        true
+    }
+
+    /// Counts a "remix this" child made: each is a remix stored, so it counts every time.
+    pub(super) fn count_child(&self, parent: &RemixId) {
+        if self.counting.load(std::sync::atomic::Ordering::Relaxed) {
+            self.tally_up(parent, Event::Child);
+        }
     }
 
     /// Counts a remix made: in the campaign's figures even where reach counting is off,

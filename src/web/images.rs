@@ -305,11 +305,12 @@ pub(super) async fn picture(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(&file)?;
     let row = find_remix(&state, id).await?;
     let kind = RenditionKind::Format(format);
-    count_view(&state, &row, kind, query.as_deref(), &headers);
+    count_view(&state, &row, kind, query.as_deref(), &headers, &extensions);
     unlisted(&state, &row, serve(&state, &row, kind, &headers).await)
 }
 
@@ -337,31 +338,29 @@ fn unlisted(
 /// Counts what a fetch of a remix's picture means: a preview shown somewhere (a
 /// link-preview crawler fetching the card), a download (the share page's download links,
 /// `?dl=1`, and the profile and status shapes), or a person seeing it. Other robots, and
-/// the rest of a download resumed by a `Range`, count for nothing, and nothing about the
-/// one fetching is kept.
+/// the rest of a download resumed by a `Range`, count for nothing. Each counts once per
+/// visitor (or crawler) per remix per day, and nothing about the one fetching is kept.
 fn count_view(
     state: &AppState,
     row: &RemixRow,
     kind: RenditionKind,
     query: Option<&str>,
     headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
 ) {
     if resumes(headers) {
         return;
     }
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let by = state.visitor(headers, extensions);
     let event = match kind {
-        RenditionKind::Card if crate::remix::is_preview_crawler(agent) => Event::Preview,
-        _ if crate::remix::is_robot(agent) => return,
+        RenditionKind::Card if crate::remix::is_preview_crawler(by.agent) => Event::Preview,
+        _ if crate::remix::is_robot(by.agent) => return,
         RenditionKind::Card => return,
         RenditionKind::Square | RenditionKind::Story => Event::Download,
         _ if query.is_some_and(|q| q.split('&').any(|p| p == "dl=1")) => Event::Download,
         _ => Event::PictureView,
     };
-    state.remixer().count(&row.id, event);
+    state.remixer().count(&row.id, event, by);
 }
 
 /// `/i/{id}/card.jpg` (the 1200x630 share card) and `/i/{id}/thumb.jpg` (240 px wide).
@@ -370,6 +369,7 @@ pub(super) async fn rendition(
     Path((id, file)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
 ) -> Result<Response, AppError> {
     let kind = match file.as_str() {
         "card.jpg" => RenditionKind::Card,
@@ -381,7 +381,7 @@ pub(super) async fn rendition(
         _ => return Err(AppError::not_found(format!("no picture {file:?}"))),
     };
     let row = find_remix(&state, &id).await?;
-    count_view(&state, &row, kind, query.as_deref(), &headers);
+    count_view(&state, &row, kind, query.as_deref(), &headers, &extensions);
     unlisted(&state, &row, serve(&state, &row, kind, &headers).await)
 }
 

@@ -383,6 +383,22 @@ impl App {
         self.trusted_proxies.client_ip(headers, peer(extensions))
     }
 
+    /// Who a request comes from, as reach counting sees it: the client's address and its
+    /// user agent, hashed with the day's key and never kept.
+    pub fn visitor<'a>(
+        &self,
+        headers: &'a HeaderMap,
+        extensions: &axum::http::Extensions,
+    ) -> crate::remix::Visitor<'a> {
+        crate::remix::Visitor {
+            address: self.client_ip(headers, extensions),
+            agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        }
+    }
+
     /// Counts a hit on `key` under `limit`; a 429 with `Retry-After` and `message` when
     /// over it.
     pub async fn check_limit(

@@ -588,6 +588,7 @@ pub(super) async fn share(
     State(state): State<AppState>,
     l: Locale,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     jar: CookieJar,
     Path(id): Path<String>,
     PageQuery(query): PageQuery<ShareQuery>,
@@ -627,7 +628,7 @@ pub(super) async fn share(
     {
         parent = id.to_string();
     }
-    count_visit(&state, &row, &headers);
+    count_visit(&state, &row, &headers, &extensions);
     html(SharePage {
         description: l.t1("share-description", "photo", &photo_title),
         alt: alt_text(&state, &l, &row),
@@ -684,17 +685,19 @@ fn share_title(state: &AppState, l: &Locale, row: &RemixRow) -> String {
     }
 }
 
-/// Counts a person's visit to a share page, and the domain of the link they came by
-/// (robots and link-preview crawlers are not people; nothing about the visitor is kept).
-fn count_visit(state: &AppState, row: &RemixRow, headers: &HeaderMap) {
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if crate::remix::is_robot(agent) {
+/// Counts a person's visit to a share page, and the domain of the link they came by: once
+/// per visitor per remix per day, the link of their first visit (robots and link-preview
+/// crawlers are not people; nothing about the visitor is kept).
+fn count_visit(
+    state: &AppState,
+    row: &RemixRow,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) {
+    let by = state.visitor(headers, extensions);
+    if crate::remix::is_robot(by.agent) || !state.remixer().count(&row.id, Event::PageView, by) {
         return;
     }
-    state.remixer().count(&row.id, Event::PageView);
     let own = url::Url::parse(state.public_url())
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
@@ -704,7 +707,7 @@ fn count_visit(state: &AppState, row: &RemixRow, headers: &HeaderMap) {
         .and_then(|v| v.to_str().ok())
         .and_then(|r| crate::remix::referring_domain(r, &own))
     {
-        state.remixer().count(&row.id, Event::Referrer(domain));
+        state.remixer().count(&row.id, Event::Referrer(domain), by);
     }
 }
 
@@ -751,24 +754,27 @@ fn network_url(state: &AppState, l: &Locale, row: &RemixRow, network: Network) -
     }
 }
 
-/// `GET /s/{id}/{network}`: a share button's click, counted, then `303` to the network's
-/// own share page.
+/// `GET /s/{id}/{network}`: a share button's click, counted (once per visitor per remix
+/// per network per day), then `303` to the network's own share page. A link followed from
+/// another site (an `<img>` pointing here, say) is sent on but not counted: the buttons
+/// are on our own pages.
 pub(super) async fn share_on(
     State(state): State<AppState>,
     l: Locale,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path((id, network)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let network: Network = network
         .parse()
         .map_err(|why: String| AppError::not_found(why))?;
     let row = find_remix(&state, &id).await?;
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !crate::remix::is_robot(agent) {
-        state.remixer().count(&row.id, Event::Share(network));
+    let by = state.visitor(&headers, &extensions);
+    let from_elsewhere = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site != "same-origin" && site != "none");
+    if !crate::remix::is_robot(by.agent) && !from_elsewhere {
+        state.remixer().count(&row.id, Event::Share(network), by);
     }
     Ok((
         StatusCode::SEE_OTHER,
@@ -780,14 +786,44 @@ pub(super) async fn share_on(
         .into_response())
 }
 
-/// `POST /s/{id}/copy`: the share page's "copy link" button was used (sent by `app.js`).
+/// `POST /s/{id}/copy`: the share page's "copy link" button was used (a beacon sent by
+/// `app.js`), counted once per visitor per remix per day. Only a beacon a browser sent from
+/// our own page counts: anything else is refused with `403`.
 pub(super) async fn copied(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
+    if !from_own_page(&headers, state.public_url()) {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            crate::error::code::CSRF,
+            "a copied link is counted only from the share page itself, \
+             as a browser sends it (Sec-Fetch-Site: same-origin, or our Origin)",
+        ));
+    }
     let row = find_remix(&state, &id).await?;
-    state.remixer().count(&row.id, Event::Copy);
+    let by = state.visitor(&headers, &extensions);
+    if !crate::remix::is_robot(by.agent) {
+        state.remixer().count(&row.id, Event::Copy, by);
+    }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether a request is what a browser sends from one of our own pages: `Sec-Fetch-Site:
+/// same-origin` where the browser sends it (every current one), else an `Origin` that is
+/// ours. A script can write both, but then it counts once a day like anyone else; what
+/// this stops is other sites' pages, and tools that send neither.
+fn from_own_page(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    let ours = url::Url::parse(public_url).map(|u| u.origin().ascii_serialization());
+    headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .is_some_and(|origin| ours.is_ok_and(|ours| ours == origin))
 }
 
 /// The cookie that carries a new remix's delete link from the form to its share page:

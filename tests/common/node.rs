@@ -171,9 +171,18 @@ pub async fn http(
 
 /// A person's browser opening `path`: a GET with a phone's user agent, so it counts.
 pub async fn visit(address: SocketAddr, path: &str) -> u16 {
+    visit_from(address, path, None).await
+}
+
+/// [`visit`] by the person at `client`, named in `X-Forwarded-For` (believed by a node
+/// that trusts loopback as its proxy): reach counts each person once a day.
+pub async fn visit_from(address: SocketAddr, path: &str, client: Option<&str>) -> u16 {
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let forwarded = client
+        .map(|c| format!("X-Forwarded-For: {c}\r\n"))
+        .unwrap_or_default();
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nUser-Agent: Mozilla/5.0 (Linux; Android 13) Chrome/119.0 Mobile Safari/537.36\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{forwarded}User-Agent: Mozilla/5.0 (Linux; Android 13) Chrome/119.0 Mobile Safari/537.36\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();

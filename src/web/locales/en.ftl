@@ -297,6 +297,7 @@ error-bad_rows = Nothing was imported: { $rows }
 staff-reach = Reach
 reach-title = Reach
 reach-privacy = Counts only: no address, cookie or browser of any supporter is kept. Previews are link previews shown by Facebook, X, WhatsApp and others.
+reach-what-counts = Visits, pictures seen, previews, shares (per network), links copied and downloads count unique visitors per remix per day: whatever one visitor does to a remix counts once a day, however often they do it, and over a longer period the days add up. A visitor is an internet address and a browser, and one address counts at most { $most } times (people sharing a connection count apart up to then). With several servers, a visitor may count once on each. Previews count once a day per crawler address. Remixes and "remixed again" count every remix made.
 reach-period = Period
 reach-days = the last { $days } days
 reach-one-day = the last day

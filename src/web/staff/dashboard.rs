@@ -70,6 +70,8 @@ struct DashboardPage {
     days: u32,
     periods: Vec<(u32, String, bool)>,
     totals: Vec<(String, String)>,
+    /// What the figures count: unique visitors per remix per day.
+    what_counts: String,
     hourly_chart: String,
     daily_chart: String,
     tables: Vec<Table>,
@@ -459,6 +461,7 @@ pub(super) async fn reach_page(
     };
     let totals = totals_of(&l, &period.totals);
     html(DashboardPage {
+        what_counts: l.t1("reach-what-counts", "most", crate::remix::AGENT_CLASSES),
         remix,
         remix_error,
         hourly_chart: chart(&l.t("reach-chart-hours"), &series(&l, &hourly), &clock),
@@ -502,10 +505,12 @@ pub(super) async fn reach_csv(
         .into_iter()
         .find(|t| t.name == name)
         .ok_or_else(|| AppError::not_found(format!("no table {file:?}")))?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Labels are names others chose (areas, photo titles): written so that a spreadsheet
+    // shows them as text and never runs them.
+    let mut csv = crate::spreadsheet::Csv::new();
     let mut heading = vec![String::new()];
     heading.extend(table.headings.iter().cloned());
-    let _ = writer.write_record(&heading);
+    csv.row(&heading);
     for row in &table.rows {
         let mut record = vec![row.label.clone()];
         // Plain numbers in a CSV: no grouping marks.
@@ -514,9 +519,9 @@ pub(super) async fn reach_csv(
                 .iter()
                 .map(|n| n.replace([',', '٬', '\u{a0}'], "")),
         );
-        let _ = writer.write_record(&record);
+        csv.row(&record);
     }
-    let body = writer.into_inner().map_err(AppError::internal)?;
+    let body = csv.finish();
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -30,24 +30,30 @@ pub(crate) struct ReachQuery {
     to: Option<String>,
 }
 
-/// The counts of one row of figures.
+/// The counts of one row of figures. Every count but `remixes` and `children` is of
+/// unique visitors per remix per UTC day: what one visitor (an address and a browser, at
+/// most four per address) does to a remix counts once a day however often it is done,
+/// and a period adds up its days (and its remixes). With several nodes a visitor may
+/// count once on each.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub(crate) struct Counts {
-    /// Remixes made (for one remix: remixes of it).
+    /// Remixes made (for one remix: remixes of it), every one.
     pub(super) remixes: i64,
-    /// Share-page visits by people.
+    /// People who visited the share page: unique visitors per remix per day.
     pub(super) page_views: i64,
-    /// Pictures seen by people.
+    /// People who saw the picture (or a narrower copy): unique visitors per remix per day.
     pub(super) picture_views: i64,
-    /// Cards fetched by link-preview crawlers: previews shown somewhere.
+    /// Cards fetched by link-preview crawlers, previews shown somewhere: once per crawler
+    /// address per remix per day.
     pub(super) previews: i64,
-    /// Share-button clicks, all networks.
+    /// Share-button clicks: unique visitors per remix per network per day, all networks.
     pub(super) shares: i64,
-    /// Copy-link clicks.
+    /// Copy-link clicks, from our share page only: unique visitors per remix per day.
     pub(super) copies: i64,
-    /// Downloads (the picture, the profile and status shapes).
+    /// Downloads (the picture, the profile and status shapes): unique visitors per remix
+    /// per day.
     pub(super) downloads: i64,
-    /// "Remix this" children.
+    /// "Remix this" children, every one made.
     pub(super) children: i64,
 }
 
@@ -87,9 +93,10 @@ impl Counts {
 pub(crate) struct NetworkCounts {
     /// `facebook`, `x`, `whatsapp`, or another referring domain.
     pub(super) network: String,
-    /// Share-button clicks.
+    /// Share-button clicks (unique visitors per remix per day).
     pub(super) shares: i64,
-    /// Share-page visits from a link on it.
+    /// Share-page visits from a link on it (each visitor's first visit of the day to a
+    /// remix, by the link it came by).
     pub(super) visits: i64,
 }
 
@@ -102,7 +109,8 @@ pub(crate) struct KeyedCounts {
     pub(super) counts: Counts,
 }
 
-/// The reach figures of a period.
+/// The reach figures of a period: unique visitors per remix per day, added up over the
+/// period's days (see the counts).
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Reach {
     /// The period's start, RFC 3339.
@@ -113,7 +121,7 @@ pub(crate) struct Reach {
     remix: Option<String>,
     #[serde(flatten)]
     pub(super) totals: Counts,
-    /// Share-button clicks per network.
+    /// Share-button clicks per network (unique visitors per remix per day).
     shares_by_network: BTreeMap<String, i64>,
     /// Per network: shares, and visits from links on it.
     pub(super) by_network: Vec<NetworkCounts>,
@@ -326,11 +334,13 @@ pub(super) async fn figures(
 /// The campaign's reach over a period (default: the last seven days), or one remix's:
 /// remixes made, share-page visits, pictures seen, previews shown by link-preview
 /// crawlers, share-button clicks per network, copies, downloads and "remix this"
-/// children, broken down by network, template, area and hour. Counts reach the database
-/// within seconds of happening.
+/// children, broken down by network, template, area and hour. Visits, pictures seen,
+/// previews, shares, copies and downloads are unique visitors per remix per day (one
+/// client moves each by a handful at most), added up over the period's days; remixes and
+/// children count every remix made. Counts reach the database within seconds of happening.
 #[utoipa::path(get, path = "/api/staff/reach", params(ReachQuery),
     responses(
-        (status = 200, description = "The figures", body = Reach),
+        (status = 200, description = "The figures: unique visitors per remix per day, added up over the period", body = Reach),
         (status = 400, description = "A time that is not RFC 3339, or a period that ends before it starts", body = crate::error::ErrorBody),
         (status = 404, description = "No such remix", body = crate::error::ErrorBody),
     ))]
