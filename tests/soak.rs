@@ -225,11 +225,12 @@ async fn two_nodes_hold_up_under_a_hostile_crowd() {
                     let nodes = nodes.lock().await;
                     [nodes[0].child.id(), nodes[1].child.id()]
                 };
-                let mut peak = peak.lock().unwrap();
-                for (i, pid) in pids.into_iter().enumerate() {
-                    peak[i] = peak[i].max(resident_mb(pid));
+                {
+                    let mut peak = peak.lock().unwrap();
+                    for (i, pid) in pids.into_iter().enumerate() {
+                        peak[i] = peak[i].max(resident_mb(pid));
+                    }
                 }
-                drop(peak);
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
         })
