@@ -135,6 +135,7 @@ pub async fn fill(
                 created_at: created,
                 area,
                 constituency,
+                held_for: None,
             });
         }
         // Parents in earlier chunks are found in the database.

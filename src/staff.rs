@@ -5,7 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use unicode_normalization::UnicodeNormalization;
 
-pub use crate::blocklist::{Blocklist, words};
+pub use crate::blocklist::{Blocklist, Entry, words};
 pub use crate::db::{AuditEntry, TokenInfo};
 use crate::db::{Db, DbError, Page, now_ms};
 
@@ -296,27 +296,56 @@ pub async fn audit_log(
     Ok(db.audit_log(cursor, limit).await?)
 }
 
-/// Every blocked phrase, as staff typed them (normalised).
-pub async fn blocked_phrases(db: &Db) -> Result<Vec<String>, StaffError> {
-    Ok(db.blocked_phrases().await?)
+/// Every blocked phrase with its spelling variants, as staff typed them (normalised).
+pub async fn blocklist(db: &Db) -> Result<Vec<Entry>, StaffError> {
+    Ok(db.blocklist_entries().await?)
 }
 
-/// Adds a phrase to the blocklist; the stored form is NFC and lowercase.
-pub async fn block_phrase(db: &Db, staff: &str, phrase: &str) -> Result<String, StaffError> {
-    let normal: String = phrase.trim().nfc().collect::<String>().to_lowercase();
-    if words(&normal).is_empty() || normal.chars().count() > 100 {
+/// A phrase as stored: trimmed, NFC and lowercase.
+fn stored_form(phrase: &str) -> String {
+    phrase.trim().nfc().collect::<String>().to_lowercase()
+}
+
+/// Adds a phrase to the blocklist with spelling variants of it (to a phrase already
+/// there, its variants are added); each is stored NFC and lowercase.
+pub async fn block_phrase(
+    db: &Db,
+    staff: &str,
+    phrase: &str,
+    variants: &[String],
+) -> Result<Entry, StaffError> {
+    let valid = |p: &str| !words(p).is_empty() && p.chars().count() <= 100;
+    let entry = Entry {
+        phrase: stored_form(phrase),
+        variants: variants
+            .iter()
+            .map(|v| stored_form(v))
+            .filter(|v| !v.is_empty())
+            .collect(),
+    };
+    if !valid(&entry.phrase) || !entry.variants.iter().all(|v| valid(v)) {
         return Err(StaffError::Invalid(
-            "a blocked phrase needs 1 to 100 characters with at least one word".into(),
+            "a blocked phrase or spelling needs 1 to 100 characters with at least one word".into(),
         ));
     }
-    db.insert_phrase(&normal, staff, now_ms()).await?;
-    Ok(normal)
+    if entry.variants.len() > 50 {
+        return Err(StaffError::Invalid(
+            "a phrase takes at most 50 spellings at a time".into(),
+        ));
+    }
+    let now = now_ms();
+    db.insert_phrase(&entry.phrase, "", staff, now).await?;
+    for variant in &entry.variants {
+        if *variant != entry.phrase {
+            db.insert_phrase(variant, &entry.phrase, staff, now).await?;
+        }
+    }
+    Ok(entry)
 }
 
-/// Removes a phrase; `false` if it was not there.
+/// Removes a phrase with its variants, or one variant; `false` if it was not there.
 pub async fn unblock_phrase(db: &Db, phrase: &str) -> Result<bool, StaffError> {
-    let normal: String = phrase.trim().nfc().collect::<String>().to_lowercase();
-    Ok(db.delete_phrase(&normal).await?)
+    Ok(db.delete_phrase(&stored_form(phrase)).await?)
 }
 
 #[cfg(test)]

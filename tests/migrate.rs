@@ -106,7 +106,7 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
     jalsa::staff::audit(&source_db, "amna", "remix.status", &rows[2].id, "approved")
         .await
         .unwrap();
-    jalsa::staff::block_phrase(&source_db, "amna", "چور")
+    jalsa::staff::block_phrase(&source_db, "amna", "چور", &["چوڑ".to_owned()])
         .await
         .unwrap();
     assert!(source.report(&rows[3].id, "spam").await.unwrap());
@@ -210,8 +210,11 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
         Some("amna")
     );
     assert_eq!(
-        jalsa::staff::blocked_phrases(&target_db).await.unwrap(),
-        vec!["چور".to_string()]
+        jalsa::staff::blocklist(&target_db).await.unwrap(),
+        vec![jalsa::staff::Entry {
+            phrase: "چور".to_string(),
+            variants: vec!["چوڑ".to_string()],
+        }]
     );
     let queue = target_db.list_queue(None, 50).await.unwrap();
     assert!(

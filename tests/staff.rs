@@ -1011,6 +1011,142 @@ async fn the_blocklist_refuses_when_configured() {
     );
 }
 
+/// Captions that draw "chor" without typing it, each with what the queue should name.
+const DISGUISED: [(&[&str], &str); 6] = [
+    (&["top", "wo to \u{202E}rohc\u{202C} hai"], "display_order"),
+    (&["ch\u{0000}or"], ""),
+    (&["top", "CH0R"], "digits"),
+    (&["wo ch", "or hai"], "across_boxes"),
+    (&["c.h.o.r"], "spaced"),
+    (&["choron ka tola"], "plural"),
+];
+
+/// Captions a campaign writes every day, which must go through.
+const ALLOWED: [&[&str]; 4] = [
+    &["100", "1000 log"],
+    &["8 Feb - be there!", "NA-127"],
+    &["Chorangi par milenge"],
+    &["ووٹ ڈالنے ضرور جائیں", "پاکستان زندہ باد"],
+];
+
+#[tokio::test]
+async fn the_blocklist_holds_what_is_drawn_and_the_queue_says_why() {
+    let s = service(Moderation::Post, BlockAction::Hold).await;
+    let token = s.token().await;
+    let r = s
+        .api(
+            "POST",
+            "/api/staff/blocklist",
+            Some(&token),
+            Some(json!({"phrase": "Chor", "variants": ["CHOOR"]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        json_of(r).await,
+        json!({"phrase": "chor", "variants": ["choor"]})
+    );
+    let list = json_of(
+        s.api("GET", "/api/staff/blocklist", Some(&token), None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        list["entries"],
+        json!([{"phrase": "chor", "variants": ["choor"]}])
+    );
+    for captions in ALLOWED {
+        let v = json_of(s.supporter_remix("rocket", captions).await).await;
+        assert_eq!(v["status"], "approved", "{captions:?} was held: {v}");
+    }
+    for (captions, _) in DISGUISED {
+        let v = json_of(s.supporter_remix("rocket", captions).await).await;
+        assert_eq!(v["status"], "new", "{captions:?} was not held: {v}");
+    }
+    let v = json_of(s.supporter_remix("rocket", &["sab choor hain"]).await).await;
+    assert_eq!(v["status"], "new", "a variant staff added");
+
+    // The queue says which phrase held each and how it was written.
+    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), DISGUISED.len() + 1);
+    for (captions, how) in DISGUISED {
+        let item = items
+            .iter()
+            .find(|i| i["captions"] == json!(captions))
+            .unwrap_or_else(|| panic!("{captions:?} not in the queue"));
+        assert_eq!(item["held_by"], "chor", "{item}");
+        assert_eq!(item["held_for"]["phrase"], "chor", "{item}");
+        if !how.is_empty() {
+            assert!(
+                item["held_for"]["how"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(how)),
+                "{captions:?}: {item}"
+            );
+        }
+    }
+    let variant = items
+        .iter()
+        .find(|i| i["captions"] == json!(["sab choor hain"]))
+        .unwrap();
+    assert_eq!(variant["held_for"]["variant"], "choor");
+    let staff = s.login().await;
+    let page = text(s.get_with("/staff", Some(&staff.cookie)).await).await;
+    assert!(page.contains("matches the blocked phrase"), "{page}");
+    assert!(page.contains("with bidi overrides"), "{page}");
+    assert!(page.contains("split across the text boxes"), "{page}");
+    let page = text(s.get_with("/staff/blocklist", Some(&staff.cookie)).await).await;
+    assert!(page.contains("held in the moderation queue"), "{page}");
+    assert!(page.contains("choor"));
+}
+
+#[tokio::test]
+async fn the_blocklist_refuses_what_is_drawn() {
+    let s = service(Moderation::Pre, BlockAction::Refuse).await;
+    let staff = s.login().await;
+    let r = s
+        .post_form_with(
+            "/staff/blocklist",
+            Some(&staff.cookie),
+            &[
+                ("csrf", &staff.csrf),
+                ("phrase", "chor"),
+                ("variants", "choor, چور"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = text(s.get_with("/staff/blocklist", Some(&staff.cookie)).await).await;
+    assert!(page.contains("is refused"), "{page}");
+    for (captions, _) in DISGUISED {
+        let r = s.supporter_remix("rocket", captions).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{captions:?} was let through"
+        );
+        assert_eq!(json_of(r).await["error"]["code"], "caption_blocked");
+    }
+    let r = s.supporter_remix("rocket", &["وہ چور ہے"]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a variant");
+    assert!(
+        s.state
+            .remixer()
+            .blobs()
+            .list("remixes")
+            .await
+            .unwrap()
+            .is_empty(),
+        "rendered anyway"
+    );
+    for captions in ALLOWED {
+        let r = s.supporter_remix("rocket", captions).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{captions:?} was refused");
+    }
+}
+
 #[tokio::test]
 async fn supporters_can_report_a_remix() {
     let s = service(Moderation::Post, BlockAction::Hold).await;

@@ -98,6 +98,7 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("delete_hash", Text),
             ("area_id", Text),
             ("constituency_id", Text),
+            ("held_for", OptText),
         ],
     ),
     (
@@ -191,7 +192,12 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     (
         "blocklist",
-        &[("phrase", Text), ("staff", Text), ("created_at", Int)],
+        &[
+            ("phrase", Text),
+            ("staff", Text),
+            ("created_at", Int),
+            ("variant_of", Text),
+        ],
     ),
     (
         "reports",

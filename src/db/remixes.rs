@@ -14,7 +14,7 @@ use crate::render::{Format, Style};
 macro_rules! remix_columns {
     () => {
         "id, hash, template_id, captions, style, format, width, height, bytes, blob_key, \
-         parent_id, status, requests, reports, created_at, area_id, constituency_id"
+         parent_id, status, requests, reports, created_at, area_id, constituency_id, held_for"
     };
 }
 
@@ -158,6 +158,8 @@ pub struct RemixRow {
     pub area: Option<String>,
     /// The constituency its maker said they are in, if any (within `area`).
     pub constituency: Option<String>,
+    /// The blocked phrase that held it for review, and how it was written.
+    pub held_for: Option<crate::blocklist::Held>,
 }
 
 /// What another picture of a remix is.
@@ -303,9 +305,9 @@ impl Db {
         let query = sqlx::query(
             "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, height, \
              bytes, blob_key, parent_id, status, requests, reports, created_at, area_id, \
-             constituency_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-             ON CONFLICT DO NOTHING",
+             constituency_id, held_for) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18) ON CONFLICT DO NOTHING",
         );
         let inserted = bind_remix(query, remix)?
             .execute(&mut *tx)
@@ -698,6 +700,10 @@ fn remix_from_row(r: &AnyRow) -> Result<RemixRow, DbError> {
         created_at: r.try_get("created_at")?,
         area: Some(r.try_get::<String, _>("area_id")?).filter(|a| !a.is_empty()),
         constituency: Some(r.try_get::<String, _>("constituency_id")?).filter(|c| !c.is_empty()),
+        held_for: r
+            .try_get::<Option<String>, _>("held_for")?
+            .map(|h| serde_json::from_str(&h))
+            .transpose()?,
     })
 }
 
@@ -727,12 +733,12 @@ impl Db {
     /// remixes of `jalsa fill-reach`); a row whose id is taken is left as it is.
     pub async fn insert_remix_rows(&self, rows: &[RemixRow]) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
-        for batch in rows.chunks(self.rows_per_statement(17)) {
+        for batch in rows.chunks(self.rows_per_statement(18)) {
             let sql = format!(
                 "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, \
                  height, bytes, blob_key, parent_id, status, requests, reports, created_at, \
-                 area_id, constituency_id) VALUES {} ON CONFLICT DO NOTHING",
-                super::values(17, batch.len())
+                 area_id, constituency_id, held_for) VALUES {} ON CONFLICT DO NOTHING",
+                super::values(18, batch.len())
             );
             // Audited: the dynamic part is only numbered placeholders; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -746,7 +752,7 @@ impl Db {
     }
 }
 
-/// Binds a remix row's 17 values, in the order of `INSERT INTO remixes` above.
+/// Binds a remix row's 18 values, in the order of `INSERT INTO remixes` above.
 fn bind_remix<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     remix: &'q RemixRow,
@@ -768,5 +774,12 @@ fn bind_remix<'q>(
         .bind(remix.reports)
         .bind(remix.created_at)
         .bind(remix.area.as_deref().unwrap_or(""))
-        .bind(remix.constituency.as_deref().unwrap_or("")))
+        .bind(remix.constituency.as_deref().unwrap_or(""))
+        .bind(
+            remix
+                .held_for
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        ))
 }

@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Db, DbError, Page};
+use crate::blocklist::Entry;
 
 /// An API token as staff see it (never the secret after creation).
 #[derive(Clone, Debug, Serialize)]
@@ -265,21 +266,52 @@ impl Db {
         Page::of_rows(&rows, limit, audit_from_row, |e| e.id.clone())
     }
 
-    /// Every blocked phrase, in order.
-    pub async fn blocked_phrases(&self) -> Result<Vec<String>, DbError> {
-        let rows = sqlx::query("SELECT phrase FROM blocklist ORDER BY phrase")
+    /// Every blocked phrase with its spelling variants, in order.
+    pub async fn blocklist_entries(&self) -> Result<Vec<Entry>, DbError> {
+        let rows = sqlx::query("SELECT phrase, variant_of FROM blocklist ORDER BY phrase")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for r in &rows {
+            let phrase: String = r.try_get(0)?;
+            let variant_of: String = r.try_get(1)?;
+            if variant_of.is_empty() {
+                entries.push(Entry::phrase(phrase));
+            } else {
+                variants.push((variant_of, phrase));
+            }
+        }
+        // (PostgreSQL's collation may order phrases otherwise than Rust does, so they are
+        // looked up, not searched for.) A variant whose phrase is gone matches nothing.
+        let at: std::collections::HashMap<String, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.phrase.clone(), i))
+            .collect();
+        for (of, variant) in variants {
+            if let Some(&i) = at.get(&of) {
+                entries[i].variants.push(variant);
+            }
+        }
+        Ok(entries)
     }
 
-    /// Adds a phrase to the blocklist (a phrase already there stays as it was).
-    pub async fn insert_phrase(&self, phrase: &str, staff: &str, now: i64) -> Result<(), DbError> {
+    /// Adds a phrase to the blocklist, or a spelling variant of the phrase `variant_of`
+    /// (`""` for a phrase of its own). A phrase already there stays as it was.
+    pub async fn insert_phrase(
+        &self,
+        phrase: &str,
+        variant_of: &str,
+        staff: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
         sqlx::query(
-            "INSERT INTO blocklist (phrase, staff, created_at) VALUES ($1, $2, $3) \
+            "INSERT INTO blocklist (phrase, variant_of, staff, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",
         )
         .bind(phrase)
+        .bind(variant_of)
         .bind(staff)
         .bind(now)
         .execute(&self.pool)
@@ -287,13 +319,13 @@ impl Db {
         Ok(())
     }
 
-    /// Removes a phrase; `false` if it was not there.
+    /// Removes a phrase with its variants, or one variant; `false` if it was not there.
     pub async fn delete_phrase(&self, phrase: &str) -> Result<bool, DbError> {
-        let done = sqlx::query("DELETE FROM blocklist WHERE phrase = $1")
+        let done = sqlx::query("DELETE FROM blocklist WHERE phrase = $1 OR variant_of = $1")
             .bind(phrase)
             .execute(&self.pool)
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done.rows_affected() >= 1)
     }
 }
 

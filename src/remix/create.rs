@@ -22,6 +22,8 @@ pub(super) struct Made {
     pub area: Option<String>,
     /// Its maker's constituency.
     pub constituency: Option<String>,
+    /// The blocked phrase that held it, if one did.
+    pub held: Option<crate::blocklist::Held>,
 }
 
 /// What looking a request up found.
@@ -177,19 +179,26 @@ impl Remixer {
         }
         let (area, constituency) = self.place(area, constituency).await?;
         let parent_counted = parent.clone();
-        let status = self.status_for(&remix.captions)?;
+        // A phrase in the captions as typed is refused before a render slot is taken; one
+        // that only what they draw shows, once they are laid out in the slot.
+        let screen = self.screen();
+        let typed = screen.typed(&remix.captions)?;
         self.ready_for(template, &remix).await?;
         let t = template.clone();
         let r = remix.clone();
-        let rendered = self
-            .run_render(move |renderer| renderer.render(&t, &r))
+        let (rendered, held, screen) = self
+            .run_render(move |renderer| {
+                let held = screen.drawn(typed, &t, &r)?;
+                Ok::<_, RemixError>((renderer.render(&t, &r)?, held, screen))
+            })
             .await??;
         let made = Made {
             template: template.id.to_string(),
             parent,
-            status,
+            status: screen.status(&held),
             area,
             constituency,
+            held,
         };
         let (row, new) = self.store_new(key, remix, rendered, made).await?;
         if new && let Some(parent) = &parent_counted {
@@ -214,6 +223,7 @@ impl Remixer {
             status,
             area,
             constituency,
+            held,
         } = made;
         let hash = blake3::hash(&rendered.bytes);
         let blob_key = store::remix_key(&hash, rendered.format);
@@ -239,6 +249,7 @@ impl Remixer {
             created_at: now_ms(),
             area,
             constituency,
+            held_for: held,
         };
         let (stored, inserted) = self.db.insert_remix(&row, key).await?;
         if inserted {

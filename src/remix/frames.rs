@@ -107,7 +107,8 @@ impl Remixer {
         }
         // A refused phrase is refused here too; a held one waits in the queue only if the
         // supporter asked for the gallery at all.
-        self.status_for(&remix.captions)?;
+        let screen = self.screen();
+        let typed = screen.typed(&remix.captions)?;
         let (area, constituency) = self
             .place(
                 request.area.filter(|a| !a.is_empty()),
@@ -119,14 +120,16 @@ impl Remixer {
         } else {
             Status::Hidden
         };
-        let (photo, crop, captions) = (request.photo, request.crop, remix.captions.clone());
+        let (photo, crop, drawn) = (request.photo, request.crop, remix.clone());
         let made = frame.clone();
-        let rendered = self
+        let (rendered, held) = self
             .run_render(move |renderer| {
+                let held = screen.drawn(typed, &made, &drawn)?;
                 let pixels = framed_photo(&photo, crop, made.size())?;
                 // The file is dropped here, once its pixels are read.
                 drop(photo);
-                Ok::<_, RemixError>(renderer.render_framed(&made, pixels, &captions)?)
+                let rendered = renderer.render_framed(&made, pixels, &drawn.captions)?;
+                Ok::<_, RemixError>((rendered, held))
             })
             .await??;
         let made = super::create::Made {
@@ -135,6 +138,7 @@ impl Remixer {
             status,
             area,
             constituency,
+            held,
         };
         let (stored, inserted) = self.store_new(&key, remix, rendered, made).await?;
         if !inserted {

@@ -2,8 +2,9 @@
 //! blocklist they are checked against.
 
 use super::{RemixError, Remixer};
-use crate::blocklist::Blocklist;
+use crate::blocklist::{Blocklist, Held};
 use crate::db::{RemixId, Status};
+use crate::render::{self, Remix, Template};
 
 /// Whether remixes reach the gallery before staff look at them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -45,13 +46,18 @@ impl Remixer {
         *self.policy.write().expect("policy lock") = policy;
     }
 
+    /// Whether blocked captions are held or refused.
+    pub fn block_action(&self) -> BlockAction {
+        self.policy.read().expect("policy lock").block_action
+    }
+
     /// Replaces the blocklist, keeping the rest of the policy.
     pub fn set_blocklist(&self, blocklist: Blocklist) {
         self.policy.write().expect("policy lock").blocklist = blocklist;
     }
 
     /// Whether the campaign refuses this text (a report reason, an alt text): it holds a
-    /// blocked phrase, matched after folding, and blocked phrases are refused, not held.
+    /// blocked phrase, as typed or as displayed, and blocked phrases are refused, not held.
     pub fn refuses(&self, text: &str) -> bool {
         let policy = self.policy.read().expect("policy lock");
         policy.block_action == BlockAction::Refuse && policy.blocklist.matches(text)
@@ -59,25 +65,72 @@ impl Remixer {
 
     /// Reloads the blocklist from the database (after an edit here or on another node).
     pub async fn reload_blocklist(&self) -> Result<(), RemixError> {
-        let phrases = self.db.blocked_phrases().await?;
-        self.set_blocklist(Blocklist::new(phrases.iter().map(String::as_str)));
+        let entries = self.db.blocklist_entries().await?;
+        self.set_blocklist(Blocklist::new(entries));
         Ok(())
     }
 
-    /// The status a new remix with these captions starts in, or the refusal of a blocked
-    /// caption when the campaign refuses them.
-    pub(super) fn status_for(&self, captions: &[String]) -> Result<Status, RemixError> {
+    /// The curation rules as they are now, to judge one new remix by.
+    pub(super) fn screen(&self) -> Screen {
         let policy = self.policy.read().expect("policy lock");
-        match policy.blocklist.first_match(captions) {
-            Some(index) if policy.block_action == BlockAction::Refuse => {
-                Err(RemixError::Blocked(index))
-            }
-            Some(_) => Ok(Status::New),
-            None if policy.moderation == Moderation::Post => Ok(Status::Approved),
-            None => Ok(Status::New),
+        Screen {
+            moderation: policy.moderation,
+            block_action: policy.block_action,
+            blocklist: policy.blocklist.clone(),
+        }
+    }
+}
+
+/// The curation rules one new remix is judged by: a copy, cheap to take (the blocklist is
+/// shared), that can go along into a render slot.
+pub(super) struct Screen {
+    moderation: Moderation,
+    block_action: BlockAction,
+    blocklist: Blocklist,
+}
+
+impl Screen {
+    /// Judges captions as typed, before a render slot is taken: the blocked phrase found,
+    /// or the refusal of it when the campaign refuses them.
+    pub(super) fn typed(&self, captions: &[String]) -> Result<Option<Held>, RemixError> {
+        self.refuse(self.blocklist.check(captions))
+    }
+
+    /// Judges what the captions draw on `template` (in the render slot, as laying them out
+    /// is the renderer's work), unless the typed captions were held already.
+    pub(super) fn drawn(
+        &self,
+        typed: Option<Held>,
+        template: &Template,
+        remix: &Remix,
+    ) -> Result<Option<Held>, RemixError> {
+        if typed.is_some() || self.blocklist.is_empty() {
+            return Ok(typed);
+        }
+        let drawn = render::drawn(template, remix).map_err(RemixError::from)?;
+        self.refuse(self.blocklist.check_drawn(&drawn))
+    }
+
+    /// The status a new remix starts in: held for review if a blocked phrase was found,
+    /// whatever the moderation mode.
+    pub(super) fn status(&self, held: &Option<Held>) -> Status {
+        match (held, self.moderation) {
+            (None, Moderation::Post) => Status::Approved,
+            _ => Status::New,
         }
     }
 
+    fn refuse(&self, held: Option<Held>) -> Result<Option<Held>, RemixError> {
+        match held {
+            Some(h) if self.block_action == BlockAction::Refuse => {
+                Err(RemixError::Blocked(h.caption))
+            }
+            held => Ok(held),
+        }
+    }
+}
+
+impl Remixer {
     /// Records a supporter's report of a remix (the reason is kept for staff); `false` if
     /// there is no such remix.
     pub async fn report(&self, id: &RemixId, reason: &str) -> Result<bool, RemixError> {

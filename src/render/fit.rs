@@ -91,6 +91,9 @@ pub struct Layout {
     pub area: Rect,
     /// How many lines.
     pub lines: usize,
+    /// Each line's text in the order its glyphs are drawn, left to right: what a reader
+    /// sees, after bidi reordering and line breaking, for checking it (the blocklist).
+    pub drawn: Vec<String>,
 }
 
 /// Why a caption could not be placed.
@@ -112,7 +115,8 @@ pub enum FitError {
 
 /// One line, measured in ems with its glyphs in visual order.
 struct Line {
-    glyphs: Vec<(FaceId, ShapedGlyph, f32)>,
+    /// Face, glyph, pen position and whether its run reads right to left.
+    glyphs: Vec<(FaceId, ShapedGlyph, f32, bool)>,
     /// Left and right extent of ink and advance together.
     x0: f32,
     x1: f32,
@@ -284,7 +288,7 @@ fn measure(text: &ShapedText, range: Range<usize>) -> Line {
     let mut pen = 0.0f32;
     let mut inked = false;
     for i in order {
-        let (face, _, glyphs) = &pieces[i];
+        let (face, level, glyphs) = &pieces[i];
         for g in glyphs {
             if let Some(ink) = g.ink {
                 let x = pen + g.dx;
@@ -294,7 +298,7 @@ fn measure(text: &ShapedText, range: Range<usize>) -> Line {
                 line.bottom = line.bottom.max(-(ink.y0 + g.dy));
                 inked = true;
             }
-            line.glyphs.push((*face, *g, pen));
+            line.glyphs.push((*face, *g, pen, level.is_rtl()));
             pen += g.advance;
         }
     }
@@ -362,7 +366,7 @@ fn place(
         let origin = left - line.x0 * size;
         ink.x0 = ink.x0.min(left - pad_px);
         ink.x1 = ink.x1.max(left + width + pad_px);
-        glyphs.extend(line.glyphs.iter().map(|&(face, g, pen)| Placed {
+        glyphs.extend(line.glyphs.iter().map(|&(face, g, pen, _)| Placed {
             face,
             id: g.id,
             cluster: g.cluster,
@@ -381,7 +385,41 @@ fn place(
         ink,
         area,
         lines: lines.len(),
+        drawn: lines
+            .iter()
+            .zip(ranges)
+            .map(|(line, range)| drawn_text(text, line, range.end))
+            .collect(),
     }
+}
+
+/// A line's text in drawing order, left to right: each cluster's characters once, where
+/// its first glyph is drawn, and those of a right-to-left run last first (by grapheme). A
+/// cluster runs from its first byte to the next cluster of the line (or the line's end),
+/// so characters shaped into another's glyph are kept with it.
+fn drawn_text(text: &ShapedText, line: &Line, end: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut starts: Vec<usize> = line.glyphs.iter().map(|(_, g, _, _)| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut seen = vec![false; starts.len()];
+    let mut out = String::new();
+    for &(_, g, _, rtl) in &line.glyphs {
+        let Ok(at) = starts.binary_search(&g.cluster) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[at], true) {
+            continue;
+        }
+        let next = starts.get(at + 1).copied().unwrap_or(end).max(g.cluster);
+        let cluster = &text.text[g.cluster..next];
+        if rtl {
+            out.extend(cluster.graphemes(true).rev());
+        } else {
+            out.push_str(cluster);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -450,6 +488,28 @@ mod tests {
             four.unwrap_err(),
             FitError::TooManyLines { lines: 4, max: 3 }
         );
+    }
+
+    #[test]
+    fn drawn_lines_are_in_display_order() {
+        let p = placement(1000.0, 300.0);
+        // A right-to-left override shows "rohc" as "chor"; the Urdu reads right to left,
+        // so its letters are drawn last first.
+        let layout = fit(
+            &shape("\u{202E}ROHC\u{202C} \nوہ", FontChoice::Auto).unwrap(),
+            &p,
+        )
+        .unwrap();
+        let drawn: Vec<String> = layout
+            .drawn
+            .iter()
+            .map(|l| {
+                l.chars()
+                    .filter(|c| !c.is_control() && c.is_alphabetic())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(drawn, ["CHOR", "ہو"]);
     }
 
     #[test]

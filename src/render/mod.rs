@@ -563,6 +563,39 @@ pub fn layouts(template: &Template, remix: &Remix) -> Result<Vec<Layout>, Render
         .collect())
 }
 
+/// What every caption draws, line by line, in the order its glyphs are drawn (left to
+/// right, after cleaning, bidi reordering and line breaking), one entry per caption (an
+/// empty one for a caption that draws nothing): the text a reader of the picture sees,
+/// for checks that must judge that rather than the text as typed.
+pub fn drawn(template: &Template, remix: &Remix) -> Result<Vec<Vec<String>>, RenderError> {
+    let (width, height) = output_size(template, remix.width)?;
+    let boxes = &template.spec.boxes;
+    check_count(boxes, remix)?;
+    let min_size = min_size(width, height);
+    let mut drawn = Vec::with_capacity(remix.captions.len());
+    for (i, (caption, text_box)) in remix.captions.iter().zip(boxes).enumerate() {
+        let laid = lay_out_caption(i + 1, caption, text_box, remix, (width, height), min_size)?;
+        drawn.push(laid.map(|(layout, _)| layout.drawn).unwrap_or_default());
+    }
+    Ok(drawn)
+}
+
+/// More captions than boxes.
+fn check_count(boxes: &[TextBox], remix: &Remix) -> Result<(), RenderError> {
+    if remix.captions.len() > boxes.len() {
+        return Err(RenderError::TooManyCaptions {
+            given: remix.captions.len(),
+            boxes: boxes.len(),
+        });
+    }
+    Ok(())
+}
+
+/// The smallest legible font size at this output size, in pixels.
+fn min_size(width: u32, height: u32) -> f32 {
+    (0.025 * width.min(height) as f32).max(9.0).round()
+}
+
 /// Cleans, shapes and fits every caption into its box at this output size.
 fn lay_out(
     boxes: &[TextBox],
@@ -570,61 +603,69 @@ fn lay_out(
     width: u32,
     height: u32,
 ) -> Result<Vec<(Layout, Paint)>, RenderError> {
-    if remix.captions.len() > boxes.len() {
-        return Err(RenderError::TooManyCaptions {
-            given: remix.captions.len(),
-            boxes: boxes.len(),
-        });
-    }
-    let min_size = (0.025 * width.min(height) as f32).max(9.0).round();
+    check_count(boxes, remix)?;
+    let min_size = min_size(width, height);
     let mut layouts = Vec::new();
     for (i, (caption, text_box)) in remix.captions.iter().zip(boxes).enumerate() {
-        let index = i + 1;
-        let chars = caption.chars().count();
-        if chars > MAX_CAPTION_CHARS {
-            return Err(RenderError::CaptionTooLong { index, chars });
+        let size = (width, height);
+        if let Some(laid) = lay_out_caption(i + 1, caption, text_box, remix, size, min_size)? {
+            layouts.push(laid);
         }
-        let defaults = text_box.style;
-        let uppercase = remix.style.uppercase.unwrap_or(defaults.uppercase);
-        let text = shape::clean(caption, uppercase);
-        if text.is_empty() {
-            continue;
-        }
-        let font = remix.style.font.unwrap_or(defaults.font);
-        let shaped = shape::shape(&text, font).map_err(|e| match e {
-            TextError::Uncovered(ch) => RenderError::Unsupported { index, ch },
-        })?;
-        let outline = remix.style.outline.unwrap_or(defaults.outline).0;
-        let (w, h) = (f64::from(width), f64::from(height));
-        let placement = Placement {
-            area: Rect {
-                x0: (text_box.x * w) as f32,
-                y0: (text_box.y * h) as f32,
-                x1: ((text_box.x + text_box.width) * w).min(w) as f32,
-                y1: ((text_box.y + text_box.height) * h).min(h) as f32,
-            },
-            align: text_box.align,
-            anchor: text_box.anchor,
-            max_lines: text_box.max_lines as usize,
-            outline: outline.is_some(),
-            min_size,
-        };
-        let layout = fit::fit(&shaped, &placement).map_err(|e| match e {
-            FitError::DoesNotFit { min_size } => RenderError::DoesNotFit {
-                index,
-                min_size: min_size.round() as u32,
-            },
-            FitError::TooManyLines { lines, max } => {
-                RenderError::TooManyLines { index, lines, max }
-            }
-        })?;
-        let paint = Paint {
-            fill: remix.style.color.unwrap_or(defaults.color),
-            outline,
-        };
-        layouts.push((layout, paint));
     }
     Ok(layouts)
+}
+
+/// Cleans, shapes and fits caption `index` (counting from 1) into its box; `None` if it
+/// draws nothing.
+fn lay_out_caption(
+    index: usize,
+    caption: &str,
+    text_box: &TextBox,
+    remix: &Remix,
+    (width, height): (u32, u32),
+    min_size: f32,
+) -> Result<Option<(Layout, Paint)>, RenderError> {
+    let chars = caption.chars().count();
+    if chars > MAX_CAPTION_CHARS {
+        return Err(RenderError::CaptionTooLong { index, chars });
+    }
+    let defaults = text_box.style;
+    let uppercase = remix.style.uppercase.unwrap_or(defaults.uppercase);
+    let text = shape::clean(caption, uppercase);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let font = remix.style.font.unwrap_or(defaults.font);
+    let shaped = shape::shape(&text, font).map_err(|e| match e {
+        TextError::Uncovered(ch) => RenderError::Unsupported { index, ch },
+    })?;
+    let outline = remix.style.outline.unwrap_or(defaults.outline).0;
+    let (w, h) = (f64::from(width), f64::from(height));
+    let placement = Placement {
+        area: Rect {
+            x0: (text_box.x * w) as f32,
+            y0: (text_box.y * h) as f32,
+            x1: ((text_box.x + text_box.width) * w).min(w) as f32,
+            y1: ((text_box.y + text_box.height) * h).min(h) as f32,
+        },
+        align: text_box.align,
+        anchor: text_box.anchor,
+        max_lines: text_box.max_lines as usize,
+        outline: outline.is_some(),
+        min_size,
+    };
+    let layout = fit::fit(&shaped, &placement).map_err(|e| match e {
+        FitError::DoesNotFit { min_size } => RenderError::DoesNotFit {
+            index,
+            min_size: min_size.round() as u32,
+        },
+        FitError::TooManyLines { lines, max } => RenderError::TooManyLines { index, lines, max },
+    })?;
+    let paint = Paint {
+        fill: remix.style.color.unwrap_or(defaults.color),
+        outline,
+    };
+    Ok(Some((layout, paint)))
 }
 
 /// The photo with every caption drawn, all pixels.

@@ -232,6 +232,14 @@ pub struct RemixView {
     /// Whether supporters reported it since staff last looked (staff answers only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reported: Option<bool>,
+    /// The blocked phrase that held it for review (staff answers only; absent if none
+    /// did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<String>,
+    /// What held it: the phrase, the variant found, the caption and how it was written
+    /// (staff answers only; absent if nothing did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_for: Option<crate::blocklist::Held>,
 }
 
 impl RemixView {
@@ -260,6 +268,8 @@ impl RemixView {
             delete_url: None,
             reports: None,
             reported: None,
+            held_by: None,
+            held_for: None,
         }
     }
 }

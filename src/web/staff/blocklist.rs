@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffForm, StaffUser, csrf_form, html, record};
 use crate::error::{AppError, ErrorBody};
-use crate::staff::{self, Session};
+use crate::remix::BlockAction;
+use crate::staff::{self, Entry, Session};
 use crate::web::AppState;
 use crate::web::extract::JsonBody;
 use crate::web::i18n::Locale;
@@ -23,8 +24,10 @@ struct BlocklistPage {
     l: Locale,
     staff: String,
     csrf: String,
-    phrases: Vec<String>,
+    entries: Vec<Entry>,
     error: String,
+    /// Whether blocked captions are refused (else held for review).
+    refuse: bool,
 }
 
 pub(super) async fn blocklist_page(
@@ -42,13 +45,14 @@ async fn page(
     session: Session,
     error: String,
 ) -> Result<Html<String>, PageError> {
-    let phrases = staff::blocked_phrases(state.db()).await?;
+    let entries = staff::blocklist(state.db()).await?;
     html(BlocklistPage {
         l,
         staff: session.staff,
         csrf: session.csrf,
-        phrases,
+        entries,
         error,
+        refuse: state.remixer().block_action() == BlockAction::Refuse,
     })
 }
 
@@ -58,14 +62,23 @@ pub(super) struct PhraseForm {
     csrf: String,
     #[serde(default)]
     phrase: String,
+    /// Spelling variants, separated by commas (English or Urdu).
+    #[serde(default)]
+    variants: String,
 }
 
 csrf_form!(PhraseForm);
 
-async fn block(state: &AppState, staff: &str, phrase: &str) -> Result<String, AppError> {
-    let stored = staff::block_phrase(state.db(), staff, phrase).await?;
+async fn block(
+    state: &AppState,
+    staff: &str,
+    phrase: &str,
+    variants: &[String],
+) -> Result<Entry, AppError> {
+    let stored = staff::block_phrase(state.db(), staff, phrase, variants).await?;
     state.remixer().reload_blocklist().await?;
-    record(state, staff, "blocklist.add", &stored, "").await?;
+    let detail = stored.variants.join(", ");
+    record(state, staff, "blocklist.add", &stored.phrase, &detail).await?;
     Ok(stored)
 }
 
@@ -83,7 +96,14 @@ pub(super) async fn block_form(
     l: Locale,
     StaffForm(session, form): StaffForm<PhraseForm>,
 ) -> Result<Response, PageError> {
-    match block(&state, &session.staff, &form.phrase).await {
+    let variants: Vec<String> = form
+        .variants
+        .split([',', '،'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    match block(&state, &session.staff, &form.phrase, &variants).await {
         Ok(_) => {}
         // Ours: the error page, and the cause in the log.
         Err(e) if e.status.is_server_error() => return Err(e.into()),
@@ -104,11 +124,31 @@ pub(super) async fn unblock_form(
     Ok(Redirect::to("/staff/blocklist").into_response())
 }
 
+/// A blocked phrase and its spelling variants.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EntryView {
+    /// The phrase, as stored (trimmed, NFC, lowercase).
+    phrase: String,
+    /// Other spellings of it, matched as the phrase is.
+    variants: Vec<String>,
+}
+
+impl From<Entry> for EntryView {
+    fn from(e: Entry) -> EntryView {
+        EntryView {
+            phrase: e.phrase,
+            variants: e.variants,
+        }
+    }
+}
+
 /// The blocked phrases.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Phrases {
-    /// Each as stored (trimmed, NFC, lowercase).
+    /// Each phrase as stored (trimmed, NFC, lowercase).
     phrases: Vec<String>,
+    /// Each phrase with its spelling variants.
+    entries: Vec<EntryView>,
 }
 
 /// The blocked phrases.
@@ -118,17 +158,26 @@ pub(crate) async fn api_blocklist(
     State(state): State<AppState>,
     ApiStaff(_): ApiStaff,
 ) -> Result<Json<Phrases>, AppError> {
-    let phrases = staff::blocked_phrases(state.db()).await?;
-    Ok(Json(Phrases { phrases }))
+    let entries = staff::blocklist(state.db()).await?;
+    Ok(Json(Phrases {
+        phrases: entries.iter().map(|e| e.phrase.clone()).collect(),
+        entries: entries.into_iter().map(EntryView::from).collect(),
+    }))
 }
 
 /// A phrase to block or unblock.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PhraseBody {
-    /// The phrase, in any script, with at least one word.
+    /// The phrase, in any script, with at least one word; to unblock, a phrase (with its
+    /// variants) or one variant.
     #[schema(min_length = 1, max_length = 100)]
     phrase: String,
+    /// Other spellings of the phrase to block with it (or to add to it, if it is blocked
+    /// already), each matched as the phrase is. Ignored when unblocking.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    variants: Vec<String>,
 }
 
 /// A phrase as stored, or as removed.
@@ -137,6 +186,9 @@ pub(crate) struct PhraseAnswer {
     /// The phrase added, as stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     phrase: Option<String>,
+    /// The variants added with it, as stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variants: Option<Vec<String>>,
     /// The phrase removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     removed: Option<String>,
@@ -154,9 +206,10 @@ pub(crate) async fn api_block(
     ApiStaff(staff): ApiStaff,
     JsonBody(body): JsonBody<PhraseBody>,
 ) -> Result<Response, AppError> {
-    let stored = block(&state, &staff, &body.phrase).await?;
+    let stored = block(&state, &staff, &body.phrase, &body.variants).await?;
     let answer = PhraseAnswer {
-        phrase: Some(stored),
+        phrase: Some(stored.phrase),
+        variants: Some(stored.variants),
         removed: None,
     };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
@@ -183,6 +236,7 @@ pub(crate) async fn api_unblock(
     }
     Ok(Json(PhraseAnswer {
         phrase: None,
+        variants: None,
         removed: Some(body.phrase),
     }))
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiStaff, CursorQuery, StaffForm, StaffUser, csrf_form, html, record};
+use crate::blocklist::Held;
 use crate::db::{RemixRow, Status};
 use crate::error::{AppError, ErrorBody, code};
 use crate::web::AppState;
@@ -25,6 +26,29 @@ struct QueueItem {
     reports: i64,
     reported: String,
     template: String,
+    /// Which blocked phrase held it and how it was written; empty if none did.
+    held: String,
+}
+
+/// Why a remix was held, in the staff's language: the phrase, the variant found and the
+/// disguises seen.
+fn held_note(l: &Locale, held: &Held) -> String {
+    let found = match &held.variant {
+        Some(v) => l.t2("queue-held-variant", "variant", v, "phrase", &held.phrase),
+        None => l.t1("queue-held", "phrase", &held.phrase),
+    };
+    if held.how.is_empty() {
+        return found;
+    }
+    let how: Vec<String> = held
+        .how
+        .iter()
+        .map(|d| l.t(&format!("disguise-{}", d.as_str())))
+        .collect();
+    format!(
+        "{found} ({})",
+        l.t1("queue-held-how", "how", how.join(", "))
+    )
 }
 
 fn queue_item(l: &Locale, row: &RemixRow) -> QueueItem {
@@ -36,6 +60,11 @@ fn queue_item(l: &Locale, row: &RemixRow) -> QueueItem {
         reports: row.reports,
         reported: l.t1("queue-reported", "count", l.number(row.reports)),
         template: row.template.clone(),
+        held: row
+            .held_for
+            .as_ref()
+            .map(|h| held_note(l, h))
+            .unwrap_or_default(),
     }
 }
 
@@ -129,6 +158,8 @@ pub(crate) async fn api_queue(
     Ok(Json(Listing::of(page, |r| RemixView {
         reports: Some(r.reports),
         reported: Some(r.reports > 0),
+        held_by: r.held_for.as_ref().map(|h| h.phrase.clone()),
+        held_for: r.held_for.clone(),
         ..RemixView::new(&state, &r)
     })))
 }
@@ -162,7 +193,11 @@ pub(crate) async fn api_status(
         .remix(&id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no remix {id:?}")))?;
-    Ok(Json(RemixView::new(&state, &row)))
+    Ok(Json(RemixView {
+        held_by: row.held_for.as_ref().map(|h| h.phrase.clone()),
+        held_for: row.held_for.clone(),
+        ..RemixView::new(&state, &row)
+    }))
 }
 
 /// A new status for many remixes.
