@@ -1131,6 +1131,26 @@ async fn the_blocklist_refuses_what_is_drawn() {
     }
     let r = s.supporter_remix("rocket", &["وہ چور ہے"]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a variant");
+    // The form's live preview does not draw them either, nor a bidi-reversed spelling.
+    let preview = |text: &str| {
+        let mut url = url::Url::parse("http://x/preview/rocket.jpg").unwrap();
+        url.query_pairs_mut().append_pair("text", text);
+        format!("{}?{}", url.path(), url.query().unwrap())
+    };
+    for text in [
+        "wo chor hai",
+        "wo \u{202E}rohc\u{202C} hai",
+        "sab theek hai",
+    ] {
+        let r = s.get(&preview(text)).await;
+        let refused = r.status() == StatusCode::UNPROCESSABLE_ENTITY;
+        assert_eq!(
+            refused,
+            !text.starts_with("sab"),
+            "preview of {text:?}: {}",
+            r.status()
+        );
+    }
     assert!(
         s.state
             .remixer()

@@ -70,6 +70,23 @@ impl Remixer {
         Ok(())
     }
 
+    /// What a picture drawn but not kept (the form's live preview) must pass: where the
+    /// campaign refuses blocked phrases, the captions as typed and as drawn on the
+    /// template, as a remix's are; otherwise nothing (a remix of them would be held for
+    /// review, not refused). To be run in the render slot, with the drawing.
+    pub fn preview_check(
+        &self,
+    ) -> impl FnOnce(&Template, &Remix) -> Result<(), RemixError> + Send + 'static {
+        let screen = self.screen();
+        move |template, remix| {
+            if screen.block_action != BlockAction::Refuse {
+                return Ok(());
+            }
+            let typed = screen.typed(&remix.captions)?;
+            screen.drawn(typed, template, remix).map(drop)
+        }
+    }
+
     /// The curation rules as they are now, to judge one new remix by.
     pub(super) fn screen(&self) -> Screen {
         let policy = self.policy.read().expect("policy lock");

@@ -427,9 +427,14 @@ async fn draw_preview(
         width: Some(query.width.unwrap_or(PREVIEW_WIDTH.min(template.size().0))),
     };
     crate::render::check(&template, &remix)?;
+    // A preview must not draw what a remix may not.
+    let allowed = state.remixer().preview_check();
     let rendered = state
         .remixer
-        .run_render(move |renderer| renderer.render_preview(&template, &remix))
+        .run_render(move |renderer| {
+            allowed(&template, &remix)?;
+            Ok::<_, crate::remix::RemixError>(renderer.render_preview(&template, &remix)?)
+        })
         .await??;
     Ok((
         [
