@@ -279,6 +279,8 @@ error-photo_too_many_pixels = This photo has too many pixels: { $detail }
 error-photo_too_small = This photo is too small: { $detail }
 error-photo_too_costly = This photo is saved in a way that is too heavy to open here: { $detail }
 error-cross_site = A page on another site cannot make a new picture here. Open the photo on this site to make it.
+error-headers_too_large = This request is too large: { $detail }
+error-uri_too_long = This link is too long: { $detail }
 error-bad_crop = That part of the photo cannot be used: { $detail }
 error-unknown_frame = There is no such frame.
 
