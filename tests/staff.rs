@@ -916,6 +916,20 @@ async fn the_blocklist_holds_in_english_and_urdu() {
     );
     let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 3);
+    // Removing nothing is refused, and removes nothing.
+    for blank in ["", "  "] {
+        let r = s
+            .api(
+                "POST",
+                "/api/staff/blocklist/remove",
+                Some(&token),
+                Some(json!({"phrase": blank})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{blank:?}");
+    }
+    let held = json_of(s.supporter_remix("rocket", &["still a crook"]).await).await;
+    assert_eq!(held["status"], "new", "the blocklist was emptied");
     // Removing a phrase lets it through again.
     let r = s
         .api(

@@ -321,6 +321,10 @@ impl Db {
 
     /// Removes a phrase with its variants, or one variant; `false` if it was not there.
     pub async fn delete_phrase(&self, phrase: &str) -> Result<bool, DbError> {
+        // A phrase's own row has `variant_of` '': an empty phrase would name them all.
+        if phrase.is_empty() {
+            return Ok(false);
+        }
         let done = sqlx::query("DELETE FROM blocklist WHERE phrase = $1 OR variant_of = $1")
             .bind(phrase)
             .execute(&self.pool)

@@ -20,6 +20,21 @@ pub fn scan_bomb(side: u16, bytes: usize) -> Vec<u8> {
     out
 }
 
+/// The JPEG with its last scan repeated `times` more times.
+pub fn repeat_last_scan(jpeg: &[u8], times: usize) -> Vec<u8> {
+    let last_scan = jpeg
+        .windows(2)
+        .rposition(|w| w == [0xFF, 0xDA])
+        .expect("a JPEG has scans");
+    let end = jpeg.len() - 2;
+    let mut out = jpeg[..end].to_vec();
+    for _ in 0..times {
+        out.extend_from_within(last_scan..end);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
 /// A flat grey progressive JPEG from the encoder.
 pub fn progressive_jpeg(
     width: u16,

@@ -83,6 +83,13 @@ async fn block(
 }
 
 async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, AppError> {
+    if phrase.trim().is_empty() {
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            crate::error::code::INVALID,
+            "phrase: name the blocked phrase or variant to remove",
+        ));
+    }
     let removed = staff::unblock_phrase(state.db(), phrase).await?;
     state.remixer().reload_blocklist().await?;
     if removed {
