@@ -264,6 +264,7 @@ async fn serve(settings: &Settings) -> Result<(), String> {
     .with_limits(limits)
     .with_trusted_proxies(settings.trusted_proxies.clone())
     .with_request_timeout(settings.request_timeout)
+    .with_upload_stall(settings.upload_stall_timeout)
     .with_language(settings.language)
     .with_picture_cache(settings.picture_cache_mb.saturating_mul(1024 * 1024));
     let server = crate::web::server::ServerLimits {

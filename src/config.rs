@@ -123,9 +123,14 @@ pub struct Settings {
     /// stalled upload, a client that stopped reading its answer).
     #[arg(long, env = "JALSA_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration, global = true)]
     pub idle_timeout: Duration,
-    /// The longest a request may take, body upload included; then 408.
+    /// The longest a request may take, body included; then 408. Supporters' photo
+    /// uploads are timed by `--upload-stall-timeout` instead.
     #[arg(long, env = "JALSA_REQUEST_TIMEOUT", default_value = "60s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
+    /// A supporter's photo upload that moves less than 16 KB in this long is cut (408
+    /// `upload_stalled`); one still moving is never cut for taking long.
+    #[arg(long, env = "JALSA_UPLOAD_STALL_TIMEOUT", default_value = "20s", value_parser = parse_duration, global = true)]
+    pub upload_stall_timeout: Duration,
     /// Open connections at most (lowered to fit the open-file limit); a few more are kept
     /// for /healthz, and the rest of a flood is turned away.
     #[arg(

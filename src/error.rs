@@ -23,6 +23,8 @@ pub mod code {
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     /// The request took too long to arrive.
     pub const TIMEOUT: &str = "timeout";
+    /// An upload stopped moving (no progress for the stall timeout).
+    pub const UPLOAD_STALLED: &str = "upload_stalled";
     /// A JSON body that cannot be read.
     pub const BAD_JSON: &str = "bad_json";
     /// A form that cannot be read.

@@ -440,3 +440,117 @@ async fn slow_uploads_hold_upload_memory_not_render_slots() {
     let (rss, _) = memory_mb(pid);
     assert!(rss < 256, "{rss} MB resident");
 }
+
+/// A photo upload on a crowded network: `body` sent in `piece`-byte pieces every `every`,
+/// stopping after `stop_after` bytes when given. The response's status and body.
+async fn trickle(
+    address: std::net::SocketAddr,
+    body: &[u8],
+    content_type: &str,
+    piece: usize,
+    every: Duration,
+    stop_after: Option<usize>,
+) -> (u16, String) {
+    let stream = TcpStream::connect(address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /api/frames/jalsa-badge/pictures HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let end = stop_after.unwrap_or(body.len());
+    let body = body[..end].to_vec();
+    // Written beside the reading, so an early answer is read as soon as it comes.
+    let sending = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        for chunk in body.chunks(piece) {
+            writer.write_all(chunk).await?;
+            tokio::time::sleep(every).await;
+        }
+        // Stopped short: hold the connection open, silent.
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok::<_, std::io::Error>(writer)
+    });
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(60), reader.read_to_end(&mut response)).await;
+    sending.abort();
+    let (status, _, body) = common::node::parse_response(&response)
+        .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(&response)));
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// At 150 kbps a phone photo takes longer than any whole-request timeout: an upload that
+/// keeps moving is never cut for its length, while one that stops moving is answered 408
+/// `upload_stalled` (and one dripping a few bytes at a time is cut the same way).
+#[tokio::test]
+async fn a_slow_upload_that_keeps_moving_lands_and_a_stalled_one_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = common::node::start_local(
+        dir.path(),
+        &[
+            "--request-timeout",
+            "2s",
+            "--upload-stall-timeout",
+            "2s",
+            "--rate-limit",
+            "0",
+        ],
+    )
+    .await;
+    // A 300x300 photo of noise: about 270 KB that no compression shrinks.
+    let mut seed = 99u32;
+    let noise = image::RgbImage::from_fn(300, 300, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let [a, b, c, _] = seed.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut png = Vec::new();
+    noise
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let (content_type, body) = common::service::multipart(&[], &[("photo", "slow.png", &png)]);
+
+    // About 60 KB a second, for longer than the 2 s request timeout: it lands.
+    let started = Instant::now();
+    let (status, answer) = trickle(
+        node.address,
+        &body,
+        &content_type,
+        20_000,
+        Duration::from_millis(330),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    assert!(
+        started.elapsed() > Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Half of it, then nothing: 408 upload_stalled, not a silent cut.
+    let (status, answer) = trickle(
+        node.address,
+        &body,
+        &content_type,
+        20_000,
+        Duration::from_millis(50),
+        Some(body.len() / 2),
+    )
+    .await;
+    assert_eq!(status, 408, "{answer}");
+    assert!(answer.contains("\"upload_stalled\""), "{answer}");
+
+    // A drip: 2 KB every half second moves, but never 16 KB in 2 s.
+    let (status, answer) = trickle(
+        node.address,
+        &body,
+        &content_type,
+        2_000,
+        Duration::from_millis(500),
+        None,
+    )
+    .await;
+    assert_eq!(status, 408, "{answer}");
+    assert!(answer.contains("\"upload_stalled\""), "{answer}");
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::service::{Options, Service, SignIn, header_of, text};
+use common::service::{Options, Service, SignIn, header_of, json_of, text};
 use jalsa::web::i18n::{Lang, message_ids};
 
 /// Message ids a page or handler asks for by name: `.t("id")`, `.t1("id"`, `.t2("id"`.
@@ -340,7 +340,7 @@ async fn the_share_page_and_its_buttons_follow_the_language() {
     };
     let (ur_text, en_text) = (said("ur"), said("en"));
     assert!(
-        en_text.starts_with("Hope is priceless") && en_text.contains("jalsa"),
+        en_text.starts_with("\u{2068}Hope is priceless\u{2069}") && en_text.contains("jalsa"),
         "{en_text}"
     );
     assert!(ur_text.contains("Hope is priceless"), "{ur_text}");
@@ -428,7 +428,7 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
     );
     // So does an address whose options cannot be read at all, rather than the parser's
     // English.
-    for (lang, readable) in [("en", "This address carries options"), ("ur", "اس پتے")] {
+    for (lang, readable) in [("en", "This address carries options"), ("ur", "اس لنک")] {
         let r = s
             .get(&format!("/preview/hubble.jpg?width=wide&lang={lang}"))
             .await;
@@ -610,4 +610,161 @@ async fn official_photos_are_titled_in_the_pages_language() {
         is_urdu(&karachi) && karachi.contains("Karachi rally"),
         "{karachi}"
     );
+}
+
+/// The Urdu glossary (`src/web/locales/glossary.tsv`) holds: every fixed term is what
+/// ur.ftl says, and no word it replaces ("سرکاری" for the campaign's photos, "رسائی" for
+/// reach, the Latin brand) is left in any Urdu message.
+#[test]
+fn the_urdu_interface_keeps_to_its_glossary() {
+    let locales = common::repo().join("src/web/locales");
+    let glossary = std::fs::read_to_string(locales.join("glossary.tsv")).unwrap();
+    let urdu = std::fs::read_to_string(locales.join("ur.ftl")).unwrap();
+    // Message values only: comments may name what is avoided.
+    let values: Vec<&str> = urdu
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = ").map(|(_, v)| v).or(Some(l)))
+        .collect();
+    let mut terms = 0;
+    for row in glossary.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let columns: Vec<&str> = row.split('\t').collect();
+        assert!(
+            columns.len() >= 3,
+            "a glossary row needs english, urdu, avoid: {row:?}"
+        );
+        let (english, term, avoid) = (columns[0], columns[1], columns[2]);
+        assert!(
+            values.iter().any(|v| v.contains(term)),
+            "{english}: ur.ftl never says {term:?}"
+        );
+        for word in avoid.split(',').filter(|w| !w.is_empty()) {
+            let found: Vec<&&str> = values.iter().filter(|v| v.contains(word)).collect();
+            assert!(
+                found.is_empty(),
+                "{english}: ur.ftl still says {word:?} (use {term:?}): {found:?}"
+            );
+        }
+        terms += 1;
+    }
+    assert!(terms >= 30, "only {terms} glossary terms");
+}
+
+/// The cities a supporter picks from, in the order of the page's alphabet: an Urdu reader
+/// finds کراچی among the ک names after قصور, not 29th of 32 as code points put it
+/// (U+06A9 sorts after every Arabic letter).
+#[tokio::test]
+async fn cities_are_listed_in_the_readers_alphabetical_order() {
+    let s = service(Lang::Ur).await;
+    let cities = |html: &str| -> Vec<String> {
+        let select = &html[html.find("name=\"area\"").expect("the area list")..];
+        let select = &select[..select.find("</select>").unwrap()];
+        select
+            .split("<option value=\"")
+            .skip(2) // what precedes the first, and "none"
+            .map(|o| o[o.find('>').unwrap() + 1..o.find("</option>").unwrap()].to_owned())
+            .filter(|name| !name.contains('·'))
+            .collect()
+    };
+    let (_, ur) = page(&s, "/t/hubble?lang=ur", &[]).await;
+    let ur = cities(&ur);
+    let at = |name: &str| {
+        ur.iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("{name} missing from {ur:?}"))
+    };
+    // Urdu's alphabet: ا ب پ ت ٹ ث ج چ ح خ د ڈ ذ ر ڑ ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ہ ی
+    for (before, after) in [
+        ("اسلام آباد", "بہاولپور"),
+        ("پشاور", "جھنگ"),
+        ("چنیوٹ", "حیدرآباد"),
+        ("ڈیرہ غازی خان", "راولپنڈی"),
+        ("قصور", "کراچی"),
+        ("کوئٹہ", "گجرات"),
+        ("گوجرانوالہ", "لاڑکانہ"),
+        ("نواب شاہ", "واہ کینٹ"),
+    ] {
+        assert!(
+            at(before) < at(after),
+            "{before} should come before {after}: {ur:?}"
+        );
+    }
+    let (_, en) = page(&s, "/t/hubble?lang=en", &[]).await;
+    let en = cities(&en);
+    let mut sorted = en.clone();
+    sorted.sort();
+    assert_eq!(en, sorted);
+    assert_eq!(en.first().map(String::as_str), Some("Abbottabad"));
+}
+
+/// Urdu with English in one remix, the most common kind: each caption keeps its own order
+/// wherever captions are joined or embedded. In HTML each is its own `<bdi>`; in plain
+/// text (the tab title, og:title, alt text, the X and WhatsApp texts) each sits between
+/// FSI and PDI, so "8 Feb - be there!" never reads "!Feb - be there 8" beside Urdu.
+#[tokio::test]
+async fn mixed_captions_keep_their_own_order_everywhere() {
+    let s = service(Lang::Ur).await;
+    let (urdu, english) = ("آٹھ فروری کو جلسے میں ضرور آئیں", "8 Feb - be there!");
+    let made = json_of(s.supporter_remix("hubble", &[urdu, english]).await).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    // The staff queue, where it waits: each caption its own <bdi>.
+    let bdi = format!("<bdi>{urdu}</bdi> / <bdi>{english}</bdi>");
+    let staff = s.login().await;
+    let queue = text(s.get_with("/staff", Some(&staff.cookie)).await).await;
+    assert!(queue.contains(&bdi), "queue");
+    let token = s.token().await;
+    let featured = s
+        .api(
+            "POST",
+            &format!("/api/staff/remixes/{id}/status"),
+            Some(&token),
+            Some(serde_json::json!({"status": "featured"})),
+        )
+        .await;
+    assert!(featured.status().is_success());
+    let isolated = format!("\u{2068}{urdu}\u{2069} / \u{2068}{english}\u{2069}");
+    for lang in ["ur", "en"] {
+        let (_, share) = page(&s, &format!("/m/{id}?lang={lang}"), &[]).await;
+        assert!(
+            share.contains(&format!("<h1>{bdi}</h1>")),
+            "{lang}: heading"
+        );
+        for (what, tag) in [
+            ("og:title", "<meta property=\"og:title\" content=\""),
+            ("twitter:title", "<meta name=\"twitter:title\" content=\""),
+            ("og:image:alt", "<meta property=\"og:image:alt\" content=\""),
+            ("tab title", "<title>"),
+        ] {
+            let start = share
+                .find(tag)
+                .unwrap_or_else(|| panic!("{lang}: no {what}"));
+            let value = &share[start + tag.len()..];
+            let value = &value[..value.find(['"', '<']).unwrap()];
+            assert!(value.contains(&isolated), "{lang}: {what}: {value:?}");
+        }
+        let picture = &share[share.find("<figure class=\"remixed\">").unwrap()..];
+        let alt = &picture[picture.find("alt=\"").unwrap() + 5..];
+        let alt = &alt[..alt.find('"').unwrap()];
+        assert!(
+            alt.contains(&isolated),
+            "{lang}: the picture's alt: {alt:?}"
+        );
+        // The networks' own texts.
+        for network in ["x", "whatsapp"] {
+            let r = s.get(&format!("/s/{id}/{network}?lang={lang}")).await;
+            let location = header_of(&r, header::LOCATION);
+            let query = url::Url::parse(&location).unwrap();
+            let text: String = query
+                .query_pairs()
+                .find(|(k, _)| k == "text")
+                .map(|(_, v)| v.into_owned())
+                .unwrap();
+            assert!(text.contains(&isolated), "{lang}: {network}: {text:?}");
+        }
+        // The home page's strip and the gallery show it with its captions as alt text.
+        for listing in ["/", "/gallery"] {
+            let (_, html) = page(&s, &format!("{listing}?lang={lang}"), &[]).await;
+            assert!(html.contains(&isolated), "{lang}: {listing}");
+        }
+    }
 }

@@ -348,9 +348,9 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
     )
     .await;
     assert!(
-        ur.contains("<dt>دورے</dt><dd>3</dd>")
+        ur.contains("<dt>وزٹ</dt><dd>3</dd>")
             && ur.contains("پچھلے \u{2068}30\u{2069} دن")
-            && ur.contains("روزانہ کے منفرد افراد"),
+            && ur.contains("روزانہ الگ الگ وزیٹر"),
         "{ur}"
     );
 

@@ -43,12 +43,25 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         include_bytes!("static/nastaliq.woff2").to_vec(),
     );
     // The stylesheet names the font by its hashed name, so its own hash follows the font's.
-    let css = include_str!("static/app.css").replace(
+    let source = include_str!("static/app.css");
+    let css = source.replace(
         "/static/nastaliq.woff2",
         &format!("/static/{}", nastaliq.hashed),
     );
+    // Urdu pages carry the font inside their stylesheet, so Urdu text first paints in
+    // Nastaliq (no system font first, no reflow when the font comes): one request, cached
+    // for good like the rest. English pages fetch it only for an Urdu caption.
+    use base64::Engine as _;
+    let inline = format!(
+        "data:font/woff2;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&nastaliq.bytes)
+    );
+    let urdu = source
+        .replace("/static/nastaliq.woff2", &inline)
+        .replace("font-display: swap;", "font-display: block;");
     vec![
         Asset::new("app.css", "text/css; charset=utf-8", css.into_bytes()),
+        Asset::new("app-ur.css", "text/css; charset=utf-8", urdu.into_bytes()),
         Asset::new(
             "app.js",
             "text/javascript; charset=utf-8",

@@ -150,19 +150,30 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
             )
         }
     };
-    while let Some(field) = multipart
-        .next_field()
-        .await
+    // Not under the whole-request timeout: a photo moving at 150 kbps may take minutes.
+    let mut progress = super::upload::Progress::new(state.upload_stall());
+    while let Some(field) = progress
+        .wait(multipart.next_field())
+        .await?
         .map_err(|e| super::upload::unreadable(e, too_big))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         let memory = state.uploads();
         let data = if name == "photo" {
-            super::upload::read_field(field, memory, &mut upload.held, MAX_UPLOAD_BYTES, too_big)
-                .await?
+            let held = &mut upload.held;
+            super::upload::read_field(
+                field,
+                memory,
+                held,
+                &mut progress,
+                MAX_UPLOAD_BYTES,
+                too_big,
+            )
+            .await?
         } else {
             let too_big = field_too_big(name.clone());
-            super::upload::read_field(field, memory, &mut upload.held, MAX_FIELD_BYTES, too_big)
+            let held = &mut upload.held;
+            super::upload::read_field(field, memory, held, &mut progress, MAX_FIELD_BYTES, too_big)
                 .await?
         };
         let text = || String::from_utf8_lossy(&data).trim().to_owned();
@@ -303,6 +314,8 @@ struct FramePage {
     description: String,
     fields: Vec<Field>,
     areas: Vec<super::pages::Choice>,
+    /// The boxes and colours for the page's script to draw captions over the frame.
+    draft: String,
     error: String,
 }
 
@@ -329,6 +342,7 @@ fn frame_page(
             .collect(),
         areas: super::pages::area_choices(&l, areas, None),
         frame_png: frame_png(&frame),
+        draft: super::pages::draft(&frame, None),
         error,
         l,
         frame,
@@ -363,6 +377,7 @@ pub(super) async fn submit(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
     let template = state.remixer().published_frame(&frame)?;
+    let json = super::pages::wants_json(&headers);
     let attempt = async {
         check_upload_rate(&state, &headers, &extensions).await?;
         let multipart =
@@ -370,7 +385,12 @@ pub(super) async fn submit(
         make(&state, &frame, multipart).await
     };
     match attempt.await {
-        Ok((row, created)) => Ok(to_share_page(&state, &row, created).await?),
+        Ok((row, created)) => Ok(to_share_page(&state, &row, created, json).await?),
+        // The page's script keeps the form as it is and says why, in the page's language.
+        Err(mut e) if json => {
+            e.message = l.error(&e);
+            Ok(e.into_response())
+        }
         // Bad input: the form again, with the reason and the right status. The photo is not
         // sent back: the supporter picks it again.
         Err(e) if e.status.is_client_error() => {

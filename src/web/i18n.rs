@@ -106,6 +106,8 @@ struct Speaker {
     bundle: FluentBundle<FluentResource>,
     numbers: icu_decimal::DecimalFormatter,
     dates: icu_datetime::DateTimeFormatter<icu_datetime::fieldsets::YMDT>,
+    /// The language's alphabetical order (Urdu's is not Unicode's code-point order).
+    order: icu_collator::CollatorBorrowed<'static>,
 }
 
 static SPEAKERS: LazyLock<Vec<Speaker>> = LazyLock::new(|| {
@@ -136,6 +138,8 @@ static SPEAKERS: LazyLock<Vec<Speaker>> = LazyLock::new(|| {
                     icu_datetime::fieldsets::YMDT::medium(),
                 )
                 .expect("compiled-in date data"),
+                order: icu_collator::Collator::try_new((&locale).into(), Default::default())
+                    .expect("compiled-in collation data"),
             }
         })
         .collect()
@@ -220,6 +224,12 @@ impl Locale {
     /// `<title>` text: `{title} · jalsa`.
     pub fn title(&self, title: &str) -> String {
         self.t1("page-title", "title", title)
+    }
+
+    /// `a` and `b` in the language's alphabetical order, for lists a reader scans by name
+    /// (cities: کراچی after پشاور, as in an Urdu dictionary, not 29th by code point).
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        SPEAKERS[self.lang.index()].order.compare(a, b)
     }
 
     /// A whole number as the language writes it (grouping separators and all).

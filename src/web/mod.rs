@@ -92,6 +92,8 @@ pub struct App {
     known_password_checks: crate::staff::PasswordChecker,
     /// The longest a request may take, body included.
     request_timeout: Duration,
+    /// Supporters' uploads are timed by progress instead ([`upload::Progress`]).
+    upload_stall: Duration,
     /// The last health check.
     health: Health,
     /// The interface's language for a request that names none.
@@ -332,6 +334,7 @@ impl AppState {
             password_checks: password_checker(limits.password_checks),
             known_password_checks: password_checker(1),
             request_timeout: Duration::from_secs(60),
+            upload_stall: upload::DEFAULT_STALL_TIMEOUT,
             pictures: images::PictureCache::new(DEFAULT_PICTURE_CACHE),
             language: i18n::Lang::Ur,
             uploads: upload::UploadMemory::new(limits.upload_memory),
@@ -356,6 +359,19 @@ impl AppState {
     pub fn with_request_timeout(mut self, timeout: Duration) -> AppState {
         self.configure().request_timeout = timeout;
         self
+    }
+
+    /// The same state, cutting an upload that moves less than
+    /// [`upload::MIN_PROGRESS`] bytes in `stall` (408); a supporter's upload has no
+    /// whole-request timeout.
+    pub fn with_upload_stall(mut self, stall: Duration) -> AppState {
+        self.configure().upload_stall = stall;
+        self
+    }
+
+    /// How long an upload may go without progress.
+    pub fn upload_stall(&self) -> Duration {
+        self.upload_stall
     }
 
     /// The same state, believing `X-Forwarded-For` from these proxies.
@@ -439,9 +455,22 @@ pub fn peer(request_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
 /// The whole service: supporter pages, images, JSON API, with the protections every route
 /// shares. Tests drive this same router.
 pub fn app(state: AppState) -> Router {
-    let csp = "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; \
+    let csp = "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; script-src 'self'; \
                style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                frame-ancestors 'none'";
+    // Supporters' photo uploads: timed by their progress as they are read
+    // ([`upload::Progress`]), not by their length, so they sit outside the request timeout.
+    let uploads = Router::new()
+        .route(
+            "/f/{frame}",
+            get(frames::form)
+                .post(frames::submit)
+                .layer(frames::upload_limit()),
+        )
+        .route(
+            "/api/frames/{frame}/pictures",
+            post(frames::create).layer(frames::upload_limit()),
+        );
     Router::new()
         // Supporters' pages, pictures and the JSON API; the staff area has its own file.
         .route("/", get(pages::home))
@@ -456,19 +485,9 @@ pub fn app(state: AppState) -> Router {
             get(pages::delete_page).post(pages::delete),
         )
         .route("/gallery", get(pages::gallery))
-        .route(
-            "/f/{frame}",
-            get(frames::form)
-                .post(frames::submit)
-                .layer(frames::upload_limit()),
-        )
         .route("/f/{frame}/frame.png", get(frames::png))
         .route("/api/frames", get(frames::frames))
         .route("/api/areas", get(api::areas))
-        .route(
-            "/api/frames/{frame}/pictures",
-            post(frames::create).layer(frames::upload_limit()),
-        )
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(icons::favicon))
         .route("/icons/{file}", get(icons::icon))
@@ -488,14 +507,15 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(api::metrics))
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            count_requests,
-        ))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
+        ))
+        .merge(uploads)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
         ))
         .layer(middleware::from_fn(uniform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), i18n::choose))

@@ -14,7 +14,7 @@ use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
 use super::i18n::Lang;
 use super::i18n::Locale;
 use super::images::StyleFields;
-use super::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
+use super::images::{PHONE_PHOTO_WIDTH, PHOTO_WIDTHS, PREVIEW_WIDTH};
 use crate::areas::Area;
 use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
@@ -146,6 +146,8 @@ struct PhotoTile {
     alt: String,
     src: String,
     srcset: String,
+    /// The copy a phone's home page shows, whatever its pixel density.
+    phone: String,
     width: u32,
     height: u32,
 }
@@ -158,7 +160,7 @@ fn photo_tile(l: &Locale, t: &Template) -> PhotoTile {
     };
     let mut set: Vec<String> = PHOTO_WIDTHS
         .iter()
-        .filter(|&&w| w < width)
+        .filter(|&&w| w < width && w != PHONE_PHOTO_WIDTH)
         .map(|&w| format!("{} {w}w", url(Some(w))))
         .collect();
     set.push(format!("{} {width}w", url(None)));
@@ -166,7 +168,8 @@ fn photo_tile(l: &Locale, t: &Template) -> PhotoTile {
         id: t.id.to_string(),
         title: l.photo_title(&t.spec).to_owned(),
         alt: l.photo_alt(&t.spec).to_owned(),
-        src: url(PHOTO_WIDTHS.iter().copied().find(|&w| w < width)),
+        src: url(PHOTO_WIDTHS[1..].iter().copied().find(|&w| w < width)),
+        phone: url(Some(PHONE_PHOTO_WIDTH).filter(|&w| w < width)),
         srcset: set.join(", "),
         width,
         height,
@@ -203,6 +206,18 @@ pub fn plain_text(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Captions joined for plain text (a title, a tag, alt text, a share message), each one
+/// isolated between FSI and PDI: an Urdu caption beside an English one ("8 Feb - be
+/// there!") keeps its own order instead of being reordered by its neighbour's direction.
+/// HTML shows each caption in its own `<bdi>` instead.
+pub fn isolated(captions: &[String]) -> String {
+    captions
+        .iter()
+        .map(|c| format!("\u{2068}{c}\u{2069}"))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// Alt text made from the captions and the photo's own description.
 fn alt_text(state: &AppState, l: &Locale, row: &RemixRow) -> String {
     let captions = shown_captions(row);
@@ -213,11 +228,11 @@ fn alt_text(state: &AppState, l: &Locale, row: &RemixRow) -> String {
         .unwrap_or_default();
     match (captions.is_empty(), photo.is_empty()) {
         (true, _) => photo,
-        (false, true) => captions.join(" / "),
+        (false, true) => isolated(&captions),
         (false, false) => l.t2(
             "remix-alt",
             "captions",
-            captions.join(" / "),
+            isolated(&captions),
             "photo",
             lowercase_first(&photo),
         ),
@@ -313,7 +328,23 @@ struct FormPage {
     areas: Vec<Choice>,
     parent: String,
     preview: String,
+    /// What the page's script needs to draw captions at once, while the server's preview
+    /// is on its way: JSON from [`draft`].
+    draft: String,
     error: String,
+}
+
+/// JSON for the page's script to draw captions in a photo's boxes as they are typed
+/// (`boxes`, the palette's colours by name, and `photo`: the photo alone, to draw on).
+pub(super) fn draft(t: &Template, photo: Option<String>) -> String {
+    let palette: serde_json::Map<String, serde_json::Value> = PALETTE
+        .iter()
+        .map(|(name, c)| {
+            let [r, g, b] = c.0;
+            ((*name).to_owned(), format!("#{r:02x}{g:02x}{b:02x}").into())
+        })
+        .collect();
+    serde_json::json!({ "boxes": t.spec.boxes, "palette": palette, "photo": photo }).to_string()
 }
 
 /// `?parent=ID` pre-fills the form from the remix being remixed.
@@ -372,7 +403,7 @@ pub(super) fn area_choices(l: &Locale, areas: &[Area], current: Option<&str>) ->
             })
         })
         .collect();
-    choices.sort_by(|a, b| a.label.cmp(&b.label));
+    choices.sort_by(|a, b| l.compare(&a.label, &b.label));
     std::iter::once(none).chain(choices).collect()
 }
 
@@ -437,6 +468,15 @@ fn form_page(
             as u32,
         l,
         parent: form.parent.clone().unwrap_or_default(),
+        draft: draft(
+            &template,
+            Some(format!(
+                "/photos/{}?v={}&w={}",
+                template.id,
+                template.photo_version(),
+                PHOTO_WIDTHS[2]
+            )),
+        ),
         preview,
         error,
         template,
@@ -488,6 +528,7 @@ pub(super) async fn submit(
     PageForm(form): PageForm<RemixForm>,
 ) -> Result<Response, PageError> {
     let template = find_template(&state, &form.template)?;
+    let json = wants_json(&headers);
     // Trailing empty fields are boxes left empty, not captions.
     let mut captions = form.text.clone();
     while captions.last().is_some_and(|c| c.trim().is_empty()) {
@@ -507,7 +548,12 @@ pub(super) async fn submit(
         create_or_find(&state, request, &headers, &extensions).await
     };
     match attempt.await {
-        Ok((row, created)) => Ok(to_share_page(&state, &row, created).await?),
+        Ok((row, created)) => Ok(to_share_page(&state, &row, created, json).await?),
+        // The page's script keeps the form as it is and says why, in the page's language.
+        Err(mut e) if json => {
+            e.message = l.error(&e);
+            Ok(e.into_response())
+        }
         // Bad input: the form again, as typed, with the reason and the right status.
         Err(e) if e.status.is_client_error() => {
             let message = l.error(&e);
@@ -523,28 +569,51 @@ pub(super) async fn submit(
     }
 }
 
-/// The way from a form to the share page of what it made. A new remix's private delete
-/// link rides along in a cookie for that page alone, which shows it once.
+/// Whether a form was sent by the page's own script, which asks for JSON to follow the
+/// upload's progress and keep the form on a failure.
+pub(super) fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// The way from a form to the share page of what it made: a `303` for a plain form, or
+/// for the page's script (`Accept: application/json`) `{"location", "created"}` with 201
+/// or 200. Either way a cookie for that page alone tells it, once, that its maker has just
+/// made it ("ready"), carrying a new remix's private delete link.
 pub(super) async fn to_share_page(
     state: &AppState,
     row: &RemixRow,
     created: bool,
+    json: bool,
 ) -> Result<Response, AppError> {
-    let redirect = Redirect::to(&format!("/m/{}", row.id));
-    if !created {
-        return Ok(redirect.into_response());
-    }
-    let Some(token) = state.remixer().issue_delete_token(row.id.as_str()).await? else {
-        return Ok(redirect.into_response());
+    let location = format!("/m/{}", row.id);
+    let token = match created {
+        true => state.remixer().issue_delete_token(row.id.as_str()).await?,
+        false => None,
     };
-    let cookie = Cookie::build((MADE_COOKIE, format!("{}.{token}", row.id)))
-        .path(format!("/m/{}", row.id))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.public_url().starts_with("https://"))
-        .max_age(time::Duration::minutes(10))
-        .build();
-    Ok((CookieJar::new().add(cookie), redirect).into_response())
+    let cookie = Cookie::build((
+        MADE_COOKIE,
+        format!("{}.{}", row.id, token.unwrap_or_default()),
+    ))
+    .path(location.clone())
+    .http_only(true)
+    .same_site(SameSite::Lax)
+    .secure(state.public_url().starts_with("https://"))
+    .max_age(time::Duration::minutes(10))
+    .build();
+    let jar = CookieJar::new().add(cookie);
+    if json {
+        let status = if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let body = axum::Json(serde_json::json!({ "location": location, "created": created }));
+        return Ok((status, jar, body).into_response());
+    }
+    Ok((jar, Redirect::to(&location)).into_response())
 }
 
 #[derive(Page)]
@@ -553,9 +622,17 @@ struct SharePage {
     l: Locale,
     /// The maker's private delete link, shown once, right after making the remix.
     delete_url: String,
+    /// Right after the maker sent the form: whether and when the gallery shows it (else
+    /// empty).
+    ready: String,
+    /// What goes with the picture when it is shared as a file (the browser's share sheet).
+    share_text: String,
     row: Arc<RemixRow>,
     srcset: String,
     title: String,
+    /// The captions, each shown in its own `<bdi>` in the heading (the photo's title when
+    /// there are none).
+    captions: Vec<String>,
     description: String,
     alt: String,
     page_url: String,
@@ -594,13 +671,15 @@ pub(super) async fn share(
     PageQuery(query): PageQuery<ShareQuery>,
 ) -> Result<Response, PageError> {
     let row = find_remix(&state, &id).await?;
-    // Right after making it, its maker's browser carries the delete link, once.
+    // Right after making it (or finding it made before), its maker's browser says so,
+    // once, with a new remix's delete link.
     let made = jar.get(MADE_COOKIE).and_then(|c| {
         let (made_id, token) = c.value().split_once('.')?;
         (made_id == row.id.as_str()).then(|| token.to_owned())
     });
+    let ready = made.is_some();
     let mut delete_url = String::new();
-    if let Some(token) = made
+    if let Some(token) = made.filter(|t| !t.is_empty())
         && state
             .remixer()
             .check_delete_token(row.id.as_str(), &token)
@@ -632,6 +711,7 @@ pub(super) async fn share(
     html(SharePage {
         description: l.t1("share-description", "photo", &photo_title),
         alt: alt_text(&state, &l, &row),
+        captions: shown_captions(&row),
         srcset: remix_srcset(&row, &image),
         image,
         card_url: format!("{base}/i/{}/card.jpg", row.id),
@@ -647,7 +727,14 @@ pub(super) async fn share(
         noindex: framed && !matches!(row.status, Status::Approved | Status::Featured),
         parent,
         reported: query.reported.is_some(),
+        ready: match (ready, row.status) {
+            (false, _) => String::new(),
+            (true, Status::New) => l.t("share-ready-waiting"),
+            (true, Status::Approved | Status::Featured) => l.t("share-ready-in-gallery"),
+            (true, _) => l.t("share-ready-unlisted"),
+        },
         delete_url,
+        share_text: format!("{} {page_url}", l.t1("share-text", "title", &title)),
         page_url,
         title,
         row,
@@ -681,7 +768,7 @@ fn share_title(state: &AppState, l: &Locale, row: &RemixRow) -> String {
             .map(|t| l.photo_title(&t.spec).to_owned())
             .unwrap_or_default()
     } else {
-        captions.join(" / ")
+        isolated(&captions)
     }
 }
 

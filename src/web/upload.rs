@@ -7,9 +7,17 @@
 //! pool is empty a chunk waits a moment for room; then the upload is turned away with 503
 //! and a `Retry-After`, before it can take more. Bodies are read before a render slot is
 //! asked for, so a slow upload holds memory from this pool, never a slot.
+//!
+//! A supporter's upload is timed by its progress, not by its length: at 150 kbps a
+//! phone photo may take minutes and still be moving, so it is never cut for taking long.
+//! It is cut (408 `upload_stalled`) when a [`Progress`] window passes with less than
+//! [`MIN_PROGRESS`] bytes arriving: a dropped connection, or a client dripping bytes to
+//! hold memory.
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
@@ -66,17 +74,79 @@ impl Held {
     }
 }
 
+/// The bytes an upload must move in each window of its stall timeout (16 KB: a second
+/// of a crowded rally network, or 6 kbps over the default 20 s).
+pub const MIN_PROGRESS: usize = 16 * 1024;
+
+/// How long an upload may go without moving [`MIN_PROGRESS`] bytes by default.
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// An upload's progress: each window of `stall` must move [`MIN_PROGRESS`] bytes (or
+/// finish the body), however long the whole upload takes.
+#[derive(Debug)]
+pub struct Progress {
+    stall: Duration,
+    deadline: Instant,
+    moved: usize,
+}
+
+impl Progress {
+    /// Progress timed from now.
+    pub fn new(stall: Duration) -> Progress {
+        Progress {
+            stall,
+            deadline: Instant::now() + stall,
+            moved: 0,
+        }
+    }
+
+    /// `step` (reading the next piece of the body), or 408 when the window ends first.
+    pub async fn wait<T>(&self, step: impl Future<Output = T>) -> Result<T, AppError> {
+        tokio::time::timeout_at(self.deadline, step)
+            .await
+            .map_err(|_| stalled(self.stall))
+    }
+
+    /// `bytes` arrived: a window that has moved enough starts the next.
+    pub fn moved(&mut self, bytes: usize) {
+        self.moved += bytes;
+        if self.moved >= MIN_PROGRESS {
+            self.moved = 0;
+            self.deadline = Instant::now() + self.stall;
+        }
+    }
+}
+
+fn stalled(stall: Duration) -> AppError {
+    AppError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        code::UPLOAD_STALLED,
+        format!(
+            "the upload stopped moving: less than {} KB arrived in {} s; send it again",
+            MIN_PROGRESS / 1024,
+            stall.as_secs()
+        ),
+    )
+}
+
 /// Reads one multipart field, at most `limit` bytes, taking its memory from `memory`
-/// into `held` chunk by chunk. `too_big` is the error past `limit`.
+/// into `held` chunk by chunk, each chunk within `progress`. `too_big` is the error past
+/// `limit`.
 pub async fn read_field(
     mut field: Field<'_>,
     memory: &UploadMemory,
     held: &mut Held,
+    progress: &mut Progress,
     limit: usize,
     too_big: impl Fn() -> AppError,
 ) -> Result<Bytes, AppError> {
     let mut data = BytesMut::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(e, &too_big))? {
+    while let Some(chunk) = progress
+        .wait(field.chunk())
+        .await?
+        .map_err(|e| unreadable(e, &too_big))?
+    {
+        progress.moved(chunk.len());
         if data.len() + chunk.len() > limit {
             return Err(too_big());
         }

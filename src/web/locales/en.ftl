@@ -86,8 +86,8 @@ remix-alt = “{ $captions }” on { $photo }
 gallery-title = Gallery
 gallery-heading-template = Gallery: remixes of “{ $photo }”
 gallery-description = The best remixes of the campaign’s official photos, chosen by the campaign.
-gallery-empty = No remixes here yet.
-gallery-make-first = Make the first one.
+gallery-empty = No remixes in the gallery yet: the campaign’s team picks them from what supporters make.
+gallery-make-first = Make one.
 gallery-more = More remixes
 
 ## The maker's private delete link
@@ -256,7 +256,7 @@ home-frames-note = Your own photo inside an official badge, for your profile pic
 frame-title = { $frame }: your photo in the frame
 frame-description = Put your own photo inside “{ $frame }” ({ $alt }) and use it as your profile picture or status.
 frame-stage-label = Your photo under the frame: drag to move it, pinch or use the zoom to resize it
-frame-how = Pick a photo, then drag it to move it and pinch or use the zoom to fit it in the frame. Without JavaScript, the middle of your photo is used.
+frame-how = Tap the frame to choose a photo, then drag it into place and pinch or zoom to fit it.
 frame-your-photo = Your photo (JPEG, PNG or WebP)
 frame-photo-note = Up to 20 MB. Your photo itself is never kept: only the finished picture is.
 frame-zoom-text = Zoom
@@ -354,3 +354,20 @@ reach-this-period = This period
 reach-period-before = The period before
 reach-change = Change
 reach-new = new
+
+## The last mile (issue 34): a phone on a slow network.
+error-upload_stalled = The picture stopped arriving: the connection dropped or is too slow right now. Send it again.
+share-ready-title = Your picture is ready
+share-ready-waiting = Its link works now: share it. It will show in the gallery once the campaign’s team approves it.
+share-ready-in-gallery = It is in the gallery too.
+share-ready-unlisted = It is not in the gallery: only people you send the link to will see it.
+share-picture = Share the picture
+share-picture-story = Share for status
+share-picture-square = Share for profile
+frame-pick = Choose your photo
+frame-change = Choose another photo
+frame-sending = Sending your picture…
+frame-failed = The picture did not get through: the network dropped. Your photo, its place in the frame and your words are all still here.
+frame-retry = Send again
+gallery-yours-title = Your pictures
+gallery-yours-note = Remembered on this phone only. The gallery shows them once the campaign’s team approves them.

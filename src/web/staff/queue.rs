@@ -21,7 +21,8 @@ use crate::web::pages::PageError;
 struct QueueItem {
     id: String,
     thumb: String,
-    captions: String,
+    /// Each shown in its own `<bdi>`: Urdu and English captions keep their own order.
+    captions: Vec<String>,
     status: String,
     reports: i64,
     reported: String,
@@ -55,7 +56,12 @@ fn queue_item(l: &Locale, row: &RemixRow) -> QueueItem {
     QueueItem {
         id: row.id.to_string(),
         thumb: format!("/i/{}/thumb.jpg", row.id),
-        captions: row.captions.join(" / "),
+        captions: row
+            .captions
+            .iter()
+            .map(|c| crate::web::pages::plain_text(c))
+            .filter(|c| !c.is_empty())
+            .collect(),
         status: l.t(&format!("status-{}", row.status.as_str())),
         reports: row.reports,
         reported: l.t1("queue-reported", "count", l.number(row.reports)),

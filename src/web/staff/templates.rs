@@ -62,8 +62,11 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
             "the upload is larger than 20 MB; the limit is 20 MB",
         )
     };
+    // Staff uploads are also under the whole-request timeout; this only gives their
+    // pieces the same progress rule as supporters'.
+    let mut progress = crate::web::upload::Progress::new(state.upload_stall());
     loop {
-        let field = match multipart.next_field().await {
+        let field = match progress.wait(multipart.next_field()).await? {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
@@ -74,6 +77,7 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
             field,
             state.uploads(),
             &mut upload._held,
+            &mut progress,
             crate::photo::MAX_UPLOAD_BYTES,
             too_big,
         )
