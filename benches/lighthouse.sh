@@ -40,7 +40,7 @@ mkdir -p "$out"
 printf '| page | language | performance | accessibility | best practices | SEO | bytes moved |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- |\n'
 for lang in ur en; do
-  for page in / /t/hubble "/m/$id" /gallery; do
+  for page in / /t/hubble /f/jalsa-badge "/m/$id" /gallery; do
     name=$(echo "$page" | tr '/' '_' | cut -c1-12)
     report="$out/${name:-_}-$lang.json"
     "$lighthouse" "$base$page?lang=$lang" --quiet --output=json --output-path="$report" \

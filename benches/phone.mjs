@@ -163,12 +163,34 @@ async function caption(run) {
   await page.goto(`${base}/t/${templateId}?lang=ur`, { waitUntil: "load", timeout: 120_000 });
   const fields = page.locator("textarea[name=text]");
   await fields.nth(0).fill(`ووٹ ضرور ڈالیں ${run}`);
-  await fields.nth(1).fill(`8 Feb - be there! ${Date.now() % 100000}`);
+  // A key in the second field: the page draws the captions at once (timed in the page,
+  // from the key's input event to the drawn draft), then the server's preview of the same
+  // words replaces it, as the supporter sees them before tapping send.
+  const keyed = Date.now();
+  const drawn = await page.evaluate((text) => {
+    const field = document.querySelectorAll("textarea[name=text]")[1];
+    const started = performance.now();
+    field.value = text;
+    field.dispatchEvent(new InputEvent("input", { bubbles: true, data: text.slice(-1) }));
+    return new Promise((done) => requestAnimationFrame(() => {
+      done({ ms: performance.now() - started, shown: !document.getElementById("preview-draft").hidden });
+    }));
+  }, `8 Feb - be there! ${Date.now() % 100000}`);
+  note("caption_key_to_draft_ms", Math.round(drawn.ms));
+  if (!drawn.shown) failures.push("caption: no draft drawn at the key");
+  await page.waitForFunction(() => document.getElementById("preview-draft").hidden, null, { polling: 20, timeout: 60_000 });
+  note("caption_key_to_server_preview_ms", Date.now() - keyed);
   const started = Date.now();
   await page.locator("form[data-preview] button[type=submit]").click();
-  await page.waitForURL(/\/m\//, { timeout: 120_000 });
+  await page.waitForURL(/\/m\//, { timeout: 120_000, waitUntil: "commit" });
+  // Shown: the picture itself, or the phone's own preview of it in its place meanwhile.
+  await page.waitForFunction(() => {
+    const img = document.querySelector("figure.remixed img");
+    return img && ((img.complete && img.naturalWidth > 0) || img.style.backgroundImage.startsWith("url"));
+  }, null, { polling: 20, timeout: 120_000 });
+  note("caption_send_to_picture_shown_ms", Date.now() - started);
   await pictureShown(page);
-  note("caption_send_to_picture_ms", Date.now() - started);
+  note("caption_send_to_full_picture_ms", Date.now() - started);
   await context.close();
 }
 
@@ -186,7 +208,7 @@ async function frame(photo) {
     await choosePhoto(page, photo);
     const started = Date.now();
     await page.locator("#frame-send").click();
-    await page.waitForURL(/\/m\//, { timeout: 120_000 });
+    await page.waitForURL(/\/m\//, { timeout: 120_000, waitUntil: "commit" });
     await pictureShown(page);
     note("frame_send_to_picture_ms", Date.now() - started);
     await context.close();
@@ -289,7 +311,7 @@ async function drop(photo) {
     // The supporter reads the message; meanwhile the network comes back.
     proxy.heal();
     await page.locator("#frame-send").click();
-    await page.waitForURL(/\/m\//, { timeout: 120_000 });
+    await page.waitForURL(/\/m\//, { timeout: 120_000, waitUntil: "commit" });
     await pictureShown(page);
     note("drop_landed", new URL(page.url()).pathname);
     await context.close();

@@ -95,7 +95,8 @@ async fn a_phone_on_a_rally_network_frames_a_camera_photo_and_survives_a_drop() 
     let out = phone(&playwright, &base, "home,caption,frame");
     for measure in [
         "home_load_ms",
-        "caption_send_to_picture_ms",
+        "caption_send_to_picture_shown_ms",
+        "caption_send_to_full_picture_ms",
         "frame_send_to_picture_ms",
         "frame_sent_kb",
     ] {

@@ -627,6 +627,10 @@ struct SharePage {
     ready: String,
     /// What goes with the picture when it is shared as a file (the browser's share sheet).
     share_text: String,
+    /// Right after the maker sent the form: what it was made of (JSON: template, captions,
+    /// style), for the page's script to show the phone's own preview of it until the
+    /// picture arrives.
+    made: String,
     row: Arc<RemixRow>,
     srcset: String,
     title: String,
@@ -735,6 +739,19 @@ pub(super) async fn share(
         },
         delete_url,
         share_text: format!("{} {page_url}", l.t1("share-text", "title", &title)),
+        made: if ready {
+            let text = |v: Option<String>| v.unwrap_or_default();
+            serde_json::json!({
+                "template": row.template,
+                "captions": row.captions.iter().map(|c| c.trim()).collect::<Vec<_>>(),
+                "color": text(row.style.color.map(|c| c.to_string())),
+                "outline": text(row.style.outline.map(|o| o.to_string())),
+                "font": text(row.style.font.map(|f| f.to_string())),
+            })
+            .to_string()
+        } else {
+            String::new()
+        },
         page_url,
         title,
         row,

@@ -138,10 +138,30 @@ var Draft = (function () {
     };
     // A preview that cannot be drawn says why (in the page's language) under the picture.
     var problem = document.getElementById("preview-problem");
+    // The server's latest preview, kept for the share page: on a slow network it shows
+    // this at once while the full picture is on its way.
+    var remember = function () {
+      try {
+        var copy = document.createElement("canvas");
+        copy.width = preview.naturalWidth;
+        copy.height = preview.naturalHeight;
+        copy.getContext("2d").drawImage(preview, 0, 0);
+        window.sessionStorage.setItem("jalsa-preview", JSON.stringify({
+          template: form.dataset.preview,
+          captions: texts().map(function (t) { return t.trim(); }),
+          look: look(),
+          font: form.elements.font ? form.elements.font.value : "",
+          picture: copy.toDataURL("image/jpeg", 0.9)
+        }));
+      } catch (e) { /* storage full or off: the share page waits for the picture */ }
+    };
     preview.addEventListener("load", function () {
       if (problem) problem.hidden = true;
       // The server's picture of what is typed now: the draft has done its job.
-      if (draft && preview.src.indexOf(wanted) !== -1) draft.hidden = true;
+      if (preview.src.indexOf(wanted) !== -1 || (!wanted && bare === false)) {
+        if (draft) draft.hidden = true;
+      }
+      if (wanted && preview.src.indexOf(wanted) !== -1) remember();
     });
     preview.addEventListener("error", function () {
       if (draft) draft.hidden = true;
@@ -214,6 +234,27 @@ var Draft = (function () {
     item.querySelector("button").addEventListener("pointerenter", get, { once: true });
     item.querySelector("button").addEventListener("focus", get, { once: true });
   });
+
+  // Just made: until the picture arrives, its place shows the preview this phone already
+  // has of it (the same captions and style, drawn by the server), if it has one.
+  var made_picture = document.querySelector("figure.remixed[data-made]");
+  if (made_picture) {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem("jalsa-preview") || "null"); } catch (e) { kept = null; }
+    var want = JSON.parse(made_picture.dataset.made);
+    var trimmed = function (list) {
+      var out = list.slice();
+      while (out.length && !out[out.length - 1]) out.pop();
+      return out;
+    };
+    if (kept && kept.template === want.template &&
+        JSON.stringify(trimmed(kept.captions)) === JSON.stringify(trimmed(want.captions)) &&
+        (kept.look.color || "") === want.color && (kept.look.outline || "") === want.outline &&
+        (kept.font || "") === want.font) {
+      var picture = made_picture.querySelector("img");
+      if (!picture.complete) picture.style.backgroundImage = "url(" + kept.picture + ")";
+    }
+  }
 
   // What this phone made is remembered on this phone (never on the server): the gallery
   // shows it under "your pictures", waiting or not.
