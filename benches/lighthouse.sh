@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, its default: a mid-range phone on a slow 4G link, simulated) on the
-# four pages supporters land on, in Urdu and in English, against a release build on
+# five pages supporters land on (home, a photo's form, a frame's form, a share page, the
+# gallery), in Urdu and in English, against a release build on
 # loopback holding one featured remix. Prints the four category scores per page and what
 # the home page moves with an empty cache; the reports land in target/lighthouse/.
 #
@@ -16,24 +17,8 @@ fi
 lighthouse="$npm_prefix/node_modules/.bin/lighthouse"
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 
-cargo build --release -q
-jalsa=${CARGO_TARGET_DIR:-target}/release/jalsa
-data=$(mktemp -d)
-port=${PORT:-8191}
-base="http://127.0.0.1:$port"
-export JALSA_DATA_DIR="$data" JALSA_LISTEN="127.0.0.1:$port" JALSA_PUBLIC_URL="$base"
-echo "a long enough password" | "$jalsa" staff add lighthouse >/dev/null
-token=$("$jalsa" staff token lighthouse | tail -n1)
-"$jalsa" >"$data/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 50); do curl -sf -o /dev/null "$base/healthz" && break; sleep 0.2; done
-
-id=$(curl -sf -X POST "$base/api/remixes" -H 'content-type: application/json' \
-  -d '{"template":"hubble","captions":["Hope is priceless","ووٹ ضرور ڈالیں"]}' \
-  | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-curl -sf -o /dev/null -X POST "$base/api/staff/remixes/$id/status" \
-  -H "authorization: Bearer $token" -H 'content-type: application/json' -d '{"status":"featured"}'
+port=8191
+source benches/node.sh
 
 out=target/lighthouse
 mkdir -p "$out"

@@ -160,6 +160,16 @@ async function home() {
 
 async function caption(run) {
   const { context, page } = await phone();
+  // The phone's share sheet, as Android's Chrome offers it (a desktop Linux Chromium has
+  // none): what the page hands it is kept to be looked at.
+  await context.addInitScript(() => {
+    window.__shared = [];
+    navigator.canShare = (data) => !!(data && data.files && data.files.length);
+    navigator.share = (data) => {
+      window.__shared.push({ text: data.text, files: data.files.map((f) => ({ name: f.name, type: f.type, size: f.size })) });
+      return Promise.resolve();
+    };
+  });
   await page.goto(`${base}/t/${templateId}?lang=ur`, { waitUntil: "load", timeout: 120_000 });
   const fields = page.locator("textarea[name=text]");
   await fields.nth(0).fill(`ووٹ ضرور ڈالیں ${run}`);
@@ -191,6 +201,18 @@ async function caption(run) {
   note("caption_send_to_picture_shown_ms", Date.now() - started);
   await pictureShown(page);
   note("caption_send_to_full_picture_ms", Date.now() - started);
+  // The picture itself to the share sheet, and the status shape in place of its download.
+  await page.locator("[data-share-file] button").first().click();
+  await page.locator("#download-story").waitFor({ state: "hidden" });
+  await page.locator("[data-replaces=download-story] button").click();
+  await page.waitForFunction(() => window.__shared.length === 2, null, { timeout: 60_000 });
+  const shared = await page.evaluate(() => window.__shared);
+  const [picture, story] = shared.map((s) => s.files[0]);
+  if (!(picture.type === "image/jpeg" && picture.size > 10_000 && /\.jpg$/.test(picture.name))
+      || !(story.type === "image/jpeg" && /status/.test(story.name))
+      || !shared[0].text.includes("/m/")) {
+    failures.push(`caption: the share sheet got ${JSON.stringify(shared)}`);
+  }
   await context.close();
 }
 
