@@ -173,6 +173,15 @@ async function caption(run) {
   await page.goto(`${base}/t/${templateId}?lang=ur`, { waitUntil: "load", timeout: 120_000 });
   const fields = page.locator("textarea[name=text]");
   await fields.nth(0).fill(`ووٹ ضرور ڈالیں ${run}`);
+  // Typing in the lower field, the preview is still in sight above it.
+  await fields.nth(1).focus();
+  await fields.nth(1).scrollIntoViewIfNeeded();
+  const sight = await page.evaluate(() => {
+    const p = document.getElementById("preview").getBoundingClientRect();
+    const f = document.activeElement.getBoundingClientRect();
+    return { preview: p.top >= -1 && p.bottom <= innerHeight + 1 && p.height > 100, field: f.top >= p.bottom - 1 && f.bottom <= innerHeight + 1 };
+  });
+  if (!sight.preview || !sight.field) failures.push(`caption: preview out of sight while typing: ${JSON.stringify(sight)}`);
   // A key in the second field: the page draws the captions at once (timed in the page,
   // from the key's input event to the drawn draft), then the server's preview of the same
   // words replaces it, as the supporter sees them before tapping send.
@@ -221,7 +230,18 @@ async function choosePhoto(page, photo) {
   await page.setInputFiles("#frame-photo", { name: "IMG_20261207_181502.jpg", mimeType: "image/jpeg", buffer: photo });
   await page.waitForFunction(() => !document.getElementById("frame-canvas").hidden, null, { timeout: 60_000 });
   const caption = page.locator("#frame-form input[name=text]").first();
-  if (await caption.count()) await caption.fill(`میں بھی جلسے میں ${Date.now() % 100000}`);
+  if (await caption.count()) {
+    await caption.fill(`میں بھی جلسے میں ${Date.now() % 100000}`);
+    // The caption is drawn over the frame as it is typed.
+    const inked = await page.evaluate(() => {
+      const c = document.getElementById("frame-captions");
+      const pixels = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++;
+      return n;
+    });
+    if (inked < 100) failures.push(`frame: the caption was not drawn over the frame (${inked} pixels)`);
+  }
 }
 
 async function frame(photo) {
