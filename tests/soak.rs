@@ -97,6 +97,8 @@ impl Tally {
             // By design: bad CSRF, wrong password, rate limits, unknown ids.
             401 | 403 | 404 | 422 | 429 => true,
             503 => answer.head.contains("retry-after:"),
+            // An upload that stops moving is told so (the slow uploads stop 8 MB short).
+            408 => String::from_utf8_lossy(&answer.body).contains("\"upload_stalled\""),
             _ => false,
         };
         if !allowed {
