@@ -371,6 +371,12 @@ impl From<RemixError> for AppError {
             RemixError::UnknownFrame(_) => {
                 AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_FRAME, e.to_string())
             }
+            RemixError::PictureDeleted(_) => {
+                AppError::new(StatusCode::GONE, code::PICTURE_DELETED, e.to_string())
+            }
+            RemixError::PictureRemoved(_) => {
+                AppError::new(StatusCode::GONE, code::PICTURE_REMOVED, e.to_string())
+            }
             RemixError::Busy { retry_after } => {
                 AppError::new(StatusCode::SERVICE_UNAVAILABLE, code::BUSY, e.to_string())
                     .retry_after(retry_after)

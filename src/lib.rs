@@ -15,6 +15,7 @@ pub mod limits;
 pub mod photo;
 pub mod remix;
 pub mod render;
+pub mod secret;
 pub mod spreadsheet;
 pub mod staff;
 pub mod store;

@@ -26,25 +26,7 @@ pub enum StaffError {
     Db(#[from] DbError),
 }
 
-/// Random bytes as hex, from the operating system.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system gives random bytes");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hash_secret(secret: &str) -> String {
-    blake3::hash(secret.as_bytes()).to_hex().to_string()
-}
-
-/// Constant-time comparison of two secrets.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+use crate::secret::{hash_secret, random_hex};
 
 /// Checks a staff name: 1 to 40 of letters, digits, `.`, `_`, `-`.
 pub fn valid_name(name: &str) -> Result<(), StaffError> {
@@ -351,13 +333,6 @@ pub async fn unblock_phrase(db: &Db, phrase: &str) -> Result<bool, StaffError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret("abc", "abc"));
-        assert!(!same_secret("abc", "abd"));
-        assert!(!same_secret("abc", "abcd"));
-    }
 
     fn hash(password: &str) -> String {
         Argon2::default()

@@ -846,3 +846,53 @@ async fn uploads_are_limited_per_client() {
         "another client"
     );
 }
+
+#[tokio::test]
+async fn identical_uploads_at_once_make_one_picture_and_a_deleted_one_is_not_made_again() {
+    use std::sync::atomic::Ordering;
+    let s = service().await;
+    let photo = phone_photo(1600, 1200, 1);
+    let renders = || s.state.remixer().stats.renders.load(Ordering::Relaxed);
+    let before = renders();
+    // The same photo sent twice at once (a double tap, a retry racing the first try).
+    let (a, b) = tokio::join!(
+        send_photo(&s, BADGE, &[], "a.jpg", &photo),
+        send_photo(&s, BADGE, &[], "a.jpg", &photo)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CREATED],
+        "{}",
+        b.text()
+    );
+    assert_eq!(
+        renders() - before,
+        1,
+        "the second waits for the first's picture"
+    );
+    let (made, other) = if a.status == StatusCode::CREATED {
+        (json(&a), json(&b))
+    } else {
+        (json(&b), json(&a))
+    };
+    assert_eq!(made["id"], other["id"]);
+    assert!(other.get("delete_url").is_none(), "{other}");
+
+    // Its maker deletes it: the same photo, crop and frame again is refused, as the same
+    // captions are on a photo, instead of pointing at a picture that answers 410.
+    let delete = path_of(made["delete_url"].as_str().expect("a delete link")).to_owned();
+    Answer::of(s.post_form(&delete, &[]).await)
+        .await
+        .expect(StatusCode::OK, "deleted by its maker");
+    let again = send_photo(&s, BADGE, &[], "a.jpg", &photo).await;
+    assert_eq!(
+        again.error_code(StatusCode::GONE, "the deleted picture again"),
+        "picture_deleted"
+    );
+    let id = made["id"].as_str().unwrap();
+    Answer::of(s.get(&format!("/m/{id}")).await)
+        .await
+        .expect(StatusCode::GONE, "the deleted picture's page");
+}

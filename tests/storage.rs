@@ -375,7 +375,7 @@ async fn a_collision_on_the_short_id_is_refused() {
         };
         let err = remixer
             .db()
-            .insert_remix(&impostor, "some-other-key")
+            .insert_remix(&impostor, "some-other-key", "")
             .await
             .unwrap_err();
         assert!(

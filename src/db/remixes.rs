@@ -291,13 +291,15 @@ impl Db {
         row.map(|r| remix_from_row(&r)).transpose()
     }
 
-    /// Stores a remix and the request key that made it, in one transaction. Returns the stored
-    /// row and whether it is new; a picture already stored under the same hash is found, not
+    /// Stores a remix, the request key that made it and the hash of its maker's delete token,
+    /// in one transaction. Returns the stored row and whether it is new (the token's hash
+    /// is kept only then); a picture already stored under the same hash is found, not
     /// duplicated, and a different picture under the same id is refused.
     pub async fn insert_remix(
         &self,
         remix: &RemixRow,
         key: &str,
+        delete_hash: &str,
     ) -> Result<(RemixRow, bool), DbError> {
         let mut tx = self.pool.begin().await?;
         // The write comes first so SQLite takes its write lock at once and waits for another
@@ -305,11 +307,12 @@ impl Db {
         let query = sqlx::query(
             "INSERT INTO remixes (id, hash, template_id, captions, style, format, width, height, \
              bytes, blob_key, parent_id, status, requests, reports, created_at, area_id, \
-             constituency_id, held_for) \
+             constituency_id, held_for, delete_hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18) ON CONFLICT DO NOTHING",
+             $18, $19) ON CONFLICT DO NOTHING",
         );
         let inserted = bind_remix(query, remix)?
+            .bind(delete_hash)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -565,18 +568,6 @@ impl Db {
         rows.iter()
             .map(|r| Ok((r.try_get("remix_id")?, rendition_from_row(r)?)))
             .collect()
-    }
-
-    /// Keeps the hash of a remix's private delete token, unless it has one already (the
-    /// link is its creator's, given once). Whether it was kept.
-    pub async fn set_delete_hash(&self, id: &str, hash: &str) -> Result<bool, DbError> {
-        let done =
-            sqlx::query("UPDATE remixes SET delete_hash = $1 WHERE id = $2 AND delete_hash = ''")
-                .bind(hash)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// The hash of a remix's delete token; `None` for no such remix, `""` for none given.

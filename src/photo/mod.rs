@@ -438,7 +438,7 @@ pub fn new_template_id(title: &str, taken: impl Fn(&str) -> bool) -> String {
         slug
     };
     if taken(&slug) {
-        format!("{slug}-{}", crate::staff::random_hex(3))
+        format!("{slug}-{}", crate::secret::random_hex(3))
     } else {
         slug
     }

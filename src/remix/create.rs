@@ -1,13 +1,17 @@
-//! Create-or-find, and the counters of repeats.
+//! The one create pipeline: every way of making a remix (captions on a photo, a
+//! supporter's photo in a frame, whatever comes next) is made or found here, and the
+//! counters of repeats.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
+use super::frames::{FrameRequest, frame_key};
 use super::{RemixError, RemixId, RemixRequest, Remixer, request_key};
 use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
-use crate::render::{Remix, Template};
+use crate::render::{Format, Remix, Rendered, Style, Template};
+use crate::secret::{hash_secret, random_hex};
 use crate::store;
 
 /// What a new remix's row records besides its picture.
@@ -26,27 +30,122 @@ pub(super) struct Made {
     pub held: Option<crate::blocklist::Held>,
 }
 
-/// What looking a request up found.
-pub enum Lookup {
-    /// The remix it made before.
-    Found(Arc<RemixRow>),
-    /// Nothing yet: [`Remixer::make`] makes it.
-    Missing(Pending),
+/// Where a new picture comes from: every way in (the web form, the API, an address alone,
+/// a messaging channel) names one of these and goes through [`Remixer::create`].
+pub enum Source {
+    /// Captions on an official photo.
+    Captions(RemixRequest),
+    /// A supporter's photo under a published frame (from [`Remixer::published_frame`]).
+    Framed(Arc<Template>, FrameRequest),
 }
 
-/// A checked, keyed request not yet made.
-pub struct Pending {
-    template: Arc<Template>,
-    remix: Remix,
+/// Whether a request may start a new render: the per-client limit, which the caller knows
+/// and the domain does not. Asked only when nothing is found, so a repeat (no render) is
+/// never limited.
+pub trait Admission: Sync {
+    /// What a refusal is; a remix error must convert into it.
+    type Error: From<RemixError> + Send;
+
+    /// `Ok` to go on and render.
+    fn admit(&self) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+/// Admits everything: the command line and the service's own jobs.
+pub struct Unlimited;
+
+impl Admission for Unlimited {
+    type Error = RemixError;
+
+    async fn admit(&self) -> Result<(), RemixError> {
+        Ok(())
+    }
+}
+
+/// What [`Remixer::create`] made or found.
+#[derive(Debug)]
+pub struct Created {
+    /// The remix.
+    pub row: Arc<RemixRow>,
+    /// Whether this request made it.
+    pub created: bool,
+    /// Its maker's private delete token: given once, to the request that made it; only
+    /// its hash is kept, written with the remix's row.
+    pub delete_token: Option<String>,
+}
+
+/// A checked, keyed request not made yet.
+struct Prepared {
     key: String,
-    parent: Option<RemixId>,
+    work: Work,
     area: Option<String>,
     constituency: Option<String>,
 }
 
+/// What rendering a prepared request takes.
+enum Work {
+    Captions {
+        template: Arc<Template>,
+        remix: Remix,
+        parent: Option<RemixId>,
+    },
+    Framed {
+        frame: Arc<Template>,
+        request: FrameRequest,
+        remix: Remix,
+    },
+}
+
 impl Remixer {
-    /// Checks a request and keys it; refuses templates that take no remixes.
-    fn keyed(&self, request: RemixRequest) -> Result<Pending, RemixError> {
+    /// Makes a remix from `source`, or finds the one the same source made before, in one
+    /// pass: check and key it; find it by key (a repeat: counted, never limited); ask
+    /// `admission`; render it once however many identical requests arrive together; store
+    /// the picture, then its row, request key and delete token's hash in one transaction.
+    /// A picture its maker deleted, or the campaign removed, is refused rather than made
+    /// again ([`RemixError::PictureDeleted`], [`RemixError::PictureRemoved`]).
+    pub async fn create<A: Admission>(
+        &self,
+        source: Source,
+        admission: &A,
+    ) -> Result<Created, A::Error> {
+        let prepared = self.prepare(source).await?;
+        let created = match self.find_key(&prepared.key).await? {
+            Some(row) => {
+                self.count_repeat(&row.id);
+                Created {
+                    row,
+                    created: false,
+                    delete_token: None,
+                }
+            }
+            None => {
+                admission.admit().await?;
+                self.make(prepared).await?
+            }
+        };
+        still_there(&created.row)?;
+        Ok(created)
+    }
+
+    /// [`Remixer::create`] for captions, admitting every request: the command line's and
+    /// the tests' way in. `true` if it is new.
+    pub async fn create_or_find(
+        &self,
+        request: RemixRequest,
+    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+        let made = self.create(Source::Captions(request), &Unlimited).await?;
+        Ok((made.row, made.created))
+    }
+
+    /// Checks a request and keys it.
+    async fn prepare(&self, source: Source) -> Result<Prepared, RemixError> {
+        match source {
+            Source::Captions(request) => self.keyed(request),
+            Source::Framed(frame, request) => self.keyed_frame(frame, request).await,
+        }
+    }
+
+    /// Checks a caption request and keys it; refuses templates that take no remixes.
+    fn keyed(&self, request: RemixRequest) -> Result<Prepared, RemixError> {
         // A frame takes a supporter's photo, not captions alone.
         let template = self
             .template(&request.template)
@@ -72,48 +171,73 @@ impl Remixer {
             width: request.width,
         };
         let key = request_key(&template, &remix)?;
-        Ok(Pending {
-            template,
-            remix,
+        Ok(Prepared {
             key,
-            parent,
+            work: Work::Captions {
+                template,
+                remix,
+                parent,
+            },
             area: request.area.filter(|a| !a.is_empty()),
             constituency: request.constituency.filter(|c| !c.is_empty()),
         })
     }
 
-    /// Checks a request and finds the remix it already made, without rendering; a repeat
-    /// is counted. What is not found yet is handed back for [`Remixer::make`], so a caller
-    /// can admit new renders (rate limits) while repeats stay free.
-    pub async fn lookup(&self, request: RemixRequest) -> Result<Lookup, RemixError> {
-        let pending = self.keyed(request)?;
-        let id = match self.keys.get(&pending.key) {
-            Some(id) => Some(id),
-            None => self.db.find_request(&pending.key).await?,
-        };
-        if let Some(id) = id
-            && let Some(row) = self.remix(&id).await?
-        {
-            self.keys.insert(pending.key, row.id.clone());
-            self.count_repeat(&row.id);
-            return Ok(Lookup::Found(row));
+    /// Checks a framed request and keys it. The key hashes the photo (up to 20 MB), off
+    /// the async workers.
+    async fn keyed_frame(
+        &self,
+        frame: Arc<Template>,
+        mut request: FrameRequest,
+    ) -> Result<Prepared, RemixError> {
+        if let Some(crop) = &request.crop {
+            crop.check()?;
         }
-        Ok(Lookup::Missing(pending))
+        let remix = Remix {
+            captions: std::mem::take(&mut request.captions),
+            style: Style::default(),
+            format: Format::Jpeg,
+            width: Some(frame.size().0),
+        };
+        crate::render::check(&frame, &remix)?;
+        let photo = request.photo.clone();
+        let photo_hash = tokio::task::spawn_blocking(move || blake3::hash(&photo))
+            .await
+            .map_err(|e| RemixError::Crashed(e.to_string()))?;
+        let key = frame_key(&frame, &photo_hash, request.crop, &remix.captions);
+        Ok(Prepared {
+            key,
+            area: request.area.take().filter(|a| !a.is_empty()),
+            constituency: request.constituency.take().filter(|c| !c.is_empty()),
+            work: Work::Framed {
+                frame,
+                request,
+                remix,
+            },
+        })
     }
 
-    /// Makes the remix a looked-up request stands for (or finds it, if another request or
-    /// node made it meanwhile). `true` if it is new.
-    pub async fn make(&self, pending: Pending) -> Result<(Arc<RemixRow>, bool), RemixError> {
-        let Pending {
-            template,
-            remix,
-            key,
-            parent,
-            area,
-            constituency,
-        } = pending;
-        // One render per key at a time in this process; the database settles races
-        // between processes.
+    /// The remix a request key made before, from memory or the database.
+    async fn find_key(&self, key: &str) -> Result<Option<Arc<RemixRow>>, RemixError> {
+        let id = match self.keys.get(key) {
+            Some(id) => Some(id),
+            None => self.db.find_request(key).await?,
+        };
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let row = self.remix(&id).await?;
+        if let Some(row) = &row {
+            self.keys.insert(key.to_owned(), row.id.clone());
+        }
+        Ok(row)
+    }
+
+    /// Makes a prepared request, one render per key at a time in this process (the
+    /// database settles races between processes); identical requests arriving together
+    /// wait for the first and get its remix, not made by them.
+    async fn make(&self, prepared: Prepared) -> Result<Created, RemixError> {
+        let key = prepared.key.clone();
         let flight = self
             .inflight
             .lock()
@@ -121,12 +245,12 @@ impl Remixer {
             .entry(key.clone())
             .or_default()
             .clone();
-        let mut created = false;
+        let mut made = None;
         let result = flight
             .get_or_try_init(|| async {
-                let place = (area, constituency);
-                let (row, new) = self.create(&key, &template, remix, parent, place).await?;
-                created = new;
+                let created = self.render_and_store(prepared).await?;
+                let row = created.row.clone();
+                made = Some(created);
                 Ok::<_, RemixError>(row)
             })
             .await
@@ -138,54 +262,80 @@ impl Remixer {
             }
         }
         let row = result?;
-        if !created {
-            self.count_repeat(&row.id);
-        }
-        Ok((row, created))
-    }
-
-    /// Finds the remix this request already made, or makes it. `true` if it is new.
-    pub async fn create_or_find(
-        &self,
-        request: RemixRequest,
-    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
-        match self.lookup(request).await? {
-            Lookup::Found(row) => Ok((row, false)),
-            Lookup::Missing(pending) => self.make(pending).await,
+        match made {
+            Some(created) if created.created => Ok(created),
+            _ => {
+                self.count_repeat(&row.id);
+                Ok(Created {
+                    row,
+                    created: false,
+                    delete_token: None,
+                })
+            }
         }
     }
 
-    async fn create(
+    async fn render_and_store(&self, prepared: Prepared) -> Result<Created, RemixError> {
+        let Prepared {
+            key,
+            work,
+            area,
+            constituency,
+        } = prepared;
+        // Another request in this process may have finished since the lookup. (Another
+        // node racing this one is settled by the insert, which finds the picture it stored.)
+        if let Some(row) = self.find_key(&key).await? {
+            return Ok(Created {
+                row,
+                created: false,
+                delete_token: None,
+            });
+        }
+        let (area, constituency) = self.place(area, constituency).await?;
+        let (remix, rendered, made) = match work {
+            Work::Captions {
+                template,
+                remix,
+                parent,
+            } => self.render_captions(template, remix, parent).await?,
+            Work::Framed {
+                frame,
+                request,
+                remix,
+            } => self.render_framed(frame, request, remix).await?,
+        };
+        let parent = made.parent.clone();
+        let made = Made {
+            area,
+            constituency,
+            ..made
+        };
+        let created = self.store_new(&key, remix, rendered, made).await?;
+        if created.created
+            && let Some(parent) = &parent
+        {
+            self.count_child(parent);
+        }
+        Ok(created)
+    }
+
+    async fn render_captions(
         &self,
-        key: &str,
-        template: &Arc<Template>,
+        template: Arc<Template>,
         remix: Remix,
         parent: Option<RemixId>,
-        (area, constituency): (Option<String>, Option<String>),
-    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
-        // `lookup` asked the database a moment ago; a request that finished meanwhile in
-        // this process left its key in memory. (Another node racing this one is settled
-        // by the insert, which finds the picture it stored.)
-        if let Some(id) = self.keys.get(key)
-            && let Some(row) = self.remix(&id).await?
-        {
-            self.keys.insert(key.to_owned(), row.id.clone());
-            return Ok((row, false));
-        }
+    ) -> Result<(Remix, Rendered, Made), RemixError> {
         if let Some(parent) = &parent
             && self.remix(parent).await?.is_none()
         {
             return Err(RemixError::UnknownParent(parent.to_string()));
         }
-        let (area, constituency) = self.place(area, constituency).await?;
-        let parent_counted = parent.clone();
         // A phrase in the captions as typed is refused before a render slot is taken; one
         // that only what they draw shows, once they are laid out in the slot.
         let screen = self.screen();
         let typed = screen.typed(&remix.captions)?;
-        self.ready_for(template, &remix).await?;
-        let t = template.clone();
-        let r = remix.clone();
+        self.ready_for(&template, &remix).await?;
+        let (t, r) = (template.clone(), remix.clone());
         let (rendered, held, screen) = self
             .run_render(move |renderer| {
                 let held = screen.drawn(typed, &t, &r)?;
@@ -196,27 +346,24 @@ impl Remixer {
             template: template.id.to_string(),
             parent,
             status: screen.status(&held),
-            area,
-            constituency,
+            area: None,
+            constituency: None,
             held,
         };
-        let (row, new) = self.store_new(key, remix, rendered, made).await?;
-        if new && let Some(parent) = &parent_counted {
-            self.count_child(parent);
-        }
-        Ok((row, new))
+        Ok((remix, rendered, made))
     }
 
-    /// Stores a picture just rendered (the blob first, then the rows in one transaction)
-    /// and remembers it; `true` if it is new (another request or node may have stored the
-    /// same picture meanwhile).
+    /// Stores a picture just rendered (the blob first, then its row, request key and
+    /// delete token's hash in one transaction) and remembers it. Another request or node
+    /// may have stored the same picture meanwhile: then it is found, not made, and no
+    /// token is given.
     pub(super) async fn store_new(
         &self,
         key: &str,
         remix: Remix,
-        rendered: crate::render::Rendered,
+        rendered: Rendered,
         made: Made,
-    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
+    ) -> Result<Created, RemixError> {
         let Made {
             template,
             parent,
@@ -251,14 +398,22 @@ impl Remixer {
             constituency,
             held_for: held,
         };
-        let (stored, inserted) = self.db.insert_remix(&row, key).await?;
+        let token = random_hex(16);
+        let (stored, inserted) = self
+            .db
+            .insert_remix(&row, key, &hash_secret(&token))
+            .await?;
         if inserted {
             self.count_made(&row.id);
         }
         let stored = Arc::new(stored);
         self.keys.insert(key.to_owned(), stored.id.clone());
         self.rows.insert(stored.id.to_string(), stored.clone());
-        Ok((stored, inserted))
+        Ok(Created {
+            row: stored,
+            created: inserted,
+            delete_token: inserted.then_some(token),
+        })
     }
 
     /// Where a remix was made from, as (area, constituency): an area that names a
@@ -385,4 +540,16 @@ impl Remixer {
         }
         Ok(())
     }
+}
+
+/// Refuses a remix found again after its maker deleted it or the campaign removed it: its
+/// address answers 410 for good, so a supporter is told rather than sent there.
+fn still_there(row: &RemixRow) -> Result<(), RemixError> {
+    if row.blob_key.is_empty() {
+        return Err(RemixError::PictureDeleted(row.id.clone()));
+    }
+    if row.status == Status::Removed {
+        return Err(RemixError::PictureRemoved(row.id.clone()));
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! the row stays as a tombstone, so the remix answers 410 everywhere from then on.
 
 use super::{RemixError, Remixer};
-use crate::staff::{random_hex, same_secret};
+use crate::secret::{hash_secret, same_secret};
 
 /// What a delete token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,19 +16,7 @@ pub enum DeleteLink {
     Gone,
 }
 
-fn token_hash(token: &str) -> String {
-    blake3::hash(token.as_bytes()).to_hex().to_string()
-}
-
 impl Remixer {
-    /// A new private delete token for a remix its caller just made; `None` if the remix
-    /// has one already (only its first maker gets one).
-    pub async fn issue_delete_token(&self, id: &str) -> Result<Option<String>, RemixError> {
-        let token = random_hex(16);
-        let kept = self.db.set_delete_hash(id, &token_hash(&token)).await?;
-        Ok(kept.then_some(token))
-    }
-
     /// What `token` opens for remix `id`.
     pub async fn check_delete_token(
         &self,
@@ -42,7 +30,7 @@ impl Remixer {
             return Ok(DeleteLink::Gone);
         }
         let kept = self.db.delete_hash(id).await?.unwrap_or_default();
-        if kept.is_empty() || !same_secret(&kept, &token_hash(token)) {
+        if kept.is_empty() || !same_secret(&kept, &hash_secret(token)) {
             return Ok(DeleteLink::Unknown);
         }
         Ok(DeleteLink::Valid)

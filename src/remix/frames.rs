@@ -10,16 +10,15 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 
+use super::create::Made;
 use super::{RemixError, Remixer};
 use crate::db::{RemixRow, Status, TemplateStatus};
 use crate::photo::{Crop, framed_photo};
-use crate::render::{Format, RENDERER_VERSION, Remix, Style, Template};
+use crate::render::{RENDERER_VERSION, Remix, Rendered, Template};
 
-/// What a supporter sends to put their photo in a frame.
+/// What a supporter sends to put their photo in a frame (which one: [`super::Source`]).
 #[derive(Clone)]
 pub struct FrameRequest {
-    /// The frame's id.
-    pub frame: String,
     /// The photo file as sent. Read once, never stored or logged.
     pub photo: Bytes,
     /// The part of the photo to show; the centre when `None`.
@@ -38,7 +37,6 @@ impl std::fmt::Debug for FrameRequest {
     // The photo is never written to a log, not even its size.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FrameRequest")
-            .field("frame", &self.frame)
             .field("crop", &self.crop)
             .field("captions", &self.captions.len())
             .field("gallery", &self.gallery)
@@ -74,47 +72,20 @@ impl Remixer {
             .is_some_and(|t| t.frame.is_some())
     }
 
-    /// Finds the framed picture this photo, crop, frame and captions made before, or makes
-    /// it. `true` if it is new. A new picture is unlisted (status `hidden`: its link works,
-    /// the gallery does not show it) unless the supporter asked for the gallery, which puts
-    /// it in the moderation queue.
-    pub async fn frame_picture(
+    /// Renders a framed picture: the photo is read, cut and scaled inside the render
+    /// queue and dropped once its pixels are drawn. A new picture is unlisted (status
+    /// `hidden`: its link works, the gallery does not show it) unless the supporter asked
+    /// for the gallery, which puts it in the moderation queue.
+    pub(super) async fn render_framed(
         &self,
+        frame: Arc<Template>,
         request: FrameRequest,
-    ) -> Result<(Arc<RemixRow>, bool), RemixError> {
-        let frame = self.published_frame(&request.frame)?;
-        if let Some(crop) = &request.crop {
-            crop.check()?;
-        }
-        let remix = Remix {
-            captions: request.captions,
-            style: Style::default(),
-            format: Format::Jpeg,
-            width: Some(frame.size().0),
-        };
-        crate::render::check(&frame, &remix)?;
-        let key = frame_key(&frame, &request.photo, request.crop, &remix.captions);
-        let found = match self.keys.get(&key) {
-            Some(id) => Some(id),
-            None => self.db.find_request(&key).await?,
-        };
-        if let Some(id) = found
-            && let Some(row) = self.remix(&id).await?
-        {
-            self.keys.insert(key, row.id.clone());
-            self.count_repeat(&row.id);
-            return Ok((row, false));
-        }
+        remix: Remix,
+    ) -> Result<(Remix, Rendered, Made), RemixError> {
         // A refused phrase is refused here too; a held one waits in the queue only if the
         // supporter asked for the gallery at all.
         let screen = self.screen();
         let typed = screen.typed(&remix.captions)?;
-        let (area, constituency) = self
-            .place(
-                request.area.filter(|a| !a.is_empty()),
-                request.constituency.filter(|c| !c.is_empty()),
-            )
-            .await?;
         let status = if request.gallery {
             Status::New
         } else {
@@ -132,25 +103,26 @@ impl Remixer {
                 Ok::<_, RemixError>((rendered, held))
             })
             .await??;
-        let made = super::create::Made {
+        let made = Made {
             template: frame.id.to_string(),
             parent: None,
             status,
-            area,
-            constituency,
+            area: None,
+            constituency: None,
             held,
         };
-        let (stored, inserted) = self.store_new(&key, remix, rendered, made).await?;
-        if !inserted {
-            self.count_repeat(&stored.id);
-        }
-        Ok((stored, inserted))
+        Ok((remix, rendered, made))
     }
 }
 
 /// blake3 over everything that decides a framed picture: the frame as stored, the photo
 /// file's hash (the photo itself is not kept), the crop and the captions.
-fn frame_key(frame: &Template, photo: &[u8], crop: Option<Crop>, captions: &[String]) -> String {
+pub(super) fn frame_key(
+    frame: &Template,
+    photo: &blake3::Hash,
+    crop: Option<Crop>,
+    captions: &[String],
+) -> String {
     #[derive(Serialize)]
     struct Canonical<'a> {
         v: u32,
@@ -166,7 +138,7 @@ fn frame_key(frame: &Template, photo: &[u8], crop: Option<Crop>, captions: &[Str
         kind: "frame",
         frame: frame.id.as_str(),
         frame_photo: frame.photo_hash.to_hex().to_string(),
-        photo: blake3::hash(photo).to_hex().to_string(),
+        photo: photo.to_hex().to_string(),
         crop: crop.map(|c| c.rounded()),
         captions: captions
             .iter()

@@ -35,7 +35,7 @@ use crate::db::{Db, DbError, RemixRow, TemplateStatus};
 use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Renderer, Style, Template};
 use crate::store::{Blobs, StoreError};
 pub use catalog::TemplateEdit;
-pub use create::{Lookup, Pending};
+pub use create::{Admission, Created, Source, Unlimited};
 pub use delete::DeleteLink;
 pub use frames::FrameRequest;
 pub use gc::GcReport;
@@ -113,6 +113,17 @@ pub enum RemixError {
         /// Why.
         why: String,
     },
+    /// The same picture was made before and deleted by the person who made it.
+    #[error(
+        "this same picture was made before and deleted by the person who made it; change a \
+         caption or the style to make a new one"
+    )]
+    PictureDeleted(RemixId),
+    /// The same picture was made before and removed by the campaign.
+    #[error(
+        "the campaign removed this same picture; change a caption or the style to make a new one"
+    )]
+    PictureRemoved(RemixId),
     /// A stored picture is gone and cannot be drawn again to the same bytes.
     #[error("the picture of remix {id} is lost: {why}")]
     Lost {
@@ -144,6 +155,22 @@ pub struct RemixRequest {
     /// The constituency its maker is in, if they said: one within `area`, or `area` left
     /// out for the constituency's own. An `area` that names a constituency means it too.
     pub constituency: Option<String>,
+}
+
+impl RemixRequest {
+    /// Captions on a template, in its default style, as a JPEG at the photo's width.
+    pub fn new(template: impl Into<String>, captions: Vec<String>) -> RemixRequest {
+        RemixRequest {
+            template: template.into(),
+            captions,
+            style: Style::default(),
+            format: Format::Jpeg,
+            width: None,
+            parent: None,
+            area: None,
+            constituency: None,
+        }
+    }
 }
 
 type Flight = Arc<OnceCell<Arc<RemixRow>>>;
@@ -223,7 +250,7 @@ impl Remixer {
             tally: Mutex::default(),
             visitors: visitors::Visitors::default(),
             counting: true.into(),
-            node: crate::staff::random_hex(6),
+            node: crate::secret::random_hex(6),
             warmed: Mutex::default(),
             base_turns: Mutex::default(),
             stats: Stats::default(),

@@ -10,8 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use crate::db::{Page, RemixRow, Status, TemplateStatus};
 use crate::error::{AppError, ErrorBody, code};
-use crate::remix::{Lookup, RemixId, RemixRequest};
+use crate::remix::{Created, RemixId, RemixRequest, Source};
 use crate::render::{Format, Style, TextBox};
+use crate::web::admission::WebAdmission;
 use crate::web::extract::{ApiQuery, JsonBody};
 
 /// A template as the API shows it.
@@ -113,72 +114,6 @@ pub struct CreateRemix {
     /// `parent`), if they say; within `area` when both are sent.
     #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
     pub constituency: Option<String>,
-}
-
-/// Creates a remix or finds the one these captions already made. Repeats are never
-/// rate-limited: they cost no render.
-pub async fn create_or_find(
-    state: &AppState,
-    request: RemixRequest,
-    headers: &HeaderMap,
-    extensions: &axum::http::Extensions,
-) -> Result<(std::sync::Arc<RemixRow>, bool), AppError> {
-    let template = request.template.clone();
-    let (row, created) = match state.remixer().lookup(request).await? {
-        Lookup::Found(row) => (row, false),
-        Lookup::Missing(pending) => {
-            refuse_cross_site(state, &template, headers)?;
-            state
-                .check_rate(state.client_ip(headers, extensions))
-                .await?;
-            state.remixer().make(pending).await?
-        }
-    };
-    // The same picture made again after its maker deleted it or the campaign removed it:
-    // its address answers 410 for good, so say so rather than send the supporter there.
-    if row.blob_key.is_empty() {
-        return Err(AppError::new(
-            StatusCode::GONE,
-            code::PICTURE_DELETED,
-            "this same picture was made before and deleted by the person who made it; \
-             change a caption or the style to make a new one",
-        ));
-    }
-    if row.status == Status::Removed {
-        return Err(AppError::new(
-            StatusCode::GONE,
-            code::PICTURE_REMOVED,
-            "the campaign removed this same picture; change a caption or the style to make \
-             a new one",
-        ));
-    }
-    Ok((row, created))
-}
-
-/// Refuses to make a new remix for a request a browser says another site started (an
-/// `<img>` pointing at `/render/...`, a form posted from elsewhere): otherwise any web page
-/// could make its visitors' browsers create remixes, disguised words and all, from
-/// thousands of addresses. Remixes made before are still served to anyone, and programs
-/// (which send no `Sec-Fetch-Site`) and the campaign's own sites are not affected.
-fn refuse_cross_site(
-    state: &AppState,
-    template: &str,
-    headers: &HeaderMap,
-) -> Result<(), AppError> {
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"cross-site"))
-    {
-        return Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            code::CROSS_SITE,
-            format!(
-                "a page on another site cannot make a new remix; open {}/t/{template} to make it",
-                state.public_url()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// A remix as the API shows it.
@@ -309,33 +244,33 @@ pub(crate) async fn create(
         area: body.area,
         constituency: body.constituency,
     };
-    let (row, created) = create_or_find(&state, request, &headers, &extensions).await?;
-    made(&state, &row, created).await
+    let admission = WebAdmission::new(&state, &request.template, &headers, &extensions);
+    let created = state
+        .remixer()
+        .create(Source::Captions(request), &admission)
+        .await?;
+    Ok(made(&state, &created))
 }
 
 /// The answer to a request that made a remix (`201`, with its maker's delete link, given
 /// this once) or found one (`200`), with `Location` naming its share page.
-pub async fn made(state: &AppState, row: &RemixRow, created: bool) -> Result<Response, AppError> {
-    let delete_url = match created {
-        true => state
-            .remixer()
-            .issue_delete_token(row.id.as_str())
-            .await?
-            .map(|token| format!("{}/d/{}/{token}", state.public_url(), row.id)),
-        false => None,
-    };
+pub fn made(state: &AppState, made: &Created) -> Response {
+    let row = &made.row;
     let answer = RemixView {
-        created: Some(created),
-        delete_url,
+        created: Some(made.created),
+        delete_url: made
+            .delete_token
+            .as_ref()
+            .map(|token| format!("{}/d/{}/{token}", state.public_url(), row.id)),
         ..RemixView::new(state, row)
     };
-    let status = if created {
+    let status = if made.created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
     let location = format!("/m/{}", row.id);
-    Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
+    (status, [(header::LOCATION, location)], Json(answer)).into_response()
 }
 
 /// 410 for a remix taken down: by the campaign, or by its maker (no picture left).

@@ -23,7 +23,7 @@ use super::pages::{PageError, to_share_page};
 use crate::error::{AppError, ErrorBody, code};
 use crate::limits;
 use crate::photo::{Crop, MAX_UPLOAD_BYTES};
-use crate::remix::FrameRequest;
+use crate::remix::{Created, FrameRequest, Source, Unlimited};
 use crate::render::{Template, TextBox};
 use crate::web::extract::ApiQuery;
 
@@ -223,9 +223,9 @@ async fn check_upload_rate(
 /// Reads an upload and makes (or finds) its framed picture.
 async fn make(
     state: &AppState,
-    frame: &str,
+    frame: Arc<Template>,
     multipart: Multipart,
-) -> Result<(Arc<crate::db::RemixRow>, bool), AppError> {
+) -> Result<Created, AppError> {
     let upload = read_upload(state, multipart).await?;
     if upload.photo.is_empty() {
         return Err(AppError::new(
@@ -250,7 +250,6 @@ async fn make(
         captions.pop();
     }
     let request = FrameRequest {
-        frame: frame.to_owned(),
         photo: upload.photo,
         crop,
         captions,
@@ -258,7 +257,9 @@ async fn make(
         area: upload.area,
         constituency: upload.constituency,
     };
-    Ok(state.remixer().frame_picture(request).await?)
+    // Each upload was counted against the client's limit before its body was read.
+    let source = Source::Framed(frame, request);
+    Ok(state.remixer().create(source, &Unlimited).await?)
 }
 
 /// Puts a supporter's photo in a frame, or finds the picture the same photo, crop and
@@ -288,7 +289,7 @@ pub(crate) async fn create(
     extensions: axum::http::Extensions,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    state.remixer().published_frame(&frame)?;
+    let frame = state.remixer().published_frame(&frame)?;
     check_upload_rate(&state, &headers, &extensions).await?;
     let multipart = multipart.map_err(|e| {
         AppError::bad_request(
@@ -296,8 +297,8 @@ pub(crate) async fn create(
             format!("{}; send the photo as multipart/form-data", e.body_text()),
         )
     })?;
-    let (row, created) = make(&state, &frame, multipart).await?;
-    made(&state, &row, created).await
+    let created = make(&state, frame, multipart).await?;
+    Ok(made(&state, &created))
 }
 
 /// One caption field of the frame form.
@@ -382,10 +383,10 @@ pub(super) async fn submit(
         check_upload_rate(&state, &headers, &extensions).await?;
         let multipart =
             multipart.map_err(|e| AppError::bad_request(code::BAD_UPLOAD, e.body_text()))?;
-        make(&state, &frame, multipart).await
+        make(&state, template.clone(), multipart).await
     };
     match attempt.await {
-        Ok((row, created)) => Ok(to_share_page(&state, &row, created, json).await?),
+        Ok(made) => Ok(to_share_page(&state, &made, json)),
         // The page's script keeps the form as it is and says why, in the page's language.
         Err(mut e) if json => {
             e.message = l.error(&e);

@@ -8,11 +8,12 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::AppState;
-use super::api::{create_or_find, find_remix};
+use super::admission::WebAdmission;
+use super::api::find_remix;
 use super::i18n::Locale;
 use crate::db::{RemixRow, RenditionKind};
 use crate::error::{AppError, code};
-use crate::remix::{Event, RemixRequest};
+use crate::remix::{Event, RemixRequest, Source};
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
 use crate::web::extract::ApiQuery;
 
@@ -511,17 +512,23 @@ pub(super) async fn render_by_url(
     let (lines, format) = split_extension(&lines)?;
     let captions: Vec<String> = lines.split('/').map(decode_line).collect();
     let request = RemixRequest {
-        template,
-        captions,
         style: query.style.to_style()?,
         format,
         width: query.width,
-        parent: None,
-        area: None,
-        constituency: None,
+        ..RemixRequest::new(template, captions)
     };
-    let (row, _) = create_or_find(&state, request, &headers, &extensions).await?;
-    serve(&state, &row, RenditionKind::Format(format), &headers).await
+    let admission = WebAdmission::new(&state, &request.template, &headers, &extensions);
+    let created = state
+        .remixer()
+        .create(Source::Captions(request), &admission)
+        .await?;
+    serve(
+        &state,
+        &created.row,
+        RenditionKind::Format(format),
+        &headers,
+    )
+    .await
 }
 
 /// `?v=` on a photo's URL: the version it names; `?w=` a narrower copy, one of

@@ -1,5 +1,6 @@
 //! The service: axum on tokio, one router per area.
 
+pub mod admission;
 pub mod api;
 pub mod assets;
 pub mod client;

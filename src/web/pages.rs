@@ -10,7 +10,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::api::{GalleryQuery, create_or_find, find_remix, gallery_page};
+use super::admission::WebAdmission;
+use super::api::{GalleryQuery, find_remix, gallery_page};
 use super::i18n::Lang;
 use super::i18n::Locale;
 use super::images::StyleFields;
@@ -18,10 +19,9 @@ use super::images::{PHONE_PHOTO_WIDTH, PHOTO_WIDTHS, PREVIEW_WIDTH};
 use crate::areas::Area;
 use crate::db::{RemixRow, RenditionKind, Status};
 use crate::error::{AppError, code};
-use crate::remix::RemixRequest;
-use crate::remix::{DeleteLink, Event, Network};
+use crate::remix::{Created, DeleteLink, Event, Network, RemixRequest, Source};
+use crate::render::Template;
 use crate::render::color::PALETTE;
-use crate::render::{Format, Template};
 use crate::web::extract::{PageForm, PageQuery};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
@@ -536,19 +536,21 @@ pub(super) async fn submit(
     }
     let attempt = async {
         let request = RemixRequest {
-            template: form.template.clone(),
-            captions,
             style: form.style.to_style()?,
-            format: Format::Jpeg,
-            width: None,
             parent: form.parent.clone().filter(|p| !p.is_empty()),
             area: form.area.clone(),
             constituency: form.constituency.clone(),
+            ..RemixRequest::new(form.template.clone(), captions)
         };
-        create_or_find(&state, request, &headers, &extensions).await
+        let admission = WebAdmission::new(&state, &form.template, &headers, &extensions);
+        let made = state
+            .remixer()
+            .create(Source::Captions(request), &admission)
+            .await?;
+        Ok::<_, AppError>(made)
     };
     match attempt.await {
-        Ok((row, created)) => Ok(to_share_page(&state, &row, created, json).await?),
+        Ok(made) => Ok(to_share_page(&state, &made, json)),
         // The page's script keeps the form as it is and says why, in the page's language.
         Err(mut e) if json => {
             e.message = l.error(&e);
@@ -582,27 +584,17 @@ pub(super) fn wants_json(headers: &HeaderMap) -> bool {
 /// for the page's script (`Accept: application/json`) `{"location", "created"}` with 201
 /// or 200. Either way a cookie for that page alone tells it, once, that its maker has just
 /// made it ("ready"), carrying a new remix's private delete link.
-pub(super) async fn to_share_page(
-    state: &AppState,
-    row: &RemixRow,
-    created: bool,
-    json: bool,
-) -> Result<Response, AppError> {
+pub(super) fn to_share_page(state: &AppState, made: &Created, json: bool) -> Response {
+    let (row, created) = (&made.row, made.created);
     let location = format!("/m/{}", row.id);
-    let token = match created {
-        true => state.remixer().issue_delete_token(row.id.as_str()).await?,
-        false => None,
-    };
-    let cookie = Cookie::build((
-        MADE_COOKIE,
-        format!("{}.{}", row.id, token.unwrap_or_default()),
-    ))
-    .path(location.clone())
-    .http_only(true)
-    .same_site(SameSite::Lax)
-    .secure(state.public_url().starts_with("https://"))
-    .max_age(time::Duration::minutes(10))
-    .build();
+    let token = made.delete_token.as_deref().unwrap_or_default();
+    let cookie = Cookie::build((MADE_COOKIE, format!("{}.{token}", row.id)))
+        .path(location.clone())
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.public_url().starts_with("https://"))
+        .max_age(time::Duration::minutes(10))
+        .build();
     let jar = CookieJar::new().add(cookie);
     if json {
         let status = if created {
@@ -611,9 +603,9 @@ pub(super) async fn to_share_page(
             StatusCode::OK
         };
         let body = axum::Json(serde_json::json!({ "location": location, "created": created }));
-        return Ok((status, jar, body).into_response());
+        return (status, jar, body).into_response();
     }
-    Ok((jar, Redirect::to(&location)).into_response())
+    (jar, Redirect::to(&location)).into_response()
 }
 
 #[derive(Page)]

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::{CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffForm, html, record};
 use crate::error::{AppError, code};
 use crate::limits::client_key;
-use crate::staff::{self, same_secret};
+use crate::secret::{random_hex, same_secret};
+use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::{PageForm, PageQuery};
 use crate::web::i18n::Locale;
@@ -42,7 +43,7 @@ pub(super) async fn login_page(
     jar: CookieJar,
     PageQuery(query): PageQuery<NextQuery>,
 ) -> Result<Response, PageError> {
-    let csrf = staff::random_hex(16);
+    let csrf = random_hex(16);
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
         .path("/staff")
         .http_only(true)
@@ -149,7 +150,7 @@ pub(super) async fn login(
     let (token, _) = staff::start_session(state.db(), &form.name).await?;
     record(&state, &form.name, "staff.login", &form.name, "").await?;
     // A fresh cookie at every sign-in: one the client brought is never adopted.
-    let device_token = staff::random_hex(32);
+    let device_token = random_hex(32);
     devices.truncate(1);
     devices.push(staff::cookie_device(&device_token));
     staff::remember_devices(state.db(), &form.name, &devices).await?;

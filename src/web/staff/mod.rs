@@ -27,7 +27,8 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::pages::{PageError, error_page};
 use crate::error::{AppError, code};
-use crate::staff::{self, Session, same_secret};
+use crate::secret::same_secret;
+use crate::staff::{self, Session};
 use crate::web::extract::PageForm;
 
 const SESSION_COOKIE: &str = "jalsa_session";
