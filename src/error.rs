@@ -7,115 +7,331 @@ use axum::response::{IntoResponse, Response};
 use crate::remix::RemixError;
 use crate::render::RenderError;
 
-/// The stable error codes clients match on (`{"error": {"code": ...}}`), in one place so a
-/// code is never misspelt at a call site. The renderer's own codes come from
-/// [`RenderError::code`].
-pub mod code {
+/// The stable error codes clients match on (`{"error": {"code": ...}}`), each with the
+/// HTTP status it always goes out with, so a code and its status are never paired by hand.
+/// Every code has a message id `error-{code}` in both Fluent files, and the OpenAPI
+/// document lists them all (tests/contract.rs and the unit test below check both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
     /// A request this route cannot read, when no more precise code applies.
-    pub const BAD_REQUEST: &str = "bad_request";
+    BadRequest,
     /// A request line and headers over the listener's limit.
-    pub const HEADERS_TOO_LARGE: &str = "headers_too_large";
+    HeadersTooLarge,
     /// A new remix asked for by a page on another site.
-    pub const CROSS_SITE: &str = "cross_site";
+    CrossSite,
     /// An address over the listener's limit.
-    pub const URI_TOO_LONG: &str = "uri_too_long";
+    UriTooLong,
     /// The path exists but not for this method.
-    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    MethodNotAllowed,
     /// The request took too long to arrive.
-    pub const TIMEOUT: &str = "timeout";
+    Timeout,
     /// An upload stopped moving (no progress for the stall timeout).
-    pub const UPLOAD_STALLED: &str = "upload_stalled";
+    UploadStalled,
     /// A JSON body that cannot be read.
-    pub const BAD_JSON: &str = "bad_json";
+    BadJson,
+    /// A JSON body that reads, but not as this route's fields and types.
+    InvalidJson,
     /// A form that cannot be read.
-    pub const BAD_FORM: &str = "bad_form";
+    BadForm,
     /// A query string that cannot be read.
-    pub const BAD_QUERY: &str = "bad_query";
+    BadQuery,
     /// A style option that does not exist.
-    pub const BAD_STYLE: &str = "bad_style";
+    BadStyle,
     /// A gallery or audit cursor that is not one this server made.
-    pub const BAD_CURSOR: &str = "bad_cursor";
+    BadCursor,
     /// A template status that does not exist.
-    pub const BAD_STATUS: &str = "bad_status";
+    BadStatus,
     /// A multipart upload that cannot be read.
-    pub const BAD_UPLOAD: &str = "bad_upload";
+    BadUpload,
     /// A photo that is not an image this accepts.
-    pub const BAD_PHOTO: &str = "bad_photo";
+    BadPhoto,
     /// A photo over the size limits.
-    pub const PHOTO_TOO_LARGE: &str = "photo_too_large";
+    PhotoTooLarge,
     /// No photo was sent.
-    pub const PHOTO_MISSING: &str = "photo_missing";
+    PhotoMissing,
     /// An iPhone's HEIC photo: the message says which formats work.
-    pub const PHOTO_HEIC: &str = "photo_heic";
+    PhotoHeic,
     /// An SVG drawing, not a photo.
-    pub const PHOTO_SVG: &str = "photo_svg";
+    PhotoSvg,
     /// A file that is a photo and something else at once.
-    pub const PHOTO_POLYGLOT: &str = "photo_polyglot";
+    PhotoPolyglot,
     /// A file of a kind not taken (GIF, BMP, text...).
-    pub const PHOTO_NOT_ACCEPTED: &str = "photo_not_accepted";
+    PhotoNotAccepted,
     /// A photo cut short in transit or damaged.
-    pub const PHOTO_DAMAGED: &str = "photo_damaged";
+    PhotoDamaged,
     /// More than 40 megapixels, by its header.
-    pub const PHOTO_TOO_MANY_PIXELS: &str = "photo_too_many_pixels";
+    PhotoTooManyPixels,
     /// Too small a photo.
-    pub const PHOTO_TOO_SMALL: &str = "photo_too_small";
+    PhotoTooSmall,
     /// A photo that would take too much memory or time to read (a progressive JPEG's
     /// scans, a large WebP), or a kind of JPEG no camera writes.
-    pub const PHOTO_TOO_COSTLY: &str = "photo_too_costly";
+    PhotoTooCostly,
     /// A crop rectangle outside the photo.
-    pub const BAD_CROP: &str = "bad_crop";
+    BadCrop,
     /// No published frame with that id.
-    pub const UNKNOWN_FRAME: &str = "unknown_frame";
+    UnknownFrame,
     /// A CSV import with bad rows: each named; nothing imported.
-    pub const BAD_ROWS: &str = "bad_rows";
+    BadRows,
     /// No area with that id (or a retired one).
-    pub const UNKNOWN_AREA: &str = "unknown_area";
+    UnknownArea,
     /// A template's words or boxes that cannot be used.
-    pub const INVALID_TEMPLATE: &str = "invalid_template";
+    InvalidTemplate,
     /// A template id already taken.
-    pub const TEMPLATE_EXISTS: &str = "template_exists";
+    TemplateExists,
+    /// An area id already taken.
+    AreaExists,
     /// A form field that cannot be used.
-    pub const INVALID: &str = "invalid";
+    Invalid,
     /// No such template.
-    pub const UNKNOWN_TEMPLATE: &str = "unknown_template";
+    UnknownTemplate,
     /// The template takes no new remixes.
-    pub const TEMPLATE_RETIRED: &str = "template_retired";
+    TemplateRetired,
     /// No such parent remix.
-    pub const UNKNOWN_PARENT: &str = "unknown_parent";
+    UnknownParent,
     /// A caption holds a phrase the campaign refuses.
-    pub const CAPTION_BLOCKED: &str = "caption_blocked";
+    CaptionBlocked,
     /// A report reason holds a phrase the campaign refuses.
-    pub const REASON_BLOCKED: &str = "reason_blocked";
+    ReasonBlocked,
     /// Nothing at this address.
-    pub const NOT_FOUND: &str = "not_found";
+    NotFound,
     /// The campaign removed this remix.
-    pub const REMOVED: &str = "removed";
+    Removed,
     /// Its maker deleted this remix with their private link.
-    pub const DELETED: &str = "deleted";
+    Deleted,
     /// Too many pictures being made: come back after `Retry-After`.
-    pub const BUSY: &str = "busy";
+    Busy,
     /// Too many requests from this client: come back after `Retry-After`.
-    pub const RATE_LIMITED: &str = "rate_limited";
+    RateLimited,
     /// More of something than a request may carry.
-    pub const TOO_MANY: &str = "too_many";
+    TooMany,
     /// A body larger than this route reads.
-    pub const TOO_LARGE: &str = "too_large";
+    TooLarge,
     /// A body in a format this route does not read.
-    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    UnsupportedMediaType,
     /// A remix asked for again after its maker deleted that very picture.
-    pub const PICTURE_DELETED: &str = "picture_deleted";
+    PictureDeleted,
     /// A remix asked for again after the campaign removed that very picture.
-    pub const PICTURE_REMOVED: &str = "picture_removed";
+    PictureRemoved,
     /// A stored picture lost from storage that cannot be drawn again to its bytes.
-    pub const PICTURE_LOST: &str = "picture_lost";
+    PictureLost,
     /// A `Range` that starts past the end of the picture.
-    pub const RANGE_NOT_SATISFIABLE: &str = "range_not_satisfiable";
+    RangeNotSatisfiable,
     /// No valid staff session or token.
-    pub const UNAUTHORIZED: &str = "unauthorized";
+    Unauthorized,
     /// A staff form without the session's anti-forgery token.
-    pub const CSRF: &str = "csrf";
+    Csrf,
     /// Our failure; the detail is in the log.
-    pub const INTERNAL: &str = "internal";
+    Internal,
+    /// More captions than the photo has boxes.
+    TooManyCaptions,
+    /// A caption over the length limit.
+    CaptionTooLong,
+    /// A caption that does not fit its box even at the smallest size.
+    CaptionDoesNotFit,
+    /// A caption with more lines than its box takes.
+    TooManyLines,
+    /// A character none of the fonts can draw.
+    UnsupportedCharacter,
+    /// An output width outside the limits (or a picture that would be too tall).
+    BadWidth,
+}
+
+impl Code {
+    /// Every code, for the tests that check each is documented and translated.
+    pub const ALL: &[Code] = &[
+        Code::BadRequest,
+        Code::HeadersTooLarge,
+        Code::CrossSite,
+        Code::UriTooLong,
+        Code::MethodNotAllowed,
+        Code::Timeout,
+        Code::UploadStalled,
+        Code::BadJson,
+        Code::InvalidJson,
+        Code::BadForm,
+        Code::BadQuery,
+        Code::BadStyle,
+        Code::BadCursor,
+        Code::BadStatus,
+        Code::BadUpload,
+        Code::BadPhoto,
+        Code::PhotoTooLarge,
+        Code::PhotoMissing,
+        Code::PhotoHeic,
+        Code::PhotoSvg,
+        Code::PhotoPolyglot,
+        Code::PhotoNotAccepted,
+        Code::PhotoDamaged,
+        Code::PhotoTooManyPixels,
+        Code::PhotoTooSmall,
+        Code::PhotoTooCostly,
+        Code::BadCrop,
+        Code::UnknownFrame,
+        Code::BadRows,
+        Code::UnknownArea,
+        Code::InvalidTemplate,
+        Code::TemplateExists,
+        Code::AreaExists,
+        Code::Invalid,
+        Code::UnknownTemplate,
+        Code::TemplateRetired,
+        Code::UnknownParent,
+        Code::CaptionBlocked,
+        Code::ReasonBlocked,
+        Code::NotFound,
+        Code::Removed,
+        Code::Deleted,
+        Code::Busy,
+        Code::RateLimited,
+        Code::TooMany,
+        Code::TooLarge,
+        Code::UnsupportedMediaType,
+        Code::PictureDeleted,
+        Code::PictureRemoved,
+        Code::PictureLost,
+        Code::RangeNotSatisfiable,
+        Code::Unauthorized,
+        Code::Csrf,
+        Code::Internal,
+        Code::TooManyCaptions,
+        Code::CaptionTooLong,
+        Code::CaptionDoesNotFit,
+        Code::TooManyLines,
+        Code::UnsupportedCharacter,
+        Code::BadWidth,
+    ];
+
+    /// The code as clients see it, e.g. `caption_too_long`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadRequest => "bad_request",
+            Code::HeadersTooLarge => "headers_too_large",
+            Code::CrossSite => "cross_site",
+            Code::UriTooLong => "uri_too_long",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::Timeout => "timeout",
+            Code::UploadStalled => "upload_stalled",
+            Code::BadJson => "bad_json",
+            Code::InvalidJson => "invalid_json",
+            Code::BadForm => "bad_form",
+            Code::BadQuery => "bad_query",
+            Code::BadStyle => "bad_style",
+            Code::BadCursor => "bad_cursor",
+            Code::BadStatus => "bad_status",
+            Code::BadUpload => "bad_upload",
+            Code::BadPhoto => "bad_photo",
+            Code::PhotoTooLarge => "photo_too_large",
+            Code::PhotoMissing => "photo_missing",
+            Code::PhotoHeic => "photo_heic",
+            Code::PhotoSvg => "photo_svg",
+            Code::PhotoPolyglot => "photo_polyglot",
+            Code::PhotoNotAccepted => "photo_not_accepted",
+            Code::PhotoDamaged => "photo_damaged",
+            Code::PhotoTooManyPixels => "photo_too_many_pixels",
+            Code::PhotoTooSmall => "photo_too_small",
+            Code::PhotoTooCostly => "photo_too_costly",
+            Code::BadCrop => "bad_crop",
+            Code::UnknownFrame => "unknown_frame",
+            Code::BadRows => "bad_rows",
+            Code::UnknownArea => "unknown_area",
+            Code::InvalidTemplate => "invalid_template",
+            Code::TemplateExists => "template_exists",
+            Code::AreaExists => "area_exists",
+            Code::Invalid => "invalid",
+            Code::UnknownTemplate => "unknown_template",
+            Code::TemplateRetired => "template_retired",
+            Code::UnknownParent => "unknown_parent",
+            Code::CaptionBlocked => "caption_blocked",
+            Code::ReasonBlocked => "reason_blocked",
+            Code::NotFound => "not_found",
+            Code::Removed => "removed",
+            Code::Deleted => "deleted",
+            Code::Busy => "busy",
+            Code::RateLimited => "rate_limited",
+            Code::TooMany => "too_many",
+            Code::TooLarge => "too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::PictureDeleted => "picture_deleted",
+            Code::PictureRemoved => "picture_removed",
+            Code::PictureLost => "picture_lost",
+            Code::RangeNotSatisfiable => "range_not_satisfiable",
+            Code::Unauthorized => "unauthorized",
+            Code::Csrf => "csrf",
+            Code::Internal => "internal",
+            Code::TooManyCaptions => "too_many_captions",
+            Code::CaptionTooLong => "caption_too_long",
+            Code::CaptionDoesNotFit => "caption_does_not_fit",
+            Code::TooManyLines => "too_many_lines",
+            Code::UnsupportedCharacter => "unsupported_character",
+            Code::BadWidth => "bad_width",
+        }
+    }
+
+    /// The HTTP status this code always goes out with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Code::BadRequest
+            | Code::BadJson
+            | Code::BadForm
+            | Code::BadQuery
+            | Code::BadStyle
+            | Code::BadCursor
+            | Code::BadStatus
+            | Code::BadUpload
+            | Code::BadWidth => StatusCode::BAD_REQUEST,
+            Code::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Code::CrossSite | Code::Csrf => StatusCode::FORBIDDEN,
+            Code::UriTooLong => StatusCode::URI_TOO_LONG,
+            Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Code::Timeout | Code::UploadStalled => StatusCode::REQUEST_TIMEOUT,
+            Code::InvalidJson
+            | Code::BadPhoto
+            | Code::PhotoMissing
+            | Code::PhotoHeic
+            | Code::PhotoSvg
+            | Code::PhotoPolyglot
+            | Code::PhotoNotAccepted
+            | Code::PhotoDamaged
+            | Code::PhotoTooManyPixels
+            | Code::PhotoTooSmall
+            | Code::PhotoTooCostly
+            | Code::BadCrop
+            | Code::BadRows
+            | Code::UnknownArea
+            | Code::InvalidTemplate
+            | Code::Invalid
+            | Code::UnknownParent
+            | Code::CaptionBlocked
+            | Code::ReasonBlocked
+            | Code::TooMany
+            | Code::TooManyCaptions
+            | Code::CaptionTooLong
+            | Code::CaptionDoesNotFit
+            | Code::TooManyLines
+            | Code::UnsupportedCharacter => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::PhotoTooLarge | Code::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Code::UnknownFrame | Code::UnknownTemplate | Code::NotFound => StatusCode::NOT_FOUND,
+            Code::TemplateExists | Code::AreaExists => StatusCode::CONFLICT,
+            Code::TemplateRetired
+            | Code::Removed
+            | Code::Deleted
+            | Code::PictureDeleted
+            | Code::PictureRemoved => StatusCode::GONE,
+            Code::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::PictureLost | Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Code::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
+            Code::Unauthorized => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The body of every error answer: `{"error": {"code": ..., "message": ...}}`.
@@ -129,8 +345,9 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable and machine-readable, e.g. `caption_too_long`.
-    pub code: String,
+    /// Stable and machine-readable, e.g. `caption_too_long`; each code always comes with
+    /// the same HTTP status.
+    pub code: Code,
     /// A sentence for people, naming the limit that failed.
     pub message: String,
 }
@@ -141,7 +358,7 @@ pub struct AppError {
     /// HTTP status.
     pub status: StatusCode,
     /// Stable machine-readable code.
-    pub code: &'static str,
+    pub code: Code,
     /// A sentence for people.
     pub message: String,
     /// Seconds to wait before trying again (503, 429).
@@ -154,10 +371,10 @@ pub struct AppError {
 }
 
 impl AppError {
-    /// An error with this status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+    /// An error with this code (and so its status) and message.
+    pub fn new(code: Code, message: impl Into<String>) -> AppError {
         AppError {
-            status,
+            status: code.status(),
             code,
             message: message.into(),
             retry_after: None,
@@ -168,21 +385,12 @@ impl AppError {
 
     /// 404 for something that does not exist.
     pub fn not_found(what: impl Into<String>) -> AppError {
-        AppError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, what)
-    }
-
-    /// 400 for input that cannot be understood.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
-        AppError::new(StatusCode::BAD_REQUEST, code, message)
+        AppError::new(Code::NotFound, what)
     }
 
     /// 404 for a template that does not exist (or is not published yet).
     pub fn unknown_template(id: &str) -> AppError {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            code::UNKNOWN_TEMPLATE,
-            format!("no template {id:?}"),
-        )
+        AppError::new(Code::UnknownTemplate, format!("no template {id:?}"))
     }
 
     /// 500; the detail goes to the log (once, when the answer is sent), never to the client.
@@ -190,8 +398,7 @@ impl AppError {
         AppError {
             detail: Some(detail.to_string()),
             ..AppError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                code::INTERNAL,
+                Code::Internal,
                 "something went wrong on our side; please try again",
             )
         }
@@ -200,7 +407,7 @@ impl AppError {
     /// Logs our own failures; a client's mistakes are not worth a line each.
     pub fn log(&self) {
         if let Some(detail) = &self.detail {
-            tracing::error!(%detail, code = self.code, "internal error");
+            tracing::error!(%detail, code = self.code.as_str(), "internal error");
         }
     }
 
@@ -242,7 +449,7 @@ impl IntoResponse for AppError {
         self.log();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code,
                 message: self.message.clone(),
             },
         };
@@ -256,7 +463,7 @@ impl From<crate::db::DbError> for AppError {
     /// A bad cursor is the client's; anything else is ours.
     fn from(e: crate::db::DbError) -> AppError {
         match e {
-            crate::db::DbError::BadCursor => AppError::bad_request(code::BAD_CURSOR, e.to_string()),
+            crate::db::DbError::BadCursor => AppError::new(Code::BadCursor, e.to_string()),
             e => AppError::internal(e),
         }
     }
@@ -266,12 +473,9 @@ impl From<crate::staff::StaffError> for AppError {
     fn from(e: crate::staff::StaffError) -> AppError {
         use crate::staff::StaffError;
         match e {
-            StaffError::Invalid(m) => {
-                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, m)
-            }
+            StaffError::Invalid(m) => AppError::new(Code::Invalid, m),
             StaffError::Busy => AppError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                code::BUSY,
+                Code::Busy,
                 "Many people are signing in right now; try again in a few seconds.",
             )
             .retry_after(2),
@@ -284,38 +488,35 @@ impl From<crate::photo::UploadError> for AppError {
     fn from(e: crate::photo::UploadError) -> AppError {
         use crate::photo::UploadError as U;
         use crate::render::template::PhotoError as P;
-        let (status, code) = match &e {
-            U::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, code::PHOTO_TOO_LARGE),
-            U::Empty => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_MISSING),
-            U::Heic => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_HEIC),
-            U::Svg => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_SVG),
-            U::Polyglot(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_POLYGLOT),
-            U::BadCrop(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::BAD_CROP),
-            U::BadFrame(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE),
-            U::TooSmall { .. } => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_TOO_SMALL),
-            U::TooCostly(_) => (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_TOO_COSTLY),
-            U::Truncated | U::Photo(P::Damaged(_)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_DAMAGED)
-            }
-            U::Photo(P::TooManyPixels { .. }) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::PHOTO_TOO_MANY_PIXELS,
-            ),
-            U::Photo(P::NotAnImage | P::NotAccepted { .. }) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, code::PHOTO_NOT_ACCEPTED)
-            }
+        let code = match &e {
+            U::TooLarge { .. } => Code::PhotoTooLarge,
+            U::Empty => Code::PhotoMissing,
+            U::Heic => Code::PhotoHeic,
+            U::Svg => Code::PhotoSvg,
+            U::Polyglot(_) => Code::PhotoPolyglot,
+            U::BadCrop(_) => Code::BadCrop,
+            U::BadFrame(_) => Code::InvalidTemplate,
+            U::TooSmall { .. } => Code::PhotoTooSmall,
+            U::TooCostly(_) => Code::PhotoTooCostly,
+            U::Truncated | U::Photo(P::Damaged(_)) => Code::PhotoDamaged,
+            U::Photo(P::TooManyPixels { .. }) => Code::PhotoTooManyPixels,
+            U::Photo(P::NotAnImage | P::NotAccepted { .. }) => Code::PhotoNotAccepted,
         };
-        AppError::new(status, code, e.to_string())
+        AppError::new(code, e.to_string())
     }
 }
 
 impl From<RenderError> for AppError {
     fn from(e: RenderError) -> AppError {
-        let status = match e {
-            RenderError::BadWidth { .. } | RenderError::TooTall { .. } => StatusCode::BAD_REQUEST,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        let code = match e {
+            RenderError::TooManyCaptions { .. } => Code::TooManyCaptions,
+            RenderError::CaptionTooLong { .. } => Code::CaptionTooLong,
+            RenderError::DoesNotFit { .. } => Code::CaptionDoesNotFit,
+            RenderError::TooManyLines { .. } => Code::TooManyLines,
+            RenderError::Unsupported { .. } => Code::UnsupportedCharacter,
+            RenderError::BadWidth { .. } | RenderError::TooTall { .. } => Code::BadWidth,
         };
-        let error = AppError::new(status, e.code(), e.to_string());
+        let error = AppError::new(code, e.to_string());
         match e {
             RenderError::TooManyCaptions { given, boxes } => {
                 error.with_arg("given", given).with_arg("boxes", boxes)
@@ -340,46 +541,21 @@ impl From<RenderError> for AppError {
 impl From<RemixError> for AppError {
     fn from(e: RemixError) -> AppError {
         match e {
-            RemixError::UnknownTemplate(_) => {
-                AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_TEMPLATE, e.to_string())
-            }
-            RemixError::RetiredTemplate(_) => {
-                AppError::new(StatusCode::GONE, code::TEMPLATE_RETIRED, e.to_string())
-            }
-            RemixError::Blocked(_) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::CAPTION_BLOCKED,
-                e.to_string(),
-            ),
-            RemixError::UnknownParent(_) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::UNKNOWN_PARENT,
-                e.to_string(),
-            ),
-            RemixError::BadTemplate { .. } => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::INVALID_TEMPLATE,
-                e.to_string(),
-            ),
+            RemixError::UnknownTemplate(_) => AppError::new(Code::UnknownTemplate, e.to_string()),
+            RemixError::RetiredTemplate(_) => AppError::new(Code::TemplateRetired, e.to_string()),
+            RemixError::Blocked(_) => AppError::new(Code::CaptionBlocked, e.to_string()),
+            RemixError::UnknownParent(_) => AppError::new(Code::UnknownParent, e.to_string()),
+            RemixError::BadTemplate { .. } => AppError::new(Code::InvalidTemplate, e.to_string()),
             RemixError::Render(r) => r.into(),
             RemixError::Upload(u) => u.into(),
-            RemixError::UnknownArea(_) | RemixError::WrongConstituency { .. } => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::UNKNOWN_AREA,
-                e.to_string(),
-            ),
-            RemixError::UnknownFrame(_) => {
-                AppError::new(StatusCode::NOT_FOUND, code::UNKNOWN_FRAME, e.to_string())
+            RemixError::UnknownArea(_) | RemixError::WrongConstituency { .. } => {
+                AppError::new(Code::UnknownArea, e.to_string())
             }
-            RemixError::PictureDeleted(_) => {
-                AppError::new(StatusCode::GONE, code::PICTURE_DELETED, e.to_string())
-            }
-            RemixError::PictureRemoved(_) => {
-                AppError::new(StatusCode::GONE, code::PICTURE_REMOVED, e.to_string())
-            }
+            RemixError::UnknownFrame(_) => AppError::new(Code::UnknownFrame, e.to_string()),
+            RemixError::PictureDeleted(_) => AppError::new(Code::PictureDeleted, e.to_string()),
+            RemixError::PictureRemoved(_) => AppError::new(Code::PictureRemoved, e.to_string()),
             RemixError::Busy { retry_after } => {
-                AppError::new(StatusCode::SERVICE_UNAVAILABLE, code::BUSY, e.to_string())
-                    .retry_after(retry_after)
+                AppError::new(Code::Busy, e.to_string()).retry_after(retry_after)
             }
             RemixError::Store(_)
             | RemixError::Db(_)
@@ -389,8 +565,7 @@ impl From<RemixError> for AppError {
             RemixError::Lost { .. } => AppError {
                 detail: Some(e.to_string()),
                 ..AppError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    code::PICTURE_LOST,
+                    Code::PictureLost,
                     "this picture is missing from storage and cannot be drawn again to the \
                      same bytes; asking again will not bring it back",
                 )
@@ -402,8 +577,7 @@ impl From<RemixError> for AppError {
 /// 413 naming the limit.
 pub fn too_large() -> AppError {
     AppError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        code::TOO_LARGE,
+        Code::TooLarge,
         "the request body is larger than the 64 KB this accepts",
     )
 }
@@ -415,12 +589,18 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
         }
         if e.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
             return AppError::new(
-                e.status(),
-                code::UNSUPPORTED_MEDIA_TYPE,
+                Code::UnsupportedMediaType,
                 "send the body as JSON, with Content-Type: application/json",
             );
         }
-        AppError::new(e.status(), code::BAD_JSON, e.body_text())
+        // JSON that reads but has the wrong fields or types is 422; JSON that does not
+        // read at all, 400.
+        let code = if e.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            Code::InvalidJson
+        } else {
+            Code::BadJson
+        };
+        AppError::new(code, e.body_text())
     }
 }
 
@@ -429,12 +609,12 @@ impl From<axum_extra::extract::FormRejection> for AppError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return too_large();
         }
-        AppError::bad_request(code::BAD_FORM, e.to_string())
+        AppError::new(Code::BadForm, e.to_string())
     }
 }
 
 impl From<axum_extra::extract::QueryRejection> for AppError {
     fn from(e: axum_extra::extract::QueryRejection) -> AppError {
-        AppError::bad_request(code::BAD_QUERY, e.to_string())
+        AppError::new(Code::BadQuery, e.to_string())
     }
 }

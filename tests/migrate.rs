@@ -223,11 +223,10 @@ async fn a_single_node_install_moves_to_the_scale_out_backends() {
             .iter()
             .any(|r| r.id == rows[3].id && r.reports == 1)
     );
-    let _ = Arc::new(());
 }
 
 /// A card of the first remix and a PNG of the second, made (or found) on this side.
-async fn renditions(remixer: &jalsa::remix::Remixer, rows: &[std::sync::Arc<jalsa::db::RemixRow>]) {
+async fn renditions(remixer: &jalsa::remix::Remixer, rows: &[Arc<jalsa::db::RemixRow>]) {
     remixer.card(&rows[0]).await.unwrap().unwrap();
     let png = RenditionKind::Format(Format::Png);
     remixer.rendition_of(&rows[1], png).await.unwrap().unwrap();

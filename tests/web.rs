@@ -73,15 +73,36 @@ async fn home_lists_the_photos_and_pages_carry_security_headers() {
 #[tokio::test]
 async fn html_and_json_are_compressed() {
     let s = service().await;
-    let r = s
-        .send(
-            Request::get("/api/templates")
-                .header(header::ACCEPT_ENCODING, "gzip")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(header_of(&r, header::CONTENT_ENCODING), "gzip");
+    for (uri, kind) in [
+        ("/api/templates", "application/json"),
+        ("/gallery", "text/html"),
+        ("/t/rocket", "text/html"),
+    ] {
+        let r = s
+            .send(
+                Request::get(uri)
+                    .header(header::ACCEPT_ENCODING, "gzip")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(
+            header_of(&r, header::CONTENT_TYPE).starts_with(kind),
+            "{uri}"
+        );
+        assert_eq!(header_of(&r, header::CONTENT_ENCODING), "gzip", "{uri}");
+        let zipped = body(r).await;
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut plain)
+            .unwrap_or_else(|e| panic!("{uri}: not gzip: {e}"));
+        assert!(plain.len() > zipped.len(), "{uri}: smaller once compressed");
+        let start = plain[..15].to_ascii_lowercase();
+        assert!(
+            start.starts_with('[') || start == "<!doctype html>",
+            "{uri}: {start}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -674,9 +695,14 @@ async fn api_errors_are_json_with_the_right_status() {
             "bad_width",
         ),
         (
+            json!({"template": "coffee", "width": 813.5}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        ),
+        (
             json!({"template": "coffee", "style": {"color": "mauve"}}),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_json",
+            "invalid_json",
         ),
         (
             json!({"template": "coffee", "parent": "../../x"}),
@@ -691,7 +717,7 @@ async fn api_errors_are_json_with_the_right_status() {
         (
             json!({"template": "coffee", "surprise": 1}),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_json",
+            "invalid_json",
         ),
     ];
     for (body, status, code) in cases {
@@ -699,6 +725,12 @@ async fn api_errors_are_json_with_the_right_status() {
         let answer = Answer::of(s.post_json("/api/remixes", body).await).await;
         assert_eq!(answer.error_code(status, &case), code, "{case}");
     }
+    // A whole width written with a fraction is an integer by JSON Schema's rules.
+    let body = json!({"template": "coffee", "captions": ["813"], "width": 813.0});
+    let made = Answer::of(s.post_json("/api/remixes", body).await).await;
+    made.expect(StatusCode::CREATED, "width 813.0");
+    let made: Value = serde_json::from_slice(&made.body).unwrap();
+    assert_eq!(made["width"], 813);
     let r = s
         .send(
             Request::post("/api/remixes")
@@ -1317,8 +1349,11 @@ async fn health_metrics_and_openapi() {
             let r = s.send(request).await;
             let status = r.status();
             let body = text(r).await;
+            let code = serde_json::from_str::<Value>(&body)
+                .ok()
+                .and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
             assert!(
-                !body.contains("\"not_found\"") || path.contains("{id}"),
+                code.as_deref() != Some("not_found") || path.contains("{id}"),
                 "{method} {path}: not routed: {status} {body}"
             );
             if path.starts_with("/api/staff/") {
@@ -1575,25 +1610,37 @@ async fn static_files_are_cached_for_good_under_their_hashed_names() {
         }
     }
     assert_eq!(seen, 2);
-    // An Urdu page's stylesheet carries the Nastaliq font itself, so Urdu text first paints
-    // in it; the home page, which needs no script, has none.
+    // An Urdu page preloads the Nastaliq font beside a stylesheet that waits for it, so Urdu
+    // text first paints in Nastaliq; the home page, which needs no script, has none.
     let urdu = text(s.get("/?lang=ur").await).await;
     assert!(!urdu.contains("<script"), "the home page loads no script");
+    let preload = urdu
+        .find("<link rel=\"preload\" href=\"/static/nastaliq.")
+        .expect("the font preloaded");
     let at = urdu
         .find("href=\"/static/app-ur.")
         .expect("the Urdu stylesheet")
         + 6;
+    assert!(preload < at, "the font is asked for before the stylesheet");
+    let font = urdu[preload..].split('"').nth(3).unwrap();
+    assert!(urdu[preload..].starts_with(&format!(
+        "<link rel=\"preload\" href=\"{font}\" as=\"font\" type=\"font/woff2\" crossorigin>"
+    )));
     let url = urdu[at..].split('"').next().unwrap();
     let css = Answer::of(s.get(url).await).await;
     css.expect(StatusCode::OK, url);
     assert!(css.header(header::CACHE_CONTROL).contains("immutable"));
     let css = css.text();
     assert!(
-        css.contains("url(\"data:font/woff2;base64,d09GMg"),
-        "the font inline"
+        css.contains(&format!("url(\"{font}\")")),
+        "the stylesheet names the preloaded font"
     );
     assert!(css.contains("font-display: block"));
-    assert!(!css.contains("/static/nastaliq."));
+    let english = text(s.get("/?lang=en").await).await;
+    assert!(
+        !english.contains("rel=\"preload\""),
+        "English pages fetch it only when used"
+    );
     // Another release's name (a rolling deploy) gets today's file, briefly cached.
     let stale = Answer::of(s.get("/static/app.00000000.css").await).await;
     stale.expect(StatusCode::OK, "another release's hash");
@@ -2008,4 +2055,83 @@ async fn a_page_on_another_site_cannot_make_new_remixes_but_sees_existing_ones()
     let embedded = s.send(from(Some("cross-site"), path)).await;
     assert_eq!(embedded.status(), StatusCode::OK);
     assert_eq!(header_of(&embedded, header::CONTENT_TYPE), "image/jpeg");
+}
+
+#[tokio::test]
+async fn every_error_code_carries_one_status_and_is_documented_and_translated() {
+    use jalsa::error::{AppError, Code};
+    let s = service().await;
+    let doc = json_of(s.get("/api/openapi.json").await).await;
+    let listed: Vec<&str> = doc["components"]["schemas"]["Code"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| {
+            panic!(
+                "the OpenAPI document lists the codes: {}",
+                doc["components"]
+            )
+        })
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let english = std::fs::read_to_string("src/web/locales/en.ftl").unwrap();
+    let urdu = std::fs::read_to_string("src/web/locales/ur.ftl").unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for &code in Code::ALL {
+        let name = code.as_str();
+        assert!(seen.insert(name), "{name} twice");
+        assert!(
+            listed.contains(&name),
+            "{name} is not in the OpenAPI document"
+        );
+        for (language, ftl) in [("en", &english), ("ur", &urdu)] {
+            assert!(
+                ftl.contains(&format!("\nerror-{name} =")),
+                "{name} has no message in {language}.ftl"
+            );
+        }
+        let status = code.status();
+        assert!(
+            status.is_client_error() || status.is_server_error(),
+            "{name}"
+        );
+        // The answer a client gets: that status, that code.
+        let response = axum::response::IntoResponse::into_response(AppError::new(code, "x"));
+        assert_eq!(response.status(), status, "{name}");
+        let body = json_of(response).await;
+        assert_eq!(body["error"]["code"], name);
+    }
+    assert_eq!(
+        listed.len(),
+        Code::ALL.len(),
+        "the document lists no other code"
+    );
+}
+
+#[tokio::test]
+async fn a_share_page_leaves_out_a_parent_link_it_cannot_look_up() {
+    let s = service().await;
+    let parent = s.supporter_remix("rocket", &["the first"]).await;
+    let parent = header_of(&parent, header::LOCATION);
+    let parent_id = parent.trim_start_matches("/m/").to_owned();
+    let child = json_of(
+        s.post_json(
+            "/api/remixes",
+            json!({"template": "rocket", "captions": ["the second"], "parent": parent_id}),
+        )
+        .await,
+    )
+    .await;
+    let page = format!("/m/{}", child["id"].as_str().unwrap());
+    let html = text(s.get(&page).await).await;
+    assert!(
+        html.contains(&format!("href=\"/m/{parent_id}\"")),
+        "linked while it can be"
+    );
+    // The database goes away with the child's row still in memory: its page goes out,
+    // without the link it cannot check, rather than as a 500.
+    s.state.remixer().forget_remix(&parent_id);
+    s.state.remixer().db().close().await;
+    let answer = Answer::of(s.get(&page).await).await;
+    answer.expect(StatusCode::OK, "the share page without its parent");
+    assert!(!answer.text().contains(&format!("href=\"/m/{parent_id}\"")));
 }

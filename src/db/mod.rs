@@ -225,6 +225,12 @@ impl Db {
         Ok(db)
     }
 
+    /// Closes every connection: queries after this fail (a shutdown, or a test of what a
+    /// page does when the database is gone).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Answers if the database is reachable.
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -8,27 +8,12 @@ use std::sync::atomic::Ordering;
 use bytes::Bytes;
 
 use super::frames::{FrameRequest, frame_key};
+use super::made::Made;
 use super::{RemixError, RemixId, RemixRequest, Remixer, request_key};
 use crate::db::{RemixRow, Status, TemplateStatus, now_ms};
 use crate::render::{Format, Remix, Rendered, Style, Template};
 use crate::secret::{hash_secret, random_hex};
 use crate::store;
-
-/// What a new remix's row records besides its picture.
-pub(super) struct Made {
-    /// Its template or frame.
-    pub template: String,
-    /// The remix it remixes.
-    pub parent: Option<RemixId>,
-    /// Its status.
-    pub status: Status,
-    /// Its maker's area.
-    pub area: Option<String>,
-    /// Its maker's constituency.
-    pub constituency: Option<String>,
-    /// The blocked phrase that held it, if one did.
-    pub held: Option<crate::blocklist::Held>,
-}
 
 /// Where a new picture comes from: every way in (the web form, the API, an address alone,
 /// a messaging channel) names one of these and goes through [`Remixer::create`].

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::create::Made;
+use super::made::Made;
 use super::{RemixError, Remixer};
 use crate::db::{RemixRow, Status, TemplateStatus};
 use crate::photo::{Crop, framed_photo};

@@ -16,6 +16,7 @@ mod create;
 mod delete;
 mod frames;
 mod gc;
+mod made;
 mod moderation;
 mod queue;
 mod reach;

@@ -2,10 +2,10 @@
 //! site may not make a new remix, and each client has its limit. Asked only when a request
 //! finds nothing made before, so repeats are never limited.
 
-use axum::http::{Extensions, HeaderMap, StatusCode};
+use axum::http::{Extensions, HeaderMap};
 
 use super::AppState;
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::remix::Admission;
 
 /// One request's admission.
@@ -58,8 +58,7 @@ impl WebAdmission<'_> {
             return Ok(());
         }
         Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            code::CROSS_SITE,
+            Code::CrossSite,
             format!(
                 "a page on another site cannot make a new remix; open {}/t/{} to make it",
                 self.state.public_url(),

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::db::{Page, RemixRow, Status, TemplateStatus};
-use crate::error::{AppError, ErrorBody, code};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::remix::{Created, RemixId, RemixRequest, Source};
 use crate::render::{Format, Style, TextBox};
 use crate::web::admission::WebAdmission;
@@ -105,6 +105,7 @@ pub struct CreateRemix {
     pub format: Option<Format>,
     /// Output width in pixels (default: the photo's).
     #[schema(minimum = 64, maximum = 2048)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub width: Option<u32>,
     /// The area the supporter is in (an id from `GET /api/areas`), if they say; a
     /// constituency's id names its city too.
@@ -114,6 +115,20 @@ pub struct CreateRemix {
     /// `parent`), if they say; within `area` when both are sent.
     #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
     pub constituency: Option<String>,
+}
+
+/// A whole number as JSON Schema's `integer` allows it: `813` or `813.0`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error;
+    let Some(n) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&n) {
+        return Err(D::Error::custom(format!(
+            "{n} is not a whole number of pixels"
+        )));
+    }
+    Ok(Some(n as u32))
 }
 
 /// A remix as the API shows it.
@@ -277,16 +292,11 @@ pub fn made(state: &AppState, made: &Created) -> Response {
 pub fn gone(row: &RemixRow) -> AppError {
     if row.blob_key.is_empty() {
         AppError::new(
-            StatusCode::GONE,
-            code::DELETED,
+            Code::Deleted,
             "this remix was deleted by the person who made it",
         )
     } else {
-        AppError::new(
-            StatusCode::GONE,
-            code::REMOVED,
-            "this remix was removed by the campaign",
-        )
+        AppError::new(Code::Removed, "this remix was removed by the campaign")
     }
 }
 

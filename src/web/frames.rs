@@ -10,7 +10,7 @@ use std::sync::Arc;
 use askama::Template as Page;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use super::AppState;
 use super::api::{RemixView, made};
 use super::i18n::Locale;
 use super::pages::{PageError, to_share_page};
-use crate::error::{AppError, ErrorBody, code};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::limits;
 use crate::photo::{Crop, MAX_UPLOAD_BYTES};
 use crate::remix::{Created, FrameRequest, Source, Unlimited};
@@ -136,16 +136,14 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
     let mut upload = Upload::default();
     let too_big = || {
         AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            code::PHOTO_TOO_LARGE,
+            Code::PhotoTooLarge,
             "the photo is larger than 20 MB; the limit is 20 MB",
         )
     };
     let field_too_big = |name: String| {
         move || {
             AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                code::BAD_UPLOAD,
+                Code::TooLarge,
                 format!("the field {name:?} is larger than {MAX_FIELD_BYTES} bytes"),
             )
         }
@@ -189,8 +187,7 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
                     "" | "0" | "false" | "off" | "no" => false,
                     other => {
                         return Err(AppError::new(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            code::INVALID,
+                            Code::Invalid,
                             format!("gallery: {other:?} is neither true nor false"),
                         ));
                     }
@@ -229,8 +226,7 @@ async fn make(
     let upload = read_upload(state, multipart).await?;
     if upload.photo.is_empty() {
         return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code::PHOTO_MISSING,
+            Code::PhotoMissing,
             "no photo was sent: send it in the multipart field `photo`",
         ));
     }
@@ -238,8 +234,7 @@ async fn make(
         None => None,
         Some(json) => Some(serde_json::from_str::<Crop>(json).map_err(|e| {
             AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                code::BAD_CROP,
+                Code::BadCrop,
                 format!("crop: {e}; send {{\"x\",\"y\",\"width\",\"height\"}} as fractions"),
             )
         })?),
@@ -292,8 +287,8 @@ pub(crate) async fn create(
     let frame = state.remixer().published_frame(&frame)?;
     check_upload_rate(&state, &headers, &extensions).await?;
     let multipart = multipart.map_err(|e| {
-        AppError::bad_request(
-            code::BAD_UPLOAD,
+        AppError::new(
+            Code::BadUpload,
             format!("{}; send the photo as multipart/form-data", e.body_text()),
         )
     })?;
@@ -381,8 +376,7 @@ pub(super) async fn submit(
     let json = super::pages::wants_json(&headers);
     let attempt = async {
         check_upload_rate(&state, &headers, &extensions).await?;
-        let multipart =
-            multipart.map_err(|e| AppError::bad_request(code::BAD_UPLOAD, e.body_text()))?;
+        let multipart = multipart.map_err(|e| AppError::new(Code::BadUpload, e.body_text()))?;
         make(&state, template.clone(), multipart).await
     };
     match attempt.await {
@@ -425,13 +419,7 @@ pub(super) async fn png(
         .remixer()
         .template(&frame)
         .filter(|t| t.frame.is_some())
-        .ok_or_else(|| {
-            AppError::new(
-                StatusCode::NOT_FOUND,
-                code::UNKNOWN_FRAME,
-                format!("no frame {frame:?}"),
-            )
-        })?;
+        .ok_or_else(|| AppError::new(Code::UnknownFrame, format!("no frame {frame:?}")))?;
     let bytes = state
         .remixer()
         .template_photo(&frame)

@@ -12,7 +12,7 @@ use super::admission::WebAdmission;
 use super::api::find_remix;
 use super::i18n::Locale;
 use crate::db::{RemixRow, RenditionKind};
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::remix::{Event, RemixRequest, Source};
 use crate::render::{Color, FontChoice, Format, Outline, Remix, Style};
 use crate::web::extract::ApiQuery;
@@ -37,7 +37,7 @@ impl StyleFields {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
-        let bad = |e: String| AppError::bad_request(code::BAD_STYLE, e);
+        let bad = |e: String| AppError::new(Code::BadStyle, e);
         Ok(Style {
             color: field(&self.color)
                 .map(|v| v.parse::<Color>())
@@ -129,8 +129,7 @@ fn cached(
         }
         Part::Unsatisfiable => {
             let error = AppError::new(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                code::RANGE_NOT_SATISFIABLE,
+                Code::RangeNotSatisfiable,
                 format!("the range asked for is not within this picture's {len} bytes"),
             );
             let mut response = error.into_response();
@@ -414,13 +413,10 @@ async fn draw_preview(
     query: PictureQuery,
 ) -> Result<Response, AppError> {
     let (id, format) = split_extension(file)?;
-    let template = state.remixer().template(id).ok_or_else(|| {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            code::UNKNOWN_TEMPLATE,
-            format!("no template {id:?}"),
-        )
-    })?;
+    let template = state
+        .remixer()
+        .template(id)
+        .ok_or_else(|| AppError::new(Code::UnknownTemplate, format!("no template {id:?}")))?;
     let remix = Remix {
         captions: query.text,
         style: query.style.to_style()?,
@@ -554,19 +550,16 @@ pub(super) async fn photo(
     ApiQuery(query): ApiQuery<PhotoQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let template = state.remixer().template(&id).ok_or_else(|| {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            code::UNKNOWN_TEMPLATE,
-            format!("no template {id:?}"),
-        )
-    })?;
+    let template = state
+        .remixer()
+        .template(&id)
+        .ok_or_else(|| AppError::new(Code::UnknownTemplate, format!("no template {id:?}")))?;
     let width = match query.w {
         None => None,
         Some(w) if PHOTO_WIDTHS.contains(&w) && w < template.size().0 => Some(w),
         Some(w) => {
-            return Err(AppError::bad_request(
-                code::BAD_QUERY,
+            return Err(AppError::new(
+                Code::BadQuery,
                 format!(
                     "no {w} px copy of this photo; the copies are {PHOTO_WIDTHS:?} px wide, where narrower than the photo"
                 ),

@@ -37,7 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::limits::{self, Limit, Verdict};
 use crate::remix::Remixer;
 pub use client::TrustedProxies;
@@ -427,10 +427,7 @@ impl App {
         match limits::hit(self.remixer.db(), key, limit).await? {
             Verdict::Allowed => Ok(()),
             Verdict::Refused { retry_after } => {
-                Err(
-                    AppError::new(StatusCode::TOO_MANY_REQUESTS, code::RATE_LIMITED, message)
-                        .retry_after(retry_after),
-                )
+                Err(AppError::new(Code::RateLimited, message).retry_after(retry_after))
             }
         }
     }
@@ -600,16 +597,16 @@ async fn uniform_errors(request: Request, next: Next) -> Response {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
     let code = match status {
-        StatusCode::BAD_REQUEST => code::BAD_REQUEST,
-        StatusCode::NOT_FOUND => code::NOT_FOUND,
-        StatusCode::METHOD_NOT_ALLOWED => code::METHOD_NOT_ALLOWED,
-        StatusCode::REQUEST_TIMEOUT => code::TIMEOUT,
-        StatusCode::PAYLOAD_TOO_LARGE => code::TOO_LARGE,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => code::UNSUPPORTED_MEDIA_TYPE,
-        StatusCode::TOO_MANY_REQUESTS => code::RATE_LIMITED,
-        StatusCode::SERVICE_UNAVAILABLE => code::BUSY,
-        s if s.is_client_error() => code::BAD_REQUEST,
-        _ => code::INTERNAL,
+        StatusCode::BAD_REQUEST => Code::BadRequest,
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => Code::Timeout,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::TooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        StatusCode::TOO_MANY_REQUESTS => Code::RateLimited,
+        StatusCode::SERVICE_UNAVAILABLE => Code::Busy,
+        s if s.is_client_error() => Code::BadRequest,
+        _ => Code::Internal,
     };
     let message = match status {
         StatusCode::METHOD_NOT_ALLOWED => {
@@ -625,7 +622,7 @@ async fn uniform_errors(request: Request, next: Next) -> Response {
         s if s.is_server_error() => "something went wrong on our side; please try again".into(),
         s => text.unwrap_or_else(|| s.canonical_reason().unwrap_or("bad request").to_owned()),
     };
-    let error = AppError::new(status, code, message);
+    let error = AppError::new(code, message);
     let mut fresh = if api {
         error.into_response()
     } else {

@@ -18,7 +18,7 @@ use super::images::StyleFields;
 use super::images::{PHONE_PHOTO_WIDTH, PHOTO_WIDTHS, PREVIEW_WIDTH};
 use crate::areas::Area;
 use crate::db::{RemixRow, RenditionKind, Status};
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::remix::{Created, DeleteLink, Event, Network, RemixRequest, Source};
 use crate::render::Template;
 use crate::render::color::PALETTE;
@@ -491,8 +491,7 @@ fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> 
         .filter(|t| t.frame.is_none())
         .ok_or_else(|| {
             AppError::new(
-                StatusCode::NOT_FOUND,
-                code::UNKNOWN_TEMPLATE,
+                Code::UnknownTemplate,
                 format!("There is no photo {id:?} to remix."),
             )
         })
@@ -696,12 +695,20 @@ pub(super) async fn share(
     let image = format!("/i/{}.{}", row.id, row.format.extension());
     // The remix it was made from, linked only while it is there to see: one its maker
     // deleted or the campaign removed would be a link to a dead end.
+    // An optional link: if it cannot be looked up now, the page goes out without it.
     let mut parent = String::new();
-    if let Some(id) = &row.parent
-        && let Some(found) = state.remixer().remix(id.as_str()).await?
-        && found.status != Status::Removed
-    {
-        parent = id.to_string();
+    if let Some(id) = &row.parent {
+        let found = state
+            .remixer()
+            .remix(id.as_str())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "a share page goes out without its parent's link");
+                None
+            });
+        if found.is_some_and(|p| p.status != Status::Removed && !p.blob_key.is_empty()) {
+            parent = id.to_string();
+        }
     }
     count_visit(&state, &row, &headers, &extensions);
     html(SharePage {
@@ -893,8 +900,7 @@ pub(super) async fn copied(
 ) -> Result<StatusCode, AppError> {
     if !from_own_page(&headers, state.public_url()) {
         return Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            crate::error::code::CSRF,
+            Code::Csrf,
             "a copied link is counted only from the share page itself, \
              as a browser sends it (Sec-Fetch-Site: same-origin, or our Origin)",
         ));
@@ -1075,8 +1081,7 @@ pub(super) async fn report(
     let reason = form.reason.as_deref().unwrap_or("");
     if state.remixer().refuses(reason) {
         return Err(PageError(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code::REASON_BLOCKED,
+            Code::ReasonBlocked,
             "Your reason contains a phrase this campaign does not allow; please say it in other words.",
         )));
     }

@@ -175,7 +175,7 @@ fn replacement(head: &[u8]) -> Option<&'static [u8]> {
         [
             answer(
                 "431 Request Header Fields Too Large",
-                crate::error::code::HEADERS_TOO_LARGE,
+                crate::error::Code::HeadersTooLarge.as_str(),
                 &format!(
                     "the request's line and headers are over {} KB; that is the limit \
                      (cookies included)",
@@ -184,7 +184,7 @@ fn replacement(head: &[u8]) -> Option<&'static [u8]> {
             ),
             answer(
                 "414 URI Too Long",
-                crate::error::code::URI_TOO_LONG,
+                crate::error::Code::UriTooLong.as_str(),
                 &format!(
                     "the address is over {} KB; that is the limit",
                     MAX_URI_BYTES / 1024
@@ -192,7 +192,7 @@ fn replacement(head: &[u8]) -> Option<&'static [u8]> {
             ),
             answer(
                 "400 Bad Request",
-                crate::error::code::BAD_REQUEST,
+                crate::error::Code::BadRequest.as_str(),
                 "the request could not be read as HTTP",
             ),
         ]
@@ -503,8 +503,7 @@ async fn connection(
 /// The answer to an address over [`MAX_URI_BYTES`].
 fn uri_too_long() -> Response<Body> {
     crate::error::AppError::new(
-        StatusCode::URI_TOO_LONG,
-        crate::error::code::URI_TOO_LONG,
+        crate::error::Code::UriTooLong,
         format!(
             "the address is over {} KB; that is the limit",
             MAX_URI_BYTES / 1024

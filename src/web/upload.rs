@@ -24,7 +24,7 @@ use axum::http::StatusCode;
 use bytes::{Bytes, BytesMut};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 
 /// What upload bodies on one node may hold at once by default: two 20 MB photos, or a
 /// dozen phone photos.
@@ -119,8 +119,7 @@ impl Progress {
 
 fn stalled(stall: Duration) -> AppError {
     AppError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        code::UPLOAD_STALLED,
+        Code::UploadStalled,
         format!(
             "the upload stopped moving: less than {} KB arrived in {} s; send it again",
             MIN_PROGRESS / 1024,
@@ -176,7 +175,7 @@ pub fn unreadable(e: MultipartError, too_big: impl Fn() -> AppError) -> AppError
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_big()
     } else {
-        AppError::bad_request(code::BAD_UPLOAD, e.body_text())
+        AppError::new(Code::BadUpload, e.body_text())
     }
 }
 
@@ -187,8 +186,7 @@ fn full(memory: &UploadMemory) -> AppError {
         "upload memory full: turning an upload away with 503"
     );
     AppError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        code::BUSY,
+        Code::Busy,
         "many photos are being sent to this server right now; try again in a few seconds",
     )
     .retry_after(5)

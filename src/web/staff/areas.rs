@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, record};
 use crate::areas::{self, Area};
-use crate::error::{AppError, ErrorBody, code};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::extract::JsonBody;
@@ -77,7 +77,7 @@ async fn refused(
 }
 
 fn invalid(why: String) -> AppError {
-    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, why)
+    AppError::new(Code::Invalid, why)
 }
 
 /// An area to add.
@@ -133,8 +133,7 @@ async fn add(state: &AppState, staff: &str, new: &NewArea) -> Result<Area, AppEr
     check_parent(state, &area).await?;
     if !state.db().add_area(&area).await? {
         return Err(AppError::new(
-            StatusCode::CONFLICT,
-            code::INVALID,
+            Code::AreaExists,
             format!("an area {:?} already exists; rename that one", area.id),
         ));
     }
@@ -217,8 +216,7 @@ async fn import(state: &AppState, staff: &str, text: &str) -> Result<usize, AppE
     let areas = areas::read_csv(text, &known).map_err(|bad| {
         let rows: Vec<String> = bad.iter().map(ToString::to_string).collect();
         AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code::BAD_ROWS,
+            Code::BadRows,
             format!(
                 "nothing was imported; {} bad row(s): {}",
                 bad.len(),
@@ -278,13 +276,13 @@ pub(super) async fn import_form(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::bad_request(code::BAD_UPLOAD, e.body_text()))?
+        .map_err(|e| AppError::new(Code::BadUpload, e.body_text()))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         let data = field
             .bytes()
             .await
-            .map_err(|e| AppError::bad_request(code::BAD_UPLOAD, e.body_text()))?;
+            .map_err(|e| AppError::new(Code::BadUpload, e.body_text()))?;
         match name.as_str() {
             "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
             "csv" => text = csv_text(&data)?,
@@ -302,8 +300,7 @@ pub(super) async fn import_form(
 fn csv_text(data: &[u8]) -> Result<String, AppError> {
     String::from_utf8(data.to_vec()).map_err(|_| {
         AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code::BAD_ROWS,
+            Code::BadRows,
             "the file is not UTF-8 text; save the CSV as UTF-8",
         )
     })

@@ -8,7 +8,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 use super::{CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffForm, html, record};
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::limits::client_key;
 use crate::secret::{random_hex, same_secret};
 use crate::staff;
@@ -83,8 +83,7 @@ pub(super) async fn login(
         .unwrap_or_default();
     if cookie_csrf.is_empty() || !same_secret(&cookie_csrf, &form.csrf) {
         return Err(PageError(AppError::new(
-            StatusCode::FORBIDDEN,
-            code::CSRF,
+            Code::Csrf,
             "This sign-in form has expired. Reload it and try again.",
         )));
     }

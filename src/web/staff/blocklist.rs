@@ -85,8 +85,7 @@ async fn block(
 async fn unblock(state: &AppState, staff: &str, phrase: &str) -> Result<bool, AppError> {
     if phrase.trim().is_empty() {
         return Err(AppError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            crate::error::code::INVALID,
+            crate::error::Code::Invalid,
             "phrase: name the blocked phrase or variant to remove",
         ));
     }

@@ -16,8 +16,8 @@ pub(crate) mod tokens;
 use askama::Template as Page;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::pages::{PageError, error_page};
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::secret::same_secret;
 use crate::staff::{self, Session};
 use crate::web::extract::PageForm;
@@ -185,8 +185,7 @@ impl FromRequestParts<AppState> for ApiStaff {
     ) -> Result<Self, Self::Rejection> {
         let unauthorized = || {
             let mut r = AppError::new(
-                StatusCode::UNAUTHORIZED,
-                code::UNAUTHORIZED,
+                Code::Unauthorized,
                 "staff API calls need Authorization: Bearer <token> (jalsa staff token NAME)",
             )
             .into_response();
@@ -257,8 +256,7 @@ fn check_csrf(session: &Session, sent: &str) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(PageError(AppError::new(
-            StatusCode::FORBIDDEN,
-            code::CSRF,
+            Code::Csrf,
             "This form has expired or did not come from this site. Go back, reload and try again.",
         )))
     }

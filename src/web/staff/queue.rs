@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::{ApiStaff, CursorQuery, StaffForm, StaffUser, csrf_form, html, record};
 use crate::blocklist::Held;
 use crate::db::{RemixRow, Status};
-use crate::error::{AppError, ErrorBody, code};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageQuery};
@@ -144,7 +144,7 @@ pub(super) async fn bulk_status_form(
     let status: Status = form
         .status
         .parse()
-        .map_err(|e: String| AppError::bad_request(code::BAD_STATUS, e))?;
+        .map_err(|e: String| AppError::new(Code::BadStatus, e))?;
     change_status(&state, &session.staff, &form.id, status).await?;
     Ok(Redirect::to("/staff").into_response())
 }
@@ -237,8 +237,7 @@ pub(crate) async fn api_bulk_status(
 ) -> Result<Json<Changed>, AppError> {
     if body.ids.len() > 500 {
         return Err(AppError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            code::TOO_MANY,
+            Code::TooMany,
             format!(
                 "{} remixes were given; at most 500 at a time",
                 body.ids.len()

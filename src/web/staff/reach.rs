@@ -4,13 +4,12 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiStaff;
 use crate::db::{Db, DbError, Dim, Span, Sums, now_ms};
-use crate::error::{AppError, code};
+use crate::error::{AppError, Code};
 use crate::remix::{HOUR_MS, Network};
 use crate::web::AppState;
 use crate::web::extract::ApiQuery;
@@ -196,8 +195,8 @@ pub(super) fn rfc3339(ms: i64) -> String {
 fn parse_time(name: &str, text: &str) -> Result<i64, AppError> {
     let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .map_err(|e| {
-            AppError::bad_request(
-                code::BAD_QUERY,
+            AppError::new(
+                Code::BadQuery,
                 format!("{name}: {text:?} is not an RFC 3339 time ({e})"),
             )
         })?;
@@ -353,8 +352,8 @@ pub(crate) async fn api_reach(
     // An empty value reads as none; say so rather than use the default.
     for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         if value.is_empty() && matches!(name.as_ref(), "from" | "to" | "remix") {
-            return Err(AppError::bad_request(
-                code::BAD_QUERY,
+            return Err(AppError::new(
+                Code::BadQuery,
                 format!("{name} is empty; leave it out for the default"),
             ));
         }
@@ -369,20 +368,13 @@ pub(crate) async fn api_reach(
         None => to - 7 * 24 * HOUR_MS,
     };
     if from >= to {
-        return Err(AppError::bad_request(
-            code::BAD_QUERY,
-            "from must come before to",
-        ));
+        return Err(AppError::new(Code::BadQuery, "from must come before to"));
     }
     if let Some(id) = &query.remix
         && (id.parse::<crate::remix::RemixId>().is_err()
             || state.remixer().remix(id).await?.is_none())
     {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            code::NOT_FOUND,
-            format!("no remix {id:?}"),
-        ));
+        return Err(AppError::new(Code::NotFound, format!("no remix {id:?}")));
     }
     // The counts gathered here so far, so the figures include this node's last seconds.
     state.remixer().flush_counters().await?;

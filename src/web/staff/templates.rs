@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, internal, record};
 use crate::db::TemplateStatus;
-use crate::error::{AppError, ErrorBody, code};
+use crate::error::{AppError, Code, ErrorBody};
 use crate::photo::{accept_frame, accept_photo, hashtags, new_template_id};
 use crate::remix::{RemixError, TemplateEdit};
 use crate::render::template::TextBox;
@@ -57,8 +57,7 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
     };
     let too_big = || {
         AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            code::PHOTO_TOO_LARGE,
+            Code::PhotoTooLarge,
             "the upload is larger than 20 MB; the limit is 20 MB",
         )
     };
@@ -70,7 +69,7 @@ async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Uploa
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-            Err(e) => return Err(AppError::bad_request(code::BAD_UPLOAD, e.body_text())),
+            Err(e) => return Err(AppError::new(Code::BadUpload, e.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let data = crate::web::upload::read_field(
@@ -110,8 +109,7 @@ async fn create_template(
     staff: &str,
     upload: Upload,
 ) -> Result<Arc<Template>, AppError> {
-    let invalid =
-        |m: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID_TEMPLATE, m);
+    let invalid = |m: String| AppError::new(Code::InvalidTemplate, m);
     let frame = upload.frame;
     let photo = upload.photo.clone();
     let photo = tokio::task::spawn_blocking(move || match frame {
@@ -181,8 +179,7 @@ async fn create_template(
         .await?
     {
         return Err(AppError::new(
-            StatusCode::CONFLICT,
-            code::TEMPLATE_EXISTS,
+            Code::TemplateExists,
             format!("a template {id:?} was uploaded at the same time; send it again"),
         ));
     }
@@ -391,13 +388,10 @@ fn template_page_for(
 }
 
 fn find_template(state: &AppState, id: &str) -> Result<Arc<Template>, AppError> {
-    state.remixer().template(id).ok_or_else(|| {
-        AppError::new(
-            StatusCode::NOT_FOUND,
-            code::UNKNOWN_TEMPLATE,
-            format!("no template {id:?}"),
-        )
-    })
+    state
+        .remixer()
+        .template(id)
+        .ok_or_else(|| AppError::new(Code::UnknownTemplate, format!("no template {id:?}")))
 }
 
 pub(super) async fn template_page(
@@ -502,7 +496,7 @@ pub(super) async fn save_template_form(
         }
     }
     if !problem.is_empty() {
-        let refused = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code::INVALID, problem);
+        let refused = AppError::new(Code::Invalid, problem);
         let message = l.error(&refused);
         let page = html(template_page_for(&state, l, &session, &t, message))?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -540,7 +534,7 @@ pub(super) async fn template_status_form(
     let status = form
         .status
         .parse()
-        .map_err(|why| AppError::bad_request(code::BAD_STATUS, why))?;
+        .map_err(|why| AppError::new(Code::BadStatus, why))?;
     set_template_status(&state, &session.staff, &id, status).await?;
     Ok(Redirect::to(&format!("/staff/templates/{id}")).into_response())
 }
@@ -632,8 +626,7 @@ pub(crate) async fn api_upload_frame(
     let upload = read_upload(&state, multipart).await?;
     if !upload.frame {
         return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code::PHOTO_MISSING,
+            Code::PhotoMissing,
             "no frame was sent: send the PNG in the multipart field `frame`",
         ));
     }
