@@ -6,7 +6,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jalsa::db::Db;
 use jalsa::remix::{RemixRequest, Remixer};
-use jalsa::render::{Format, Style, Template, TemplateSpec, TextBox};
+use jalsa::render::{Template, TemplateSpec, TextBox};
 use jalsa::store::Blobs;
 
 fn photo() -> Vec<u8> {
@@ -48,19 +48,13 @@ fn repeat(c: &mut Criterion) {
             .unwrap();
         remixer
     });
-    let request = RemixRequest {
-        template: "rally".into(),
-        captions: vec![
+    let request = RemixRequest::new(
+        "rally",
+        vec![
             "Hope is priceless".into(),
             "for everything else there is the ballot".into(),
         ],
-        style: Style::default(),
-        format: Format::Jpeg,
-        width: None,
-        parent: None,
-        area: None,
-        constituency: None,
-    };
+    );
     rt.block_on(remixer.create_or_find(request.clone()))
         .unwrap();
 

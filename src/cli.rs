@@ -319,7 +319,7 @@ async fn migrate(settings: &Settings, args: MigrateArgs) -> Result<(), String> {
     let to_db = Db::connect(&args.to_database)
         .await
         .map_err(|e| e.to_string())?;
-    let report = crate::db::migrate(&from_db, &from_blobs, &to_db, &to_blobs).await?;
+    let report = crate::jobs::migrate::migrate(&from_db, &from_blobs, &to_db, &to_blobs).await?;
     for (table, source, target) in &report.tables {
         println!("{table}: {source} rows in the source, {target} in the target");
     }
@@ -356,12 +356,12 @@ async fn fill_reach(settings: &Settings, args: FillArgs) -> Result<(), String> {
         .filter(|a| !a.parent.is_empty())
         .map(|a| (a.id.clone(), a.parent.clone()))
         .collect();
-    let plan = crate::fill::Plan {
+    let plan = crate::jobs::fill::Plan {
         remixes: args.remixes,
         days: args.days,
         seed: args.seed,
     };
-    let filled = crate::fill::fill(remixer.db(), &plan, &templates, &cities, &constituencies)
+    let filled = crate::jobs::fill::fill(remixer.db(), &plan, &templates, &cities, &constituencies)
         .await
         .map_err(|e| e.to_string())?;
     println!(
@@ -390,7 +390,7 @@ async fn verify(settings: &Settings, args: VerifyArgs) -> Result<(), String> {
     // is loaded, so lost pictures can be drawn again.
     let remixer = open_with_templates(settings).await?;
     let grace = std::time::Duration::from_secs(args.grace_minutes * 60);
-    let report = crate::verify::verify(&remixer, args.repair, grace)
+    let report = crate::jobs::verify::verify(&remixer, args.repair, grace)
         .await
         .map_err(|e| e.to_string())?;
     for line in &report.problems {

@@ -618,3 +618,39 @@ impl From<axum_extra::extract::QueryRejection> for AppError {
         AppError::new(Code::BadQuery, e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_render_error_goes_out_under_the_code_the_renderer_names() {
+        let errors = [
+            RenderError::TooManyCaptions { given: 3, boxes: 2 },
+            RenderError::CaptionTooLong {
+                index: 1,
+                chars: 300,
+            },
+            RenderError::DoesNotFit {
+                index: 1,
+                min_size: 12,
+            },
+            RenderError::TooManyLines {
+                index: 1,
+                lines: 5,
+                max: 3,
+            },
+            RenderError::Unsupported {
+                index: 1, ch: '☃'
+            },
+            RenderError::BadWidth { width: 9000 },
+            RenderError::TooTall { height: 9000 },
+        ];
+        for e in errors {
+            let named = e.code();
+            let answer = AppError::from(e);
+            assert_eq!(answer.code.as_str(), named);
+            assert_eq!(answer.status, answer.code.status());
+        }
+    }
+}

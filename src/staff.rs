@@ -8,6 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use crate::blocklist::{Blocklist, Entry, words};
 pub use crate::db::{AuditEntry, TokenInfo};
 use crate::db::{Db, DbError, Page, now_ms};
+use crate::limits::{self, Limit, Verdict};
 
 /// How long a staff session lasts.
 pub const SESSION_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -177,6 +178,85 @@ pub async fn remember_devices(db: &Db, name: &str, devices: &[String]) -> Result
     Ok(db
         .remember_devices(name, devices, now, now - DEVICE_MS)
         .await?)
+}
+
+/// A sign-in attempt: who, with what, from where.
+pub struct SignIn<'a> {
+    /// The account name as typed.
+    pub name: &'a str,
+    /// The password as typed.
+    pub password: &'a str,
+    /// The client's key ([`crate::limits::client_key`]).
+    pub client: &'a str,
+    /// The device cookie the browser brought, if any.
+    pub device_cookie: Option<&'a str>,
+}
+
+/// The password checks sign-ins queue for: one lane for accounts signing in from where
+/// they did before, which a flood from elsewhere cannot fill, and one for the rest.
+pub struct PasswordLanes<'a> {
+    /// For sign-ins from a known device.
+    pub known: &'a PasswordChecker,
+    /// For every other sign-in.
+    pub others: &'a PasswordChecker,
+}
+
+/// What a sign-in attempt came to.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// Too many attempts from this client, or for this account from it: try again after
+    /// this many seconds.
+    Limited {
+        /// Seconds.
+        retry_after: u64,
+    },
+    /// Not this account's password (or no such account): the two are not told apart.
+    Refused,
+    /// Signed in: the session cookie's value, and a fresh device cookie's (one the client
+    /// brought is never adopted).
+    Started {
+        /// The session token.
+        session: String,
+        /// The device token.
+        device: String,
+    },
+}
+
+/// Signs a staff member in. Attempts count per client, and per account from that client:
+/// a flood of wrong passwords from many addresses slows each of them, but cannot lock a
+/// staff member out of their own account from their own address. Sign-ins from where the
+/// account signed in before (its address, or the cookie left there) take the known lane of
+/// password checks. A success starts a session, remembers the device and is audited.
+pub async fn sign_in(
+    db: &Db,
+    lanes: PasswordLanes<'_>,
+    limit: Limit,
+    attempt: SignIn<'_>,
+) -> Result<SignedIn, StaffError> {
+    let name = attempt.name.to_lowercase();
+    let client = attempt.client;
+    for key in [format!("login:{client}"), format!("login:{name}@{client}")] {
+        if let Verdict::Refused { retry_after } = limits::hit(db, &key, limit).await? {
+            return Ok(SignedIn::Limited { retry_after });
+        }
+    }
+    let mut devices = vec![format!("client:{client}")];
+    devices.extend(attempt.device_cookie.map(cookie_device));
+    let checks = if known_device(db, attempt.name, &devices).await? {
+        lanes.known
+    } else {
+        lanes.others
+    };
+    if !check_password(db, checks, attempt.name, attempt.password).await? {
+        return Ok(SignedIn::Refused);
+    }
+    let (session, _) = start_session(db, attempt.name).await?;
+    audit(db, attempt.name, "staff.login", attempt.name, "").await?;
+    let device = random_hex(32);
+    devices.truncate(1);
+    devices.push(cookie_device(&device));
+    remember_devices(db, attempt.name, &devices).await?;
+    Ok(SignedIn::Started { session, device })
 }
 
 /// A signed-in staff member.

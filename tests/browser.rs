@@ -444,16 +444,10 @@ async fn share_buttons_and_the_copy_button_are_counted() {
     let (base, _driver, c, state) = session(dir.path()).await;
     let (row, _) = state
         .remixer()
-        .create_or_find(jalsa::remix::RemixRequest {
-            template: "hubble".into(),
-            captions: vec!["Share me".into()],
-            style: Default::default(),
-            format: jalsa::render::Format::Jpeg,
-            width: None,
-            parent: None,
-            area: None,
-            constituency: None,
-        })
+        .create_or_find(jalsa::remix::RemixRequest::new(
+            "hubble",
+            vec!["Share me".into()],
+        ))
         .await
         .unwrap();
     settle(&c, &format!("{base}/m/{}?lang=en", row.id)).await;

@@ -150,7 +150,6 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
     use jalsa::catalog::Catalog;
     use jalsa::db::Db;
     use jalsa::remix::{RemixRequest, Remixer};
-    use jalsa::render::{Format, Style};
     use jalsa::store::Blobs;
 
     let dir = tempfile::tempdir().unwrap();
@@ -167,16 +166,7 @@ async fn verify_finds_a_lost_picture_and_repair_draws_it_again() {
         .await
         .unwrap();
     let (row, _) = remixer
-        .create_or_find(RemixRequest {
-            template: "coffee".into(),
-            captions: vec!["verify me".into()],
-            style: Style::default(),
-            format: Format::Jpeg,
-            width: None,
-            parent: None,
-            area: None,
-            constituency: None,
-        })
+        .create_or_find(RemixRequest::new("coffee", vec!["verify me".into()]))
         .await
         .unwrap();
     let original = remixer.blobs().get(&row.blob_key).await.unwrap().unwrap();

@@ -12,7 +12,7 @@ use jalsa::catalog::Catalog;
 use jalsa::db::Db;
 use jalsa::db::RenditionKind;
 use jalsa::remix::{RemixRequest, Remixer};
-use jalsa::render::{Format, Style};
+use jalsa::render::Format;
 use jalsa::store::Blobs;
 
 async fn target_database(dir: &std::path::Path) -> String {
@@ -47,14 +47,9 @@ fn target_storage(dir: &std::path::Path) -> String {
 
 fn request(template: &str, captions: &[&str], parent: Option<String>) -> RemixRequest {
     RemixRequest {
-        template: template.into(),
-        captions: captions.iter().map(|s| s.to_string()).collect(),
-        style: Style::default(),
-        format: Format::Jpeg,
-        width: None,
         parent,
         area: Some("lahore".into()),
-        constituency: None,
+        ..RemixRequest::new(template, captions.iter().map(|s| s.to_string()).collect())
     }
 }
 

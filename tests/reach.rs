@@ -498,18 +498,18 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
         .into_iter()
         .map(|a| a.id)
         .collect();
-    let plan = jalsa::fill::Plan {
+    let plan = jalsa::jobs::fill::Plan {
         remixes: 3_000,
         days: 20,
         seed: 5,
     };
-    let filled = jalsa::fill::fill(db, &plan, &templates, &areas, &[])
+    let filled = jalsa::jobs::fill::fill(db, &plan, &templates, &areas, &[])
         .await
         .unwrap();
     assert_eq!(filled.remixes, 3_000);
     // A second fill would mix made-up remixes with these: refused.
     assert!(
-        jalsa::fill::fill(db, &plan, &templates, &areas, &[])
+        jalsa::jobs::fill::fill(db, &plan, &templates, &areas, &[])
             .await
             .is_err()
     );

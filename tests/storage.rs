@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use jalsa::db::{Db, DbError, RemixRow, Status};
 use jalsa::remix::{RemixError, RemixId, RemixRequest, Remixer, TemplateEdit};
-use jalsa::render::{Format, Style, TextBox};
+use jalsa::render::{Format, TextBox};
 use jalsa::store::Blobs;
 
 /// One combination of blob store and database, reopenable to simulate a restart.
@@ -118,16 +118,7 @@ async fn backends() -> Vec<Backend> {
 }
 
 fn request(captions: &[&str]) -> RemixRequest {
-    RemixRequest {
-        template: "rally".into(),
-        captions: captions.iter().map(|s| s.to_string()).collect(),
-        style: Style::default(),
-        format: Format::Jpeg,
-        width: None,
-        parent: None,
-        area: None,
-        constituency: None,
-    }
+    RemixRequest::new("rally", captions.iter().map(|s| s.to_string()).collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1931,7 +1931,7 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
         .await
         .expect(StatusCode::GONE, "by its address");
     // And `jalsa verify` sees a tombstone, not a lost picture.
-    let report = jalsa::verify::verify(s.state.remixer(), false, std::time::Duration::ZERO)
+    let report = jalsa::jobs::verify::verify(s.state.remixer(), false, std::time::Duration::ZERO)
         .await
         .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);

@@ -1,15 +1,10 @@
-//! `jalsa migrate`: copy a single-machine install (SQLite and local files) to the scale-out
-//! backends (PostgreSQL and an S3-compatible store), idempotently and verifiably.
-//!
-//! Blobs go first, so a row never arrives before its picture. Every copied blob is read
-//! back from the target and its blake3 hash checked against its key; every table is
-//! counted on both sides. Running it again copies only what is missing.
+//! Copying tables between two databases, for `jalsa migrate` ([`crate::jobs::migrate`]):
+//! every table and column this version knows, so nothing is dropped in silence, and the
+//! rows of one table at a time, counted on both sides.
 
-use serde::Serialize;
 use sqlx::Row;
 
 use super::Db;
-use crate::store::Blobs;
 
 /// A column's type, as the shared schema declares it.
 #[derive(Clone, Copy, Debug)]
@@ -205,94 +200,29 @@ pub const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
 ];
 
-/// What a migration did and found.
-#[derive(Debug, Default, Serialize)]
-pub struct MigrateReport {
-    /// Blobs in the source store.
-    pub blobs: usize,
-    /// Blobs copied this run (the rest were already there).
-    pub blobs_copied: usize,
-    /// Rows per table: (table, in the source, in the target after copying).
-    pub tables: Vec<(String, i64, i64)>,
-}
-
 enum Value {
     Text(Option<String>),
     Int(Option<i64>),
 }
 
-/// Copies every blob and row from one install to another, then checks the copy.
-pub async fn migrate(
-    from_db: &Db,
-    from_blobs: &Blobs,
-    to_db: &Db,
-    to_blobs: &Blobs,
-) -> Result<MigrateReport, String> {
-    let mut report = MigrateReport::default();
-    for (side, db) in [("source", from_db), ("target", to_db)] {
-        let unknown = not_copied(db).await.map_err(|e| e.to_string())?;
-        if !unknown.is_empty() {
-            return Err(format!(
-                "the {side} database has {} that this version does not know how to copy; \
-                 use the jalsa release that made it",
-                unknown.join(", ")
-            ));
-        }
-    }
-
-    for folder in ["templates", "remixes", "cards"] {
-        let listed = from_blobs.list(folder).await.map_err(|e| e.to_string())?;
-        for blob in listed {
-            report.blobs += 1;
-            if !to_blobs
-                .exists(&blob.key)
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                let bytes = from_blobs
-                    .get(&blob.key)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| {
-                        format!("{} vanished from the source while copying", blob.key)
-                    })?;
-                to_blobs
-                    .put(&blob.key, bytes)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                report.blobs_copied += 1;
-            }
-            // Read it back and check that its bytes are the ones its key names.
-            let copied = to_blobs
-                .get(&blob.key)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{} is missing from the target after copying", blob.key))?;
-            let named = blob
-                .key
-                .rsplit('/')
-                .next()
-                .and_then(|f| f.split('.').next())
-                .unwrap_or_default();
-            if blake3::hash(&copied).to_hex().as_str() != named {
-                return Err(format!(
-                    "{} in the target does not match its hash",
-                    blob.key
-                ));
-            }
-        }
-    }
-
-    for (table, columns) in TABLES {
+impl Db {
+    /// Copies every row of `table` (its `columns`, as [`TABLES`] names them) into `to`,
+    /// keeping what is there already, then counts both sides: (source rows, target rows).
+    pub async fn copy_table(
+        &self,
+        to: &Db,
+        table: &str,
+        columns: &[(&str, Kind)],
+    ) -> Result<(i64, i64), String> {
         let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
         let select = format!("SELECT {} FROM {table}", names.join(", "));
         let rows = sqlx::query(sqlx::AssertSqlSafe(select))
-            .fetch_all(&from_db.pool)
+            .fetch_all(&self.pool)
             .await
             .map_err(|e| format!("reading {table}: {e}"))?;
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
         // reports has no key of its own: a row already copied is recognised by its values.
-        let insert = if *table == "reports" {
+        let insert = if table == "reports" {
             "INSERT INTO reports (remix_id, reason, at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS BIGINT) \
              WHERE NOT EXISTS (SELECT 1 FROM reports WHERE remix_id = $1 AND reason = $2 AND at = $3)"
                 .to_owned()
@@ -303,7 +233,7 @@ pub async fn migrate(
                 placeholders.join(", ")
             )
         };
-        let mut tx = to_db.pool.begin().await.map_err(|e| e.to_string())?;
+        let mut tx = to.pool.begin().await.map_err(|e| e.to_string())?;
         for row in &rows {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(insert.clone()));
             for (i, (name, kind)) in columns.iter().enumerate() {
@@ -340,15 +270,14 @@ pub async fn migrate(
                     .map_err(|e| e.to_string())
             }
         };
-        let (source, target) = (count(from_db).await?, count(to_db).await?);
+        let (source, target) = (count(self).await?, count(to).await?);
         if target < source {
             return Err(format!(
                 "{table}: {source} rows in the source but only {target} in the target"
             ));
         }
-        report.tables.push((table.to_string(), source, target));
+        Ok((source, target))
     }
-    Ok(report)
 }
 
 /// Tables and columns of `db`'s live schema that [`TABLES`] leaves out, as `table.column`.

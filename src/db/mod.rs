@@ -12,7 +12,7 @@ mod remixes;
 mod staff;
 mod templates;
 
-pub use copy::{Kind, MigrateReport, NOT_COPIED, TABLES, migrate, not_copied};
+pub use copy::{Kind, NOT_COPIED, TABLES, not_copied};
 pub use reach::{Dim, ReachCount, RemixDims, Rollup, Span, Sums, is_seen, roll_up};
 pub use remixes::{RemixId, RemixRow, Rendition, RenditionKind, Status};
 pub use staff::{AuditEntry, TokenInfo};

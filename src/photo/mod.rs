@@ -4,76 +4,25 @@
 
 pub mod hostile;
 mod read;
+mod refusal;
 
 use image::RgbImage;
 
 use read::read_raw;
-pub use read::{MAX_BLOCK_SCANS, MAX_DECODE_BYTES, MAX_JPEG_SCANS, MAX_WEBP_PIXELS, TooCostly};
+use refusal::first_checks;
+pub use refusal::{
+    MAX_BLOCK_SCANS, MAX_DECODE_BYTES, MAX_JPEG_SCANS, MAX_UPLOAD_BYTES, MAX_WEBP_PIXELS,
+    MIN_PHOTO_SIDE, TooCostly, UploadError, is_cut_short,
+};
 
 use crate::render::template::PhotoError;
 #[cfg(test)]
 use crate::render::template::decode_photo;
 
-/// The largest photo upload, in bytes.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-/// The smallest side an uploaded photo may have: smaller ones cannot carry a caption (and
-/// every remix of them would fail).
-pub const MIN_PHOTO_SIDE: u32 = 64;
 /// Uploaded photos are scaled to at most this many pixels on the long side.
 pub const MAX_PHOTO_SIDE: u32 = 1600;
 /// The quality uploaded photos are stored at: high, since every remix starts from it.
 const STORED_QUALITY: u8 = 90;
-
-/// Why an uploaded photo is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UploadError {
-    /// Over [`MAX_UPLOAD_BYTES`].
-    #[error("the photo is {:.1} MB; the limit is 20 MB", *.bytes as f64 / 1_048_576.0)]
-    TooLarge {
-        /// Its size.
-        bytes: usize,
-    },
-    /// Nothing was sent.
-    #[error("no photo was sent")]
-    Empty,
-    /// A JPEG without its end marker: cut short in transit.
-    #[error("the JPEG is damaged or cut short (it has no end marker)")]
-    Truncated,
-    /// Smaller than [`MIN_PHOTO_SIDE`] on a side.
-    #[error("the photo is {width}x{height} pixels; each side needs at least {MIN_PHOTO_SIDE}")]
-    TooSmall {
-        /// Width.
-        width: u32,
-        /// Height.
-        height: u32,
-    },
-    /// An iPhone's HEIC (or another HEIF) photo, which this does not read.
-    #[error(
-        "this is a HEIC photo, which cannot be read here; choose a JPEG, PNG or WebP \
-         (on an iPhone: Settings, Camera, Formats, Most Compatible)"
-    )]
-    Heic,
-    /// A drawing (SVG), not a photo.
-    #[error("this is an SVG drawing, not a photo; choose a JPEG, PNG or WebP")]
-    Svg,
-    /// A file that is a photo and something else at once (a web page, a script, an
-    /// archive, a PDF): refused rather than passed on.
-    #[error("this file is a photo and {0} at once; send the photo alone")]
-    Polyglot(&'static str),
-    /// A frame that cannot be used (not a PNG, the wrong size, no transparency).
-    #[error("{0}")]
-    BadFrame(String),
-    /// The chosen part of the photo is no rectangle inside it.
-    #[error("crop: {0}")]
-    BadCrop(String),
-    /// Not a photo we can read.
-    #[error(transparent)]
-    Photo(#[from] PhotoError),
-    /// A photo that would take too much memory or time to read, or a kind of JPEG no
-    /// camera writes.
-    #[error(transparent)]
-    TooCostly(#[from] TooCostly),
-}
 
 /// Checks an uploaded photo and makes it the stored form: JPEG, PNG or WebP by its bytes
 /// (whatever its name says), at most 20 MB and 40 megapixels (read from the header before
@@ -103,95 +52,6 @@ pub fn accept_frame(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
         .write_to(&mut out, image::ImageFormat::Png)
         .expect("a PNG encodes to memory");
     Ok(out.into_inner())
-}
-
-/// Refusals every upload shares: size, emptiness, and formats people send by mistake
-/// (HEIC from an iPhone, an SVG), named so they know what to send instead.
-fn first_checks(bytes: &[u8]) -> Result<(), UploadError> {
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(UploadError::TooLarge { bytes: bytes.len() });
-    }
-    if bytes.is_empty() {
-        return Err(UploadError::Empty);
-    }
-    // HEIF: an ISO box `ftyp` first, with a HEIF brand.
-    if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && matches!(
-            &bytes[8..12],
-            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1"
-        )
-    {
-        return Err(UploadError::Heic);
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
-    if head.contains("<svg") {
-        return Err(UploadError::Svg);
-    }
-    if image::guess_format(bytes).is_ok()
-        && let Some(other) = also(bytes, &head)
-    {
-        return Err(UploadError::Polyglot(other));
-    }
-    if is_cut_short(bytes) {
-        return Err(UploadError::Truncated);
-    }
-    Ok(())
-}
-
-/// Whether these bytes are a JPEG cut short (no end marker after its image data), as a
-/// copy or a transfer that stopped halfway leaves it: decoders draw the missing part grey.
-pub fn is_cut_short(bytes: &[u8]) -> bool {
-    image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes)
-}
-
-/// What else a file is, besides perhaps a photo: a web page or script (markup in its
-/// first kilobyte, where a browser sniffing it would look), a PDF, or a ZIP archive (its
-/// directory at the end, as archive tools find it). Phones' own trailers (a motion photo's
-/// video, a maker's notes) are none of these.
-fn also(bytes: &[u8], head: &str) -> Option<&'static str> {
-    if ["<html", "<script", "<!doctype", "<?php", "<body", "<iframe"]
-        .iter()
-        .any(|m| head.contains(m))
-    {
-        return Some("a web page");
-    }
-    if head.contains("%pdf-") {
-        return Some("a PDF");
-    }
-    // A ZIP's end-of-directory record lies in its last 64 KB + 22 bytes.
-    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
-    if tail.windows(4).any(|w| w == b"PK\x05\x06") {
-        return Some("a ZIP archive");
-    }
-    None
-}
-
-/// Whether a JPEG has its end marker after its image data. The header segments are
-/// walked by their lengths, so an end marker inside them (the EXIF thumbnail's) does not
-/// count; data after the end (the trailers some phones append) is allowed.
-fn jpeg_is_whole(bytes: &[u8]) -> bool {
-    let mut at = 2;
-    while at + 4 <= bytes.len() {
-        if bytes[at] != 0xFF {
-            return false;
-        }
-        let marker = bytes[at + 1];
-        // Fill bytes before a marker.
-        if marker == 0xFF {
-            at += 1;
-            continue;
-        }
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        if marker == 0xDA {
-            // Start of scan: the image data follows; its end marker must too.
-            let data = (at + 2 + length).min(bytes.len());
-            // From the end: the end marker is the last two bytes of most files.
-            return bytes[data..].windows(2).rev().any(|w| w == [0xFF, 0xD9]);
-        }
-        at += 2 + length;
-    }
-    false
 }
 
 /// A supporter's own photo, read for a picture that needs `needed` pixels on its long
@@ -776,28 +636,6 @@ mod tests {
             let _ = read_supporter_photo(&photo, 1080);
             let cut = cut % photo.len();
             let _ = read_supporter_photo(&photo[..cut], 1080);
-        }
-    }
-
-    #[test]
-    fn a_jpeg_is_whole_with_its_end_marker_after_the_image_data() {
-        let photo = jpeg_of(128, 96);
-        assert!(jpeg_is_whole(&photo));
-        // A phone's trailer after the end marker is fine.
-        let trailer = [&photo[..], b"SEFHtrailer data\0\x01\x02"].concat();
-        assert!(jpeg_is_whole(&trailer));
-        assert_eq!(
-            read_supporter_photo(&trailer, 128).unwrap().dimensions(),
-            (128, 96)
-        );
-        // Cut anywhere in the image data: not whole, even with an end marker earlier in
-        // the file (an EXIF thumbnail's).
-        let mut thumbnail_exif = vec![0xFF, 0xE1, 0x00, 0x0A];
-        thumbnail_exif.extend_from_slice(b"Exif\xFF\xD9\0\0");
-        let with_thumbnail = [&photo[..2], &thumbnail_exif, &photo[2..]].concat();
-        assert!(jpeg_is_whole(&with_thumbnail));
-        for cut in [with_thumbnail.len() - 2, with_thumbnail.len() - 100, 40] {
-            assert!(!jpeg_is_whole(&with_thumbnail[..cut]), "cut at {cut}");
         }
     }
 

@@ -21,73 +21,11 @@ use std::io::Cursor;
 use image::RgbImage;
 use image::metadata::Orientation;
 
-use super::{MIN_PHOTO_SIDE, UploadError};
+use super::refusal::{
+    MAX_BLOCK_SCANS, MAX_DECODE_BYTES, MAX_JPEG_SCANS, MAX_WEBP_PIXELS, MIN_PHOTO_SIDE, TooCostly,
+    UploadError, first_checks,
+};
 use crate::render::template::{MAX_PHOTO_PIXELS, PhotoError, photo_format};
-
-/// The most memory one photo's decoder may take, result included. Two render slots reading
-/// photos at once stay well inside a small node's memory.
-pub const MAX_DECODE_BYTES: u64 = 48 << 20;
-
-/// The most scans a JPEG may have. Cameras and phones write one; progressive encoders
-/// about ten (libjpeg's default script), and the most careful scan optimisers under 30.
-pub const MAX_JPEG_SCANS: usize = 64;
-
-/// The most 8x8 blocks decoding may walk, summed over a JPEG's scans: a 40-megapixel
-/// baseline photo walks about 0.94 million, a 12-megapixel progressive one about 2 million.
-/// Each repeat of a scan walks its blocks again, whatever few bytes it takes in the file.
-pub const MAX_BLOCK_SCANS: u64 = 6_000_000;
-
-/// The largest WebP photo, in pixels (its decoder holds the picture as 32-bit pixels and
-/// then as the result).
-pub const MAX_WEBP_PIXELS: u64 = MAX_DECODE_BYTES / 11;
-
-/// Why a photo would cost too much to read, or is of a kind no camera writes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TooCostly {
-    /// Too many scans.
-    #[error(
-        "the JPEG has {scans} or more scans; a photo has at most {MAX_JPEG_SCANS}. Save it \
-         again as an ordinary (baseline) JPEG"
-    )]
-    Scans {
-        /// How many were counted before giving up.
-        scans: usize,
-    },
-    /// Its scans would walk too many blocks.
-    #[error(
-        "the JPEG's {scans} scans would decode {:.1} million blocks; the limit is {} \
-         million. Save it again as an ordinary (baseline) JPEG",
-        *.blocks as f64 / 1e6,
-        MAX_BLOCK_SCANS / 1_000_000
-    )]
-    Work {
-        /// Scans counted.
-        scans: usize,
-        /// Blocks their decoding would walk, counted so far.
-        blocks: u64,
-    },
-    /// Its decoder would need too much memory.
-    #[error(
-        "a {kind} of {width}x{height} needs {megabytes} MB to read; the limit is {} MB. \
-         Send a smaller photo, or save it as an ordinary JPEG",
-        MAX_DECODE_BYTES >> 20
-    )]
-    Memory {
-        /// "progressive JPEG", "interlaced PNG", "WebP".
-        kind: &'static str,
-        /// Width from the header.
-        width: u32,
-        /// Height from the header.
-        height: u32,
-        /// What reading it would take.
-        megabytes: u64,
-    },
-    /// A kind of JPEG no camera or phone writes.
-    #[error(
-        "this is a {0} JPEG, which cameras and phones do not write; save it again as an ordinary JPEG"
-    )]
-    Kind(&'static str),
-}
 
 /// A photo's pixels as stored (not yet turned upright) and the orientation that turns
 /// them, refusing one under [`MIN_PHOTO_SIDE`] on a side or one that would cost too much to
@@ -98,7 +36,7 @@ pub fn read_raw(
     bytes: &[u8],
     scale: impl FnOnce(u32, u32, Orientation) -> f64,
 ) -> Result<(RgbImage, Orientation), UploadError> {
-    super::first_checks(bytes)?;
+    first_checks(bytes)?;
     match photo_format(bytes)? {
         image::ImageFormat::Jpeg => read_jpeg(bytes, scale),
         image::ImageFormat::Png => read_png(bytes, scale),

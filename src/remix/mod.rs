@@ -7,43 +7,46 @@
 //!
 //! One file per job of the [`Remixer`]: `create` (create-or-find and counters), `catalog`
 //! (the templates it draws on and their status), `moderation` (what a new remix's status
-//! is), `queue` (the bounded render queue), `renditions` (other formats, cards, thumbnails,
-//! lost pictures drawn again) and `gc`.
+//! is), `queue` (the bounded render queue), `reach` (counting what happens to remixes),
+//! `renditions` (other formats, cards, thumbnails, lost pictures drawn again) and `gc`.
+//! The `Remixer` itself is `remixer`; what it holds that those jobs also name (`policy`,
+//! `load`, `event`, `visitors`) lives in files that use none of the others, and this file
+//! only re-exports from its children, so that no file here needs one that needs it back.
 
 mod bases;
 mod catalog;
 mod create;
 mod delete;
+mod event;
 mod frames;
 mod gc;
+mod load;
 mod made;
 mod moderation;
+mod policy;
 mod queue;
 mod reach;
+mod remixer;
 mod renditions;
 mod visitors;
 
-use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
-
 use serde::Serialize;
-use tokio::sync::{OnceCell, Semaphore};
 
 pub use crate::db::RemixId;
-use crate::db::{Db, DbError, RemixRow, TemplateStatus};
-use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Renderer, Style, Template};
-use crate::store::{Blobs, StoreError};
+use crate::db::{DbError, RemixRow};
+use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Style, Template};
+use crate::store::StoreError;
 pub use catalog::TemplateEdit;
 pub use create::{Admission, Created, Source, Unlimited};
 pub use delete::DeleteLink;
+pub use event::{Event, Network};
 pub use frames::FrameRequest;
 pub use gc::GcReport;
-pub use moderation::{BlockAction, Moderation, Policy};
-use queue::INITIAL_RENDER_GUESS;
-pub use queue::{DEFAULT_MAX_WAIT, Stats, default_render_slots};
-pub use reach::{Event, HOUR_MS, Network, is_preview_crawler, is_robot, referring_domain};
+pub use load::{DEFAULT_MAX_WAIT, Stats};
+pub use policy::{BlockAction, Moderation, Policy};
+pub use queue::default_render_slots;
+pub use reach::{HOUR_MS, is_preview_crawler, is_robot, referring_domain};
+pub use remixer::Remixer;
 pub use visitors::{AGENT_CLASSES, Visitor};
 
 /// Why a remix could not be made or found.
@@ -171,122 +174,6 @@ impl RemixRequest {
             area: None,
             constituency: None,
         }
-    }
-}
-
-type Flight = Arc<OnceCell<Arc<RemixRow>>>;
-
-/// A turn at some work that one task at a time does.
-type Turn = Arc<tokio::sync::Mutex<()>>;
-
-/// The remix service: templates, renderer, blobs and rows behind one create-or-find.
-pub struct Remixer {
-    templates: RwLock<HashMap<String, Arc<Template>>>,
-    /// `draft`, `published` or `retired`, by template id.
-    template_status: RwLock<HashMap<String, TemplateStatus>>,
-    policy: RwLock<Policy>,
-    renderer: Arc<Renderer>,
-    blobs: Blobs,
-    db: Db,
-    /// request key -> remix id: hot keys never reach the database.
-    keys: moka::sync::Cache<String, RemixId>,
-    /// remix id -> row, briefly, so a status change on another node shows within seconds.
-    rows: moka::sync::Cache<String, Arc<RemixRow>>,
-    inflight: Mutex<HashMap<String, Flight>>,
-    slots: Arc<Semaphore>,
-    slot_count: usize,
-    queue_limit: usize,
-    /// The longest an admitted render may wait for a slot.
-    max_wait: Duration,
-    /// A moving average of render times in microseconds, to predict waits.
-    mean_render_micros: AtomicU64,
-    /// When each render now running started, for the real wait a refusal names.
-    running: queue::Running,
-    /// When overload was last logged (ms since the Unix epoch), so a flood of refusals
-    /// writes one line a second, not one per request.
-    overload_logged_at: AtomicU64,
-    pending_requests: Mutex<HashMap<String, i64>>,
-    /// Reach counts gathered since they were last written.
-    tally: Mutex<reach::Tally>,
-    /// Who has been counted today, as keyed hashes (see `visitors`).
-    visitors: visitors::Visitors,
-    /// Whether reach is counted at all.
-    counting: std::sync::atomic::AtomicBool,
-    /// This process's name among the nodes, for its health row and blob.
-    node: String,
-    /// (photo, width) whose JPEG encodings were made ready in the background once.
-    warmed: Mutex<std::collections::HashSet<(blake3::Hash, Option<u32>)>>,
-    /// One turn per (photo, width) at reading or preparing its JPEG encoding, so that
-    /// requests racing to the same one wait for the first instead of repeating it.
-    base_turns: Mutex<HashMap<(blake3::Hash, u32), Turn>>,
-    /// Counters.
-    pub stats: Stats,
-}
-
-impl Remixer {
-    /// A remixer over these stores, rendering at most `slots` pictures at once with at most
-    /// `queue_limit` more waiting.
-    pub fn new(blobs: Blobs, db: Db, slots: usize, queue_limit: usize) -> Remixer {
-        Remixer {
-            templates: RwLock::new(HashMap::new()),
-            template_status: RwLock::new(HashMap::new()),
-            policy: RwLock::new(Policy::default()),
-            renderer: Arc::new(Renderer::new()),
-            blobs,
-            db,
-            keys: moka::sync::Cache::builder().max_capacity(100_000).build(),
-            rows: moka::sync::Cache::builder()
-                .max_capacity(20_000)
-                .time_to_live(Duration::from_secs(5))
-                .build(),
-            inflight: Mutex::new(HashMap::new()),
-            slots: Arc::new(Semaphore::new(slots.max(1))),
-            slot_count: slots.max(1),
-            queue_limit,
-            max_wait: DEFAULT_MAX_WAIT,
-            mean_render_micros: AtomicU64::new(INITIAL_RENDER_GUESS.as_micros() as u64),
-            overload_logged_at: AtomicU64::new(0),
-            running: Default::default(),
-            pending_requests: Mutex::new(HashMap::new()),
-            tally: Mutex::default(),
-            visitors: visitors::Visitors::default(),
-            counting: true.into(),
-            node: crate::secret::random_hex(6),
-            warmed: Mutex::default(),
-            base_turns: Mutex::default(),
-            stats: Stats::default(),
-        }
-    }
-
-    /// Sets the longest an admitted render may wait for a slot (default 2 s).
-    pub fn set_max_wait(&mut self, max_wait: Duration) {
-        self.max_wait = max_wait;
-    }
-
-    /// Forgets one cached remix row (after a change made outside `set_status`).
-    pub fn forget_remix(&self, id: &str) {
-        self.rows.invalidate(id);
-    }
-
-    /// Drops the in-memory caches, as a fresh process would start.
-    pub fn forget_cached(&self) {
-        self.keys.invalidate_all();
-        self.rows.invalidate_all();
-    }
-
-    /// This process's name among the nodes (random, new at each start).
-    pub fn node(&self) -> &str {
-        &self.node
-    }
-
-    /// The database.
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// The blob store.
-    pub fn blobs(&self) -> &Blobs {
-        &self.blobs
     }
 }
 

@@ -1,41 +1,11 @@
-//! Moderation policy: what status a new remix gets, which texts are refused, and the
-//! blocklist they are checked against.
+//! Moderation: what status a new remix gets, which texts are refused, and the blocklist
+//! they are checked against, by the rules in `policy`.
 
+use super::policy::{BlockAction, Moderation, Policy};
 use super::{RemixError, Remixer};
 use crate::blocklist::{Blocklist, Held};
 use crate::db::{RemixId, Status};
 use crate::render::{self, Remix, Template};
-
-/// Whether remixes reach the gallery before staff look at them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Moderation {
-    /// Nothing reaches the gallery until staff approve it.
-    #[default]
-    Pre,
-    /// Remixes are approved at once; staff take down what they must.
-    Post,
-}
-
-/// What a blocked phrase in a caption does.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum BlockAction {
-    /// The remix is made but held for review, whatever the moderation mode.
-    #[default]
-    Hold,
-    /// The remix is refused.
-    Refuse,
-}
-
-/// The curation rules new remixes meet.
-#[derive(Clone, Debug, Default)]
-pub struct Policy {
-    /// Pre- or post-moderation.
-    pub moderation: Moderation,
-    /// Hold or refuse blocked captions.
-    pub block_action: BlockAction,
-    /// The blocked phrases.
-    pub blocklist: Blocklist,
-}
 
 /// The longest report reason kept, in characters.
 pub const MAX_REASON_CHARS: usize = 500;

@@ -5,93 +5,12 @@
 //! (`visitors`), so one client cannot move a figure by more than a handful. Nothing about
 //! the person is kept: no address, cookie or user agent, only the counts.
 
-use std::collections::HashMap;
-
+use super::event::{Event, Tally};
 use super::{RemixError, RemixId, Remixer, Visitor};
 use crate::db::now_ms;
 
-/// A network with a share button.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Network {
-    /// Facebook.
-    Facebook,
-    /// X (Twitter).
-    X,
-    /// WhatsApp.
-    WhatsApp,
-}
-
-impl Network {
-    /// Every network, in button order.
-    pub const ALL: [Network; 3] = [Network::Facebook, Network::X, Network::WhatsApp];
-
-    /// Its name in URLs and figures: `facebook`, `x`, `whatsapp`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Facebook => "facebook",
-            Network::X => "x",
-            Network::WhatsApp => "whatsapp",
-        }
-    }
-}
-
-impl std::str::FromStr for Network {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Network, String> {
-        Network::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| format!("no network {s:?}; there are facebook, x and whatsapp"))
-    }
-}
-
-/// Something that happened to a remix.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Event {
-    /// A person opened its share page.
-    PageView,
-    /// A person's browser fetched its picture (or a narrower copy of it).
-    PictureView,
-    /// A link-preview crawler fetched its card: a preview shown somewhere.
-    Preview,
-    /// A share button was clicked.
-    Share(Network),
-    /// Its link was copied.
-    Copy,
-    /// It was downloaded (as it is, or for a profile picture or a status).
-    Download,
-    /// Someone remixed it ("remix this").
-    Child,
-    /// It was made: counted in the campaign's figures only, never per remix.
-    Made,
-    /// A visit to its share page came from a link on this domain.
-    Referrer(String),
-}
-
-impl Event {
-    /// The metric it is stored under.
-    pub fn metric(&self) -> String {
-        match self {
-            Event::PageView => "page_view".into(),
-            Event::PictureView => "picture_view".into(),
-            Event::Preview => "preview".into(),
-            Event::Share(n) => format!("share:{}", n.as_str()),
-            Event::Copy => "copy".into(),
-            Event::Download => "download".into(),
-            Event::Child => "child".into(),
-            Event::Made => "made".into(),
-            Event::Referrer(domain) => format!("ref:{domain}"),
-        }
-    }
-}
-
 /// The length of a counting hour, in milliseconds.
 pub const HOUR_MS: i64 = 3_600_000;
-
-/// Counts gathered since the last write: (remix, hour, event) -> how many.
-#[derive(Default)]
-pub struct Tally(HashMap<(RemixId, i64, Event), i64>);
 
 impl Remixer {
     /// Counts an event a visitor caused on a remix, in memory, if it is the visitor's first

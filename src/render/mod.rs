@@ -3,7 +3,7 @@
 //! Pure and synchronous: no I/O, no async, no HTTP. The same template, captions, style and
 //! options always give the same bytes in a build, which content-hash deduplication relies
 //! on. The only state is a cache of template photos scaled to the widths asked for, with
-//! their JPEG encodings for strip splicing.
+//! their JPEG encodings for strip splicing (`scaled`).
 
 /// Serde for a type written as text: its `Display` out, its `FromStr` in (the error as
 /// the message).
@@ -31,11 +31,10 @@ pub mod encode;
 pub mod fit;
 pub mod fonts;
 pub mod jpeg;
+mod outline;
+mod scaled;
 pub mod shape;
 pub mod template;
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 
 use image::{RgbImage, RgbaImage, imageops};
 use serde::{Deserialize, Serialize};
@@ -50,6 +49,7 @@ use draw::{Canvas, Paint};
 pub use fit::Layout;
 use fit::{FitError, Placement, Rect};
 use jpeg::{JpegBase, MCU_ROWS};
+use scaled::{Scaled, ScaledPhotos};
 use shape::TextError;
 
 /// Changes whenever the same request would give different bytes: part of every request key.
@@ -210,29 +210,22 @@ impl RenderError {
     }
 }
 
-/// A template photo at one output width, with its JPEG encoding made on first need.
-struct Scaled {
-    image: RgbImage,
-    jpeg: OnceLock<JpegBase>,
-    /// Renderer version 3's encoding, made only to draw again a picture stored then.
-    version_3_jpeg: OnceLock<JpegBase>,
-    last_used: std::sync::atomic::AtomicU64,
+/// The JPEG encoding of a scaled photo, prepared on first need.
+fn jpeg_base(scaled: &Scaled) -> &JpegBase {
+    scaled.jpeg.get_or_init(|| {
+        JpegBase::prepare(
+            &scaled.image,
+            typical_remixes(&scaled.image, &TYPICAL_COLOURS),
+        )
+    })
 }
 
-impl Scaled {
-    /// The JPEG encoding of the photo, prepared on first need.
-    fn base(&self) -> &JpegBase {
-        self.jpeg.get_or_init(|| {
-            JpegBase::prepare(&self.image, typical_remixes(&self.image, &TYPICAL_COLOURS))
-        })
-    }
-
-    /// The encoding renderer version 3 made: its Huffman tables were made for white sample
-    /// captions alone.
-    fn version_3_base(&self) -> &JpegBase {
-        self.version_3_jpeg
-            .get_or_init(|| JpegBase::prepare(&self.image, typical_remixes(&self.image, &[None])))
-    }
+/// The encoding renderer version 3 made of a scaled photo: its Huffman tables were made
+/// for white sample captions alone.
+fn version_3_jpeg_base(scaled: &Scaled) -> &JpegBase {
+    scaled
+        .version_3_jpeg
+        .get_or_init(|| JpegBase::prepare(&scaled.image, typical_remixes(&scaled.image, &[None])))
 }
 
 /// The fills of the sample captions a photo's JPEG Huffman tables are made for: the
@@ -282,13 +275,9 @@ fn typical_remixes<'a>(
     })
 }
 
-type ScaledKey = (blake3::Hash, u32);
-
 /// Renders remixes. Cheap to share between threads; holds the scaled-photo cache.
 pub struct Renderer {
-    scaled: Mutex<HashMap<ScaledKey, Arc<Scaled>>>,
-    clock: std::sync::atomic::AtomicU64,
-    capacity: usize,
+    photos: ScaledPhotos,
 }
 
 impl Default for Renderer {
@@ -301,15 +290,13 @@ impl Renderer {
     /// A renderer that keeps up to 32 scaled photos.
     pub fn new() -> Renderer {
         Renderer {
-            scaled: Mutex::new(HashMap::new()),
-            clock: Default::default(),
-            capacity: 32,
+            photos: ScaledPhotos::new(32),
         }
     }
 
     /// Renders a remix.
     pub fn render(&self, template: &Template, remix: &Remix) -> Result<Rendered, RenderError> {
-        self.render_with(template, remix, Scaled::base)
+        self.render_with(template, remix, jpeg_base)
     }
 
     /// Renders a remix as renderer version 3 did: a JPEG's Huffman tables made for white
@@ -322,7 +309,7 @@ impl Renderer {
         template: &Template,
         remix: &Remix,
     ) -> Result<Rendered, RenderError> {
-        self.render_with(template, remix, Scaled::version_3_base)
+        self.render_with(template, remix, version_3_jpeg_base)
     }
 
     fn render_with(
@@ -333,7 +320,7 @@ impl Renderer {
     ) -> Result<Rendered, RenderError> {
         let (width, height) = output_size(template, remix.width)?;
         let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
-        let scaled = self.scaled(template, width, height);
+        let scaled = self.photos.scaled(template, width, height);
         let bytes = match remix.format {
             Format::Jpeg => splice(base(&scaled), &scaled.image, &layouts),
             Format::Png => encode::png(&compose(&scaled.image, &layouts)),
@@ -356,6 +343,7 @@ impl Renderer {
     ) -> Result<bool, RenderError> {
         let (width, height) = output_size(template, width)?;
         Ok(self
+            .photos
             .cached(template, width)
             .is_some_and(|scaled| scaled.jpeg.get().is_some_and(|b| b.height() == height)))
     }
@@ -369,8 +357,8 @@ impl Renderer {
         width: Option<u32>,
     ) -> Result<Vec<u8>, RenderError> {
         let (width, height) = output_size(template, width)?;
-        let scaled = self.scaled(template, width, height);
-        Ok(scaled.base().bytes().to_vec())
+        let scaled = self.photos.scaled(template, width, height);
+        Ok(jpeg_base(&scaled).bytes().to_vec())
     }
 
     /// Puts a stored JPEG encoding of the template at this output width in memory;
@@ -389,7 +377,7 @@ impl Renderer {
                 return Ok(false);
             }
         };
-        let scaled = self.scaled(template, width, height);
+        let scaled = self.photos.scaled(template, width, height);
         let _ = scaled.jpeg.set(base);
         Ok(true)
     }
@@ -407,7 +395,7 @@ impl Renderer {
         }
         let (width, height) = output_size(template, remix.width)?;
         let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
-        let scaled = self.scaled(template, width, height);
+        let scaled = self.photos.scaled(template, width, height);
         Ok(Rendered {
             bytes: jpeg::encode_within(&compose(&scaled.image, &layouts), PREVIEW_MAX_BYTES),
             format: Format::Jpeg,
@@ -437,7 +425,7 @@ impl Renderer {
         let width = ((pw as f32 * fit_scale).round() as u32).clamp(MIN_WIDTH, card_w);
         let (width, height) = output_size(template, Some(width))?;
         let layouts = lay_out(&template.spec.boxes, remix, width, height)?;
-        let scaled = self.scaled(template, width, height);
+        let scaled = self.photos.scaled(template, width, height);
         let remix_pixels = compose(&scaled.image, &layouts);
         Ok(fitted(&remix_pixels, (card_w, card_h), max_bytes))
     }
@@ -469,48 +457,6 @@ impl Renderer {
             width,
             height,
         })
-    }
-
-    fn cached(&self, template: &Template, width: u32) -> Option<Arc<Scaled>> {
-        let cache = self.scaled.lock().expect("scaled cache");
-        cache.get(&(template.photo_hash, width)).cloned()
-    }
-
-    fn scaled(&self, template: &Template, width: u32, height: u32) -> Arc<Scaled> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let key = (template.photo_hash, width);
-        let now = self.clock.fetch_add(1, Relaxed);
-        if let Some(hit) = self.scaled.lock().expect("scaled cache").get(&key) {
-            hit.last_used.store(now, Relaxed);
-            return hit.clone();
-        }
-        // Scale outside the lock: it takes tens of milliseconds and other widths may be busy.
-        let image = if template.size() == (width, height) {
-            (*template.photo).clone()
-        } else {
-            imageops::resize(
-                &*template.photo,
-                width,
-                height,
-                imageops::FilterType::Lanczos3,
-            )
-        };
-        let made = Arc::new(Scaled {
-            image,
-            jpeg: OnceLock::new(),
-            version_3_jpeg: OnceLock::new(),
-            last_used: now.into(),
-        });
-        let mut cache = self.scaled.lock().expect("scaled cache");
-        if cache.len() >= self.capacity
-            && let Some(oldest) = cache
-                .iter()
-                .min_by_key(|(_, s)| s.last_used.load(Relaxed))
-                .map(|(k, _)| *k)
-        {
-            cache.remove(&oldest);
-        }
-        cache.entry(key).or_insert(made).clone()
     }
 }
 

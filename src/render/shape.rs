@@ -238,27 +238,7 @@ pub fn shape(text: &str, choice: FontChoice) -> Result<ShapedText, TextError> {
         }
     }
 
-    // Runs: maximal stretches of one face and one level, never across a newline.
-    let mut runs: Vec<Run> = Vec::new();
-    for (i, &(start, g)) in clusters.iter().enumerate() {
-        if g == "\n" {
-            continue;
-        }
-        let face = faces[i].expect("every cluster has a face");
-        let level = bidi.levels[start];
-        let end = start + g.len();
-        match runs.last_mut() {
-            Some(r) if r.range.end == start && r.face == face && r.level == level => {
-                r.range.end = end
-            }
-            _ => runs.push(Run {
-                range: start..end,
-                level,
-                face,
-                glyphs: Vec::new(),
-            }),
-        }
-    }
+    let mut runs = runs_of(&clusters, &faces, &bidi.levels);
 
     let mut advance_at = vec![0.0f32; text.len() + 1];
     for run in &mut runs {
@@ -283,6 +263,31 @@ pub fn shape(text: &str, choice: FontChoice) -> Result<ShapedText, TextError> {
         graphemes: clusters.iter().map(|(i, _)| *i).skip(1).collect(),
         paragraphs,
     })
+}
+
+/// Runs: maximal stretches of one face and one level, never across a newline.
+fn runs_of(clusters: &[(usize, &str)], faces: &[Option<FaceId>], levels: &[Level]) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for (i, &(start, g)) in clusters.iter().enumerate() {
+        if g == "\n" {
+            continue;
+        }
+        let face = faces[i].expect("every cluster has a face");
+        let level = levels[start];
+        let end = start + g.len();
+        match runs.last_mut() {
+            Some(r) if r.range.end == start && r.face == face && r.level == level => {
+                r.range.end = end
+            }
+            _ => runs.push(Run {
+                range: start..end,
+                level,
+                face,
+                glyphs: Vec::new(),
+            }),
+        }
+    }
+    runs
 }
 
 fn shape_run(text: &str, face_id: FaceId, level: Level) -> Vec<ShapedGlyph> {

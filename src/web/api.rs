@@ -15,15 +15,15 @@ use crate::render::{Format, Style, TextBox};
 use crate::web::admission::WebAdmission;
 use crate::web::extract::{ApiQuery, JsonBody};
 
-/// A template as the API shows it.
+/// What the API says of an official photo or a frame, whichever it is: its names in both
+/// languages, its hashtags and its size.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Template)]
-pub struct TemplateView {
+pub struct Described {
     /// Id: the folder name or the id given at upload.
     pub id: String,
     /// Shown to supporters.
     pub title: String,
-    /// Describes the photo.
+    /// Describes the photo or frame.
     pub alt: String,
     /// The title in Urdu, where staff gave one (Urdu pages show it).
     pub title_ur: Option<String>,
@@ -31,10 +31,36 @@ pub struct TemplateView {
     pub alt_ur: Option<String>,
     /// Suggested with every share, without the `#`.
     pub hashtags: Vec<String>,
-    /// Photo width in pixels.
+    /// Width in pixels (of the photo; of a frame, and of the finished picture).
     pub width: u32,
-    /// Photo height in pixels.
+    /// Height in pixels.
     pub height: u32,
+}
+
+impl Described {
+    /// How the API describes `t`.
+    pub fn of(t: &crate::render::Template) -> Described {
+        let (width, height) = t.size();
+        Described {
+            id: t.id.to_string(),
+            title: t.spec.title.clone(),
+            alt: t.spec.alt.clone(),
+            title_ur: Some(t.spec.title_ur.clone()).filter(|w| !w.is_empty()),
+            alt_ur: Some(t.spec.alt_ur.clone()).filter(|w| !w.is_empty()),
+            hashtags: t.spec.hashtags.clone(),
+            width,
+            height,
+        }
+    }
+}
+
+/// A template as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Template)]
+pub struct TemplateView {
+    /// Its names and size.
+    #[serde(flatten)]
+    pub about: Described,
     /// The photo as drawn on.
     pub photo_url: String,
     /// The supporters' form.
@@ -49,16 +75,8 @@ pub struct TemplateView {
 impl TemplateView {
     /// A template as the API shows it.
     pub fn new(state: &AppState, t: &crate::render::Template) -> TemplateView {
-        let (width, height) = t.size();
         TemplateView {
-            id: t.id.to_string(),
-            title: t.spec.title.clone(),
-            alt: t.spec.alt.clone(),
-            title_ur: Some(t.spec.title_ur.clone()).filter(|w| !w.is_empty()),
-            alt_ur: Some(t.spec.alt_ur.clone()).filter(|w| !w.is_empty()),
-            hashtags: t.spec.hashtags.clone(),
-            width,
-            height,
+            about: Described::of(t),
             photo_url: format!("{}/photos/{}", state.public_url(), t.id),
             remix_url: match t.frame {
                 Some(_) => format!("{}/f/{}", state.public_url(), t.id),
@@ -413,22 +431,6 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state.metrics.encode(state.remixer()),
-    )
-        .into_response()
-}
-
-/// This document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "developers",
-    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
-pub(crate) async fn openapi() -> Response {
-    static DOCUMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        super::openapi::document()
-            .to_json()
-            .expect("the OpenAPI document serialises")
-    });
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        DOCUMENT.as_str(),
     )
         .into_response()
 }

@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::pages::PageError;
+use super::problem::PageError;
 use crate::error::AppError;
 
 /// A JSON body; refused with the JSON error (`bad_json`, `unsupported_media_type`,

@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::api::{RemixView, made};
+use super::api::{Described, RemixView, made};
 use super::i18n::Locale;
-use super::pages::{PageError, to_share_page};
+use super::pages::to_share_page;
+use super::problem::{PageError, form_again, html};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::limits;
 use crate::photo::{Crop, MAX_UPLOAD_BYTES};
@@ -31,22 +32,9 @@ use crate::web::extract::ApiQuery;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Frame)]
 pub struct FrameView {
-    /// Id.
-    pub id: String,
-    /// Shown to supporters.
-    pub title: String,
-    /// Describes the frame.
-    pub alt: String,
-    /// The title in Urdu, where staff gave one (Urdu pages show it).
-    pub title_ur: Option<String>,
-    /// The alt text in Urdu, where staff gave one.
-    pub alt_ur: Option<String>,
-    /// Suggested with every share, without the `#`.
-    pub hashtags: Vec<String>,
-    /// Width of the finished picture (and of the frame) in pixels.
-    pub width: u32,
-    /// Height of the finished picture in pixels.
-    pub height: u32,
+    /// Its names and size (the size of the finished picture, and of the frame).
+    #[serde(flatten)]
+    pub about: Described,
     /// The frame itself: a PNG with transparency, to draw over a photo on screen.
     pub frame_url: String,
     /// The supporters' form.
@@ -58,17 +46,9 @@ pub struct FrameView {
 impl FrameView {
     /// A frame as the API shows it.
     pub fn new(state: &AppState, t: &Template) -> FrameView {
-        let (width, height) = t.size();
         let base = state.public_url();
         FrameView {
-            id: t.id.to_string(),
-            title: t.spec.title.clone(),
-            alt: t.spec.alt.clone(),
-            title_ur: Some(t.spec.title_ur.clone()).filter(|w| !w.is_empty()),
-            alt_ur: Some(t.spec.alt_ur.clone()).filter(|w| !w.is_empty()),
-            hashtags: t.spec.hashtags.clone(),
-            width,
-            height,
+            about: Described::of(t),
             frame_url: format!("{base}{}", frame_png(t)),
             form_url: format!("{base}/f/{}", t.id),
             boxes: t.spec.boxes.clone(),
@@ -345,12 +325,6 @@ fn frame_page(
     }
 }
 
-fn html(page: impl Page) -> Result<Html<String>, PageError> {
-    page.render()
-        .map(Html)
-        .map_err(|e| PageError(AppError::internal(e)))
-}
-
 /// `GET /f/{frame}`: pick a photo, move and zoom it under the frame, send it.
 pub(super) async fn form(
     State(state): State<AppState>,
@@ -392,11 +366,7 @@ pub(super) async fn submit(
             let message = l.error(&e);
             let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
             let page = html(frame_page(l, template, &areas, message))?;
-            let mut response = (e.status, page).into_response();
-            if let Some(s) = e.retry_after {
-                response.headers_mut().insert(header::RETRY_AFTER, s.into());
-            }
-            Ok(response)
+            Ok(form_again(&e, page))
         }
         Err(e) => Err(PageError(e)),
     }

@@ -15,7 +15,6 @@ use axum::response::Response;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
-use super::AppState;
 use crate::error::AppError;
 
 /// A language of the interface.
@@ -306,9 +305,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Locale {
 }
 
 /// Chooses the language of each request and keeps an explicit `?lang=` in a cookie. Pages
-/// read the choice with the [`Locale`] extractor; error pages are rendered here, in it.
+/// read the choice with the [`Locale`] extractor, and so does the layer that writes error
+/// pages ([`super::problem::render_pages`]).
 pub(super) async fn choose(
-    State(state): State<AppState>,
+    State(default): State<Lang>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -316,12 +316,7 @@ pub(super) async fn choose(
     // choice (the picture path stays as fast as it was). A readable error page one of them
     // answers with (a 405, say) is written in the service's default language.
     if speaks_no_language(request.uri().path()) {
-        let mut response = next.run(request).await;
-        if let Some(failure) = response.extensions_mut().remove::<super::pages::Failure>() {
-            let locale = Locale::of(state.default_language());
-            response = super::pages::render_failure(&locale, failure, response);
-        }
-        return response;
+        return next.run(request).await;
     }
     let asked = request.uri().query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
@@ -341,19 +336,13 @@ pub(super) async fn choose(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language);
-    let lang = asked
-        .or(kept)
-        .or(accepted)
-        .unwrap_or(state.default_language());
+    let lang = asked.or(kept).or(accepted).unwrap_or(default);
     let locale = Locale {
         lang,
         switch: switch_url(request.uri(), lang.other()),
     };
     request.extensions_mut().insert(locale.clone());
     let mut response = next.run(request).await;
-    if let Some(failure) = response.extensions_mut().remove::<super::pages::Failure>() {
-        response = super::pages::render_failure(&locale, failure, response);
-    }
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -11,6 +11,7 @@ use super::AppState;
 use super::admission::WebAdmission;
 use super::api::find_remix;
 use super::i18n::Locale;
+use super::pictures::PictureKey;
 use crate::db::{RemixRow, RenditionKind};
 use crate::error::{AppError, Code};
 use crate::remix::{Event, RemixRequest, Source};
@@ -209,60 +210,6 @@ fn resumes(headers: &HeaderMap) -> bool {
         })
 }
 
-/// What a picture is kept under in a node's memory: built here only, so every kind of
-/// picture of a remix can be dropped at once.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PictureKey {
-    /// A remix's picture or one of its renditions.
-    Remix(String, RenditionKind),
-    /// A template's photo, by the photo's hash (a replaced photo is never served stale),
-    /// whole or at a narrower width.
-    Photo(String, Option<u32>),
-}
-
-/// Hot pictures, so a viral image is read from the store once per node.
-#[derive(Clone)]
-pub struct PictureCache(moka::sync::Cache<PictureKey, (Bytes, String)>);
-
-impl PictureCache {
-    /// A cache holding at most `bytes` of pictures.
-    pub fn new(bytes: u64) -> PictureCache {
-        PictureCache(
-            moka::sync::Cache::builder()
-                .weigher(|_: &PictureKey, v: &(Bytes, String)| {
-                    v.0.len().try_into().unwrap_or(u32::MAX)
-                })
-                .max_capacity(bytes)
-                .build(),
-        )
-    }
-
-    /// Drops every picture of a remix: each format, the card and the narrower copies.
-    pub fn forget_remix(&self, id: &str) {
-        let kinds = [
-            RenditionKind::Card,
-            RenditionKind::Square,
-            RenditionKind::Story,
-        ]
-        .into_iter()
-        .chain(RenditionKind::SIZES)
-        .chain(Format::ALL.iter().map(|f| RenditionKind::Format(*f)));
-        for kind in kinds {
-            self.0.invalidate(&PictureKey::Remix(id.to_owned(), kind));
-        }
-    }
-
-    /// Drops every picture, as a fresh process would start.
-    pub fn clear(&self) {
-        self.0.invalidate_all();
-    }
-
-    /// Whether this node holds this picture now.
-    pub fn contains(&self, key: &PictureKey) -> bool {
-        self.0.contains_key(key)
-    }
-}
-
 /// A picture from the node's memory, or from `fetch` (and then kept there): a viral
 /// image is read from the store once per node.
 async fn hot<F, Fut>(
@@ -274,13 +221,13 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<(Bytes, String)>, crate::remix::RemixError>>,
 {
-    if let Some(hit) = state.pictures().0.get(&key) {
+    if let Some(hit) = state.pictures().get(&key) {
         return Ok(hit);
     }
     let found = fetch().await?.ok_or_else(|| {
         AppError::internal(format!("{key:?}: nothing stored and nothing to draw on"))
     })?;
-    state.pictures().0.insert(key, found.clone());
+    state.pictures().insert(key, found.clone());
     Ok(found)
 }
 

@@ -2,11 +2,12 @@
 //! answer with (utoipa), so it cannot drift from the code. `GET /api/openapi.json` serves
 //! it; CI runs schemathesis against a live server with it.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{api, frames, staff};
-use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +17,7 @@ use crate::error::ErrorBody;
             `{\"error\": {\"code\", \"message\"}}` with the status given for each operation."
     ),
     paths(
-        api::templates, api::create, api::remix, api::gallery, api::openapi, api::healthz,
+        api::templates, api::create, api::remix, api::gallery, openapi, api::healthz,
         api::metrics, api::areas, frames::frames, frames::create,
         staff::queue::api_queue, staff::queue::api_bulk_status, staff::queue::api_status,
         staff::templates::api_upload, staff::templates::api_retire,
@@ -38,24 +39,6 @@ use crate::error::ErrorBody;
     )
 )]
 struct ApiDoc;
-
-/// The refusals every route that reads a JSON body shares.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)] // A description of answers, never built.
-pub(crate) enum JsonRefusals {
-    /// Not JSON at all.
-    #[response(status = 400, description = "A body that is not JSON")]
-    NotJson(ErrorBody),
-    /// Not sent as JSON.
-    #[response(status = 415, description = "A body not sent as application/json")]
-    WrongType(ErrorBody),
-    /// JSON of the wrong shape.
-    #[response(
-        status = 422,
-        description = "A body of the wrong shape, or values refused, named"
-    )]
-    WrongShape(ErrorBody),
-}
 
 /// The bearer token the staff routes take.
 struct StaffToken;
@@ -115,4 +98,20 @@ impl Modify for StaffToken {
 /// The document.
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "developers",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+pub(crate) async fn openapi() -> Response {
+    static DOCUMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        document()
+            .to_json()
+            .expect("the OpenAPI document serialises")
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
 }

@@ -9,15 +9,16 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, record};
+use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, record};
 use crate::areas::{self, Area};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::staff::Session;
 use crate::web::AppState;
 use crate::web::extract::JsonBody;
 use crate::web::i18n::Locale;
-use crate::web::openapi::JsonRefusals;
-use crate::web::pages::PageError;
+use crate::web::problem::JsonRefusals;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 #[derive(Page)]
 #[template(path = "staff_areas.html")]

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{ApiStaff, AuditQuery, StaffUser, html};
+use super::{ApiStaff, AuditQuery, StaffUser};
 use crate::db::AuditEntry;
 use crate::error::{AppError, ErrorBody};
 use crate::staff;
@@ -13,7 +13,8 @@ use crate::web::AppState;
 use crate::web::api::Listing;
 use crate::web::extract::{ApiQuery, PageQuery};
 use crate::web::i18n::Locale;
-use crate::web::pages::PageError;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 struct AuditRow {
     when: String,

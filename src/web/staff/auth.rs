@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
-use super::{CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffForm, html, record};
+use super::{CsrfForm, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, StaffForm, record};
 use crate::error::{AppError, Code};
 use crate::limits::client_key;
 use crate::secret::{random_hex, same_secret};
@@ -15,7 +15,8 @@ use crate::staff;
 use crate::web::AppState;
 use crate::web::extract::{PageForm, PageQuery};
 use crate::web::i18n::Locale;
-use crate::web::pages::PageError;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 #[derive(Page)]
 #[template(path = "staff_login.html")]
@@ -87,72 +88,44 @@ pub(super) async fn login(
             "This sign-in form has expired. Reload it and try again.",
         )));
     }
-    // Attempts count per client, and per account from that client: a flood of wrong
-    // passwords from many addresses slows each of them, but cannot lock a staff member out
-    // of their own account from their own address.
-    let client = client_key(state.client_ip(&headers, &extensions));
-    let name = form.name.to_lowercase();
-    let limit = state.limits.login;
-    let message = "Too many attempts; wait a minute and try again.";
-    let mut refused = state
-        .check_limit(&format!("login:{client}"), limit, message)
-        .await
-        .err();
-    if refused.is_none() {
-        refused = state
-            .check_limit(&format!("login:{name}@{client}"), limit, message)
-            .await
-            .err();
-    }
     let next = safe_next(form.next.as_deref());
-    if let Some(refused) = refused {
-        if refused.status != StatusCode::TOO_MANY_REQUESTS {
-            return Err(PageError(refused));
-        }
-        let page = html(LoginPage {
-            error: l.error(&refused),
-            l,
-            csrf: form.csrf,
-            next,
-        })?;
-        let wait = refused.retry_after.unwrap_or(60).to_string();
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, wait)],
-            page,
-        )
-            .into_response());
-    }
-    // Sign-ins from where this account signed in before (its address, or the cookie left
-    // there) have password checks of their own, which a flood from elsewhere cannot fill.
-    let device_cookie = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
-    let mut devices = vec![format!("client:{client}")];
-    devices.extend(device_cookie.as_deref().map(staff::cookie_device));
-    let known = staff::known_device(state.db(), &form.name, &devices).await?;
-    let checks = if known {
-        &state.known_password_checks
-    } else {
-        &state.password_checks
+    let attempt = staff::SignIn {
+        name: &form.name,
+        password: &form.password,
+        client: &client_key(state.client_ip(&headers, &extensions)),
+        device_cookie: jar.get(DEVICE_COOKIE).map(|c| c.value()),
     };
-    let ok = staff::check_password(state.db(), checks, &form.name, &form.password)
-        .await
-        .map_err(|e| PageError(AppError::from(e)))?;
-    if !ok {
-        let page = html(LoginPage {
-            error: l.t("error-login"),
-            l,
-            csrf: form.csrf,
-            next,
-        })?;
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
-    }
-    let (token, _) = staff::start_session(state.db(), &form.name).await?;
-    record(&state, &form.name, "staff.login", &form.name, "").await?;
-    // A fresh cookie at every sign-in: one the client brought is never adopted.
-    let device_token = random_hex(32);
-    devices.truncate(1);
-    devices.push(staff::cookie_device(&device_token));
-    staff::remember_devices(state.db(), &form.name, &devices).await?;
+    let lanes = staff::PasswordLanes {
+        known: &state.known_password_checks,
+        others: &state.password_checks,
+    };
+    let signed_in = staff::sign_in(state.db(), lanes, state.limits.login, attempt).await?;
+    let (token, device_token) = match signed_in {
+        staff::SignedIn::Started { session, device } => (session, device),
+        staff::SignedIn::Limited { retry_after } => {
+            let refused = AppError::new(
+                Code::RateLimited,
+                "Too many attempts; wait a minute and try again.",
+            );
+            let page = html(LoginPage {
+                error: l.error(&refused),
+                l,
+                csrf: form.csrf,
+                next,
+            })?;
+            let wait = retry_after.to_string();
+            return Ok((refused.status, [(header::RETRY_AFTER, wait)], page).into_response());
+        }
+        staff::SignedIn::Refused => {
+            let page = html(LoginPage {
+                error: l.t("error-login"),
+                l,
+                csrf: form.csrf,
+                next,
+            })?;
+            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+        }
+    };
     let secure = state.public_url().starts_with("https://");
     let private = |name, value, path, ms| {
         Cookie::build((name, value))

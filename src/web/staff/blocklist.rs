@@ -8,15 +8,16 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, StaffForm, StaffUser, csrf_form, html, record};
+use super::{ApiStaff, StaffForm, StaffUser, csrf_form, record};
 use crate::error::{AppError, ErrorBody};
 use crate::remix::BlockAction;
 use crate::staff::{self, Entry, Session};
 use crate::web::AppState;
 use crate::web::extract::JsonBody;
 use crate::web::i18n::Locale;
-use crate::web::openapi::JsonRefusals;
-use crate::web::pages::PageError;
+use crate::web::problem::JsonRefusals;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 #[derive(Page)]
 #[template(path = "staff_blocklist.html")]

@@ -11,15 +11,16 @@ use axum::response::{Html, IntoResponse, Response};
 use plotters::prelude::*;
 use serde::Deserialize;
 
+use super::StaffUser;
 use super::reach::{Counts, Hours, KeyedCounts, Reach, figures};
-use super::{StaffUser, html};
 use crate::db::{Dim, Span, now_ms};
 use crate::error::AppError;
 use crate::remix::HOUR_MS;
 use crate::web::AppState;
 use crate::web::extract::PageQuery;
 use crate::web::i18n::{Lang, Locale};
-use crate::web::pages::PageError;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 /// `?days=`: the period, ending now.
 #[derive(Debug, Default, Deserialize)]
@@ -185,8 +186,20 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
             rows: keyed(&period.by_constituency, &area_name),
         },
     ];
-    // Each photo's hashtags, and how far they travelled this period against the one before:
-    // visits, previews and shares together.
+    tables.push(hashtag_trends(state, l, &period, from, to).await?);
+    tables.extend(most_seen(state, l, to).await?);
+    Ok((period, tables))
+}
+
+/// Each photo's hashtags, and how far they travelled this period against the one before:
+/// visits, previews and shares together.
+async fn hashtag_trends(
+    state: &AppState,
+    l: &Locale,
+    period: &Reach,
+    from: i64,
+    to: i64,
+) -> Result<Table, AppError> {
     let before: BTreeMap<String, Counts> = state
         .db()
         .rollup_sums(Dim::Template, from - (to - from), from)
@@ -229,7 +242,7 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
         })
         .collect();
     trends.sort_by_key(|(now, _)| std::cmp::Reverse(*now));
-    tables.push(Table {
+    Ok(Table {
         name: "hashtags",
         caption: l.t("reach-hashtags"),
         headings: vec![
@@ -238,7 +251,12 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
             l.t("reach-change"),
         ],
         rows: trends.into_iter().map(|(_, row)| row).collect(),
-    });
+    })
+}
+
+/// The most seen remixes of the last hour, day and week.
+async fn most_seen(state: &AppState, l: &Locale, to: i64) -> Result<Vec<Table>, AppError> {
+    let mut tables = Vec::new();
     for (name, caption, hours) in [
         ("top-hour", "reach-top-hour", 1),
         ("top-day", "reach-top-day", 24),
@@ -259,7 +277,7 @@ async fn tables(state: &AppState, l: &Locale, days: u32) -> Result<(Reach, Vec<T
                 .collect(),
         });
     }
-    Ok((period, tables))
+    Ok(tables)
 }
 
 /// A line of a chart: its name, its colour, and its points (time in Unix ms, count).

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, CursorQuery, StaffForm, StaffUser, csrf_form, html, record};
+use super::{ApiStaff, CursorQuery, StaffForm, StaffUser, csrf_form, record};
 use crate::blocklist::Held;
 use crate::db::{RemixRow, Status};
 use crate::error::{AppError, Code, ErrorBody};
@@ -15,8 +15,9 @@ use crate::web::AppState;
 use crate::web::api::{Listing, RemixView};
 use crate::web::extract::{ApiQuery, JsonBody, PageQuery};
 use crate::web::i18n::Locale;
-use crate::web::openapi::JsonRefusals;
-use crate::web::pages::PageError;
+use crate::web::problem::JsonRefusals;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 struct QueueItem {
     id: String,

@@ -223,6 +223,30 @@ pub(super) enum Hours {
     Skip,
 }
 
+/// A breakdown's rows, the busiest first.
+fn keyed(map: BTreeMap<String, Counts>) -> Vec<KeyedCounts> {
+    let mut rows: Vec<KeyedCounts> = map
+        .into_iter()
+        .map(|(key, counts)| KeyedCounts { key, counts })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.counts.remixes + r.counts.page_views));
+    rows
+}
+
+/// Each network's (shares, visits), the busiest first.
+fn network_rows(networks: BTreeMap<String, (i64, i64)>) -> Vec<NetworkCounts> {
+    let mut rows: Vec<NetworkCounts> = networks
+        .into_iter()
+        .map(|(network, (shares, visits))| NetworkCounts {
+            network,
+            shares,
+            visits,
+        })
+        .collect();
+    rows.sort_by_key(|n| std::cmp::Reverse(n.shares + n.visits));
+    rows
+}
+
 /// Gathers the figures: one remix's from its hourly rows; the campaign's from the rollups
 /// (whole days from the daily ones, the hours at either end from the hourly ones), one
 /// query per breakdown.
@@ -289,30 +313,13 @@ pub(super) async fn figures(
     }
     // The constituency breakdown leaves out remixes without one.
     by_constituency.remove("");
-    let keyed = |map: BTreeMap<String, Counts>| {
-        let mut rows: Vec<KeyedCounts> = map
-            .into_iter()
-            .map(|(key, counts)| KeyedCounts { key, counts })
-            .collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.counts.remixes + r.counts.page_views));
-        rows
-    };
-    let mut by_network: Vec<NetworkCounts> = networks
-        .into_iter()
-        .map(|(network, (shares, visits))| NetworkCounts {
-            network,
-            shares,
-            visits,
-        })
-        .collect();
-    by_network.sort_by_key(|n| std::cmp::Reverse(n.shares + n.visits));
     Ok(Reach {
         from: rfc3339(from),
         to: rfc3339(to),
         remix: remix.map(str::to_owned),
         totals,
         shares_by_network,
-        by_network,
+        by_network: network_rows(networks),
         by_template: keyed(by_template),
         by_area: keyed(by_area),
         by_constituency: keyed(by_constituency),

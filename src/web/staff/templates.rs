@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, html, internal, record};
+use super::{ApiStaff, StaffForm, StaffUser, check_csrf, csrf_form, internal, record};
 use crate::db::TemplateStatus;
 use crate::error::{AppError, Code, ErrorBody};
 use crate::photo::{accept_frame, accept_photo, hashtags, new_template_id};
@@ -23,7 +23,8 @@ use crate::web::AppState;
 use crate::web::api::TemplateView;
 use crate::web::extract::ApiQuery;
 use crate::web::i18n::Locale;
-use crate::web::pages::PageError;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 struct Upload {
     photo: Bytes,

@@ -8,12 +8,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiStaff, CsrfForm, StaffForm, StaffUser, html, record};
+use super::{ApiStaff, CsrfForm, StaffForm, StaffUser, record};
 use crate::error::{AppError, ErrorBody};
 use crate::staff::{self, Session};
 use crate::web::AppState;
 use crate::web::i18n::Locale;
-use crate::web::pages::PageError;
+use crate::web::problem::PageError;
+use crate::web::problem::html;
 
 #[derive(Page)]
 #[template(path = "staff_tokens.html")]

@@ -55,13 +55,20 @@ pub async fn fill(
         return Err(FillError::NotEmpty);
     }
     let started = std::time::Instant::now();
-    let mut rng = fastrand::Rng::with_seed(plan.seed);
-    let hour = 3_600_000_i64;
-    let now = crate::db::now_ms().div_euclid(hour) * hour;
-    let start = now - i64::from(plan.days) * 24 * hour;
-    let step = (now - start) as f64 / plan.remixes.max(1) as f64;
+    let now = crate::db::now_ms().div_euclid(HOUR) * HOUR;
+    let start = now - i64::from(plan.days) * 24 * HOUR;
+    let mut maker = Maker {
+        rng: fastrand::Rng::with_seed(plan.seed),
+        seed: plan.seed,
+        templates,
+        areas,
+        constituencies,
+        recent: Vec::with_capacity(1000),
+        start,
+        step: (now - start) as f64 / plan.remixes.max(1) as f64,
+        now,
+    };
     let mut filled = Filled::default();
-    let mut recent: Vec<RemixId> = Vec::with_capacity(1000);
     let mut rollups = Rollups::default();
     let mut made = 0_u64;
     while made < plan.remixes {
@@ -70,73 +77,7 @@ pub async fn fill(
         let mut counts: Vec<ReachCount> = Vec::with_capacity(n * 24);
         let mut dims: HashMap<String, RemixDims> = HashMap::with_capacity(n);
         for i in 0..n {
-            let index = made + i as u64;
-            let created = start + (index as f64 * step) as i64 + rng.i64(0..(step as i64).max(1));
-            // Ids in the order made, so rows are appended rather than scattered through
-            // the tables' indexes: a real id is its picture's hash, but these have none.
-            let id: RemixId = format!("{:016x}", (plan.seed << 40) + index)
-                .parse()
-                .expect("16 hex digits");
-            let hash = blake3::hash(id.as_str().as_bytes());
-            // A few photos and cities carry most of it.
-            let template = templates[skewed(&mut rng, templates.len())].clone();
-            let (area, constituency) = if !constituencies.is_empty() && rng.f64() < 0.1 {
-                let (c, a) = &constituencies[rng.usize(0..constituencies.len())];
-                (Some(a.clone()), Some(c.clone()))
-            } else if !areas.is_empty() && rng.f64() < 0.7 {
-                (Some(areas[skewed(&mut rng, areas.len())].clone()), None)
-            } else {
-                (None, None)
-            };
-            let parent = (!recent.is_empty() && rng.f64() < CHILD_SHARE)
-                .then(|| recent[rng.usize(0..recent.len())].clone());
-            if let Some(p) = &parent {
-                counts.push((
-                    p.to_string(),
-                    created.div_euclid(hour) * hour,
-                    "child".into(),
-                    1,
-                ));
-            }
-            counts.push((
-                id.to_string(),
-                created.div_euclid(hour) * hour,
-                "made".into(),
-                1,
-            ));
-            reach_of(&mut rng, id.as_str(), created, now, &mut counts);
-            dims.insert(
-                id.to_string(),
-                RemixDims {
-                    template: template.clone(),
-                    area: area.clone().unwrap_or_default(),
-                    constituency: constituency.clone().unwrap_or_default(),
-                },
-            );
-            if recent.len() == 1000 {
-                recent.swap_remove(rng.usize(0..1000));
-            }
-            recent.push(id.clone());
-            rows.push(RemixRow {
-                blob_key: format!("generated/{id}"),
-                id,
-                hash: hash.to_hex().to_string(),
-                template,
-                captions: vec!["fill-reach".into()],
-                style: Style::default(),
-                format: Format::Jpeg,
-                width: 1200,
-                height: 800,
-                bytes: 100_000,
-                parent,
-                status: Status::Approved,
-                requests: 1,
-                reports: 0,
-                created_at: created,
-                area,
-                constituency,
-                held_for: None,
-            });
+            rows.push(maker.remix(made + i as u64, &mut counts, &mut dims));
         }
         // Parents in earlier chunks are found in the database.
         let missing: Vec<String> = counts
@@ -168,6 +109,105 @@ pub async fn fill(
     filled.rollups = rollups.len() as u64;
     filled.seconds = started.elapsed().as_secs_f64();
     Ok(filled)
+}
+
+const HOUR: i64 = 3_600_000;
+
+/// Makes up remixes one after another, each from a few photos and places that carry most
+/// of them, some remixing a recent one.
+struct Maker<'a> {
+    rng: fastrand::Rng,
+    seed: u64,
+    templates: &'a [String],
+    areas: &'a [String],
+    constituencies: &'a [(String, String)],
+    /// Up to a thousand recent remixes, the parents of new ones.
+    recent: Vec<RemixId>,
+    start: i64,
+    step: f64,
+    now: i64,
+}
+
+impl Maker<'_> {
+    /// The `index`th remix, its reach added to `counts` and its breakdowns to `dims`.
+    fn remix(
+        &mut self,
+        index: u64,
+        counts: &mut Vec<ReachCount>,
+        dims: &mut HashMap<String, RemixDims>,
+    ) -> RemixRow {
+        let created = self.start
+            + (index as f64 * self.step) as i64
+            + self.rng.i64(0..(self.step as i64).max(1));
+        // Ids in the order made, so rows are appended rather than scattered through
+        // the tables' indexes: a real id is its picture's hash, but these have none.
+        let id: RemixId = format!("{:016x}", (self.seed << 40) + index)
+            .parse()
+            .expect("16 hex digits");
+        let hash = blake3::hash(id.as_str().as_bytes());
+        // A few photos and cities carry most of it.
+        let template = self.templates[skewed(&mut self.rng, self.templates.len())].clone();
+        let (area, constituency) = if !self.constituencies.is_empty() && self.rng.f64() < 0.1 {
+            let (c, a) = &self.constituencies[self.rng.usize(0..self.constituencies.len())];
+            (Some(a.clone()), Some(c.clone()))
+        } else if !self.areas.is_empty() && self.rng.f64() < 0.7 {
+            (
+                Some(self.areas[skewed(&mut self.rng, self.areas.len())].clone()),
+                None,
+            )
+        } else {
+            (None, None)
+        };
+        let parent = (!self.recent.is_empty() && self.rng.f64() < CHILD_SHARE)
+            .then(|| self.recent[self.rng.usize(0..self.recent.len())].clone());
+        if let Some(p) = &parent {
+            counts.push((
+                p.to_string(),
+                created.div_euclid(HOUR) * HOUR,
+                "child".into(),
+                1,
+            ));
+        }
+        counts.push((
+            id.to_string(),
+            created.div_euclid(HOUR) * HOUR,
+            "made".into(),
+            1,
+        ));
+        reach_of(&mut self.rng, id.as_str(), created, self.now, counts);
+        dims.insert(
+            id.to_string(),
+            RemixDims {
+                template: template.clone(),
+                area: area.clone().unwrap_or_default(),
+                constituency: constituency.clone().unwrap_or_default(),
+            },
+        );
+        if self.recent.len() == 1000 {
+            self.recent.swap_remove(self.rng.usize(0..1000));
+        }
+        self.recent.push(id.clone());
+        RemixRow {
+            blob_key: format!("generated/{id}"),
+            id,
+            hash: hash.to_hex().to_string(),
+            template,
+            captions: vec!["fill-reach".into()],
+            style: Style::default(),
+            format: Format::Jpeg,
+            width: 1200,
+            height: 800,
+            bytes: 100_000,
+            parent,
+            status: Status::Approved,
+            requests: 1,
+            reports: 0,
+            created_at: created,
+            area,
+            constituency,
+            held_for: None,
+        }
+    }
 }
 
 /// The campaign's rollups of everything made up, gathered in memory with small keys: a

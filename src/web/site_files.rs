@@ -1,6 +1,7 @@
-//! The site's icon (a white speech bubble on the campaign's green), drawn once per size:
-//! the favicon, the home-screen icons and the web app manifest that names them, so "add to
-//! home screen" on a phone shows jalsa rather than a screenshot, and no page logs a 404.
+//! The files every site answers at fixed addresses: `robots.txt`, and the site's icon (a
+//! white speech bubble on the campaign's green), drawn once per size: the favicon, the
+//! home-screen icons and the web app manifest that names them, so "add to home screen" on
+//! a phone shows jalsa rather than a screenshot, and no page logs a 404.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
