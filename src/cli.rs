@@ -256,17 +256,16 @@ async fn serve(settings: &Settings) -> Result<(), String> {
         upload_memory: usize::try_from(settings.upload_memory_mb.saturating_mul(1 << 20))
             .unwrap_or(usize::MAX),
     };
-    let state = crate::web::AppState::new(
-        std::sync::Arc::new(remixer),
-        &settings.public_url(),
-        settings.rate_limit,
-    )
-    .with_limits(limits)
-    .with_trusted_proxies(settings.trusted_proxies.clone())
-    .with_request_timeout(settings.request_timeout)
-    .with_upload_stall(settings.upload_stall_timeout)
-    .with_language(settings.language)
-    .with_picture_cache(settings.picture_cache_mb.saturating_mul(1024 * 1024));
+    let config = crate::web::Config {
+        limits,
+        trusted_proxies: settings.trusted_proxies.clone(),
+        request_timeout: settings.request_timeout,
+        upload_stall: settings.upload_stall_timeout,
+        language: settings.language,
+        picture_cache_bytes: settings.picture_cache_mb.saturating_mul(1024 * 1024),
+        ..crate::web::Config::new(&settings.public_url())
+    };
+    let state = crate::web::AppState::new(std::sync::Arc::new(remixer), config);
     let server = crate::web::server::ServerLimits {
         header_timeout: settings.header_timeout,
         idle_timeout: settings.idle_timeout,

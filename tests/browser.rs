@@ -46,7 +46,14 @@ async fn start_service(dir: &std::path::Path) -> (SocketAddr, AppState) {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let state = AppState::new(Arc::new(remixer), &format!("http://{address}"), 0);
+    let config = jalsa::web::Config {
+        limits: jalsa::web::Limits {
+            remix: jalsa::limits::Limit::per_minute(0),
+            ..Default::default()
+        },
+        ..jalsa::web::Config::new(&format!("http://{address}"))
+    };
+    let state = AppState::new(Arc::new(remixer), config);
     tokio::spawn(
         axum::serve(
             listener,

@@ -906,8 +906,15 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_and_limits_hold_across_no
             .register_catalog(&templates, &Catalog::load(&templates).unwrap())
             .await
             .unwrap();
-        let state = AppState::new(Arc::new(remixer), "https://jalsa.example.org/", 3)
-            .with_trusted_proxies("127.0.0.1".parse().unwrap());
+        let config = jalsa::web::Config {
+            limits: jalsa::web::Limits {
+                remix: jalsa::limits::Limit::per_minute(3),
+                ..Default::default()
+            },
+            trusted_proxies: "127.0.0.1".parse().unwrap(),
+            ..jalsa::web::Config::new("https://jalsa.example.org/")
+        };
+        let state = AppState::new(Arc::new(remixer), config);
         nodes.push(app(state));
     }
     let mut created = 0;
@@ -1247,7 +1254,8 @@ async fn health_says_ok_or_unavailable_and_nothing_more() {
         .await
         .unwrap();
     let blobs = Blobs::open(&format!("file://{}", blobs_dir.display())).unwrap();
-    let state = AppState::new(Arc::new(Remixer::new(blobs, db, 1, 8)), "http://x", 0);
+    let remixer = Arc::new(Remixer::new(blobs, db, 1, 8));
+    let state = AppState::new(remixer, jalsa::web::Config::new("http://x"));
     let router = app(state);
     let get = |router: Router| async move {
         let r = router

@@ -5,16 +5,15 @@
 //! first and then the rows in one transaction, so a crash leaves at worst a blob that `gc`
 //! removes, never a row without its picture.
 //!
-//! One file per job of the [`Remixer`]: `create` (create-or-find and counters), `catalog`
-//! (the templates it draws on and their status), `moderation` (what a new remix's status
-//! is), `queue` (the bounded render queue), `reach` (counting what happens to remixes),
+//! One file per job of the [`Remixer`]: `create` (the one create pipeline and counters),
+//! `registry` (the templates it draws on and their status), `moderation` (what a new
+//! remix's status is), `queue` (the bounded render queue), `reach` (counting what happens to remixes),
 //! `renditions` (other formats, cards, thumbnails, lost pictures drawn again) and `gc`.
 //! The `Remixer` itself is `remixer`; what it holds that those jobs also name (`policy`,
 //! `load`, `event`, `visitors`) lives in files that use none of the others, and this file
 //! only re-exports from its children, so that no file here needs one that needs it back.
 
 mod bases;
-mod catalog;
 mod create;
 mod delete;
 mod event;
@@ -26,6 +25,7 @@ mod moderation;
 mod policy;
 mod queue;
 mod reach;
+mod registry;
 mod remixer;
 mod renditions;
 mod visitors;
@@ -36,7 +36,6 @@ pub use crate::db::RemixId;
 use crate::db::{DbError, RemixRow};
 use crate::render::{Format, RENDERER_VERSION, Remix, RenderError, Style, Template};
 use crate::store::StoreError;
-pub use catalog::TemplateEdit;
 pub use create::{Admission, Created, Source, Unlimited};
 pub use delete::DeleteLink;
 pub use event::{Event, Network};
@@ -46,6 +45,7 @@ pub use load::{DEFAULT_MAX_WAIT, Stats};
 pub use policy::{BlockAction, Moderation, Policy};
 pub use queue::default_render_slots;
 pub use reach::{HOUR_MS, is_preview_crawler, is_robot, referring_domain};
+pub use registry::TemplateEdit;
 pub use remixer::Remixer;
 pub use visitors::{AGENT_CLASSES, Visitor};
 

@@ -27,4 +27,4 @@ pub mod upload;
 
 pub use proxies::TrustedProxies;
 pub use router::{app, serve};
-pub use state::{App, AppState, DEFAULT_PICTURE_CACHE, Limits, peer};
+pub use state::{App, AppState, Config, DEFAULT_PICTURE_CACHE, Limits, peer};

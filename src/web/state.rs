@@ -296,14 +296,56 @@ impl Metrics {
 /// The picture cache's size when not configured: 128 MiB.
 pub const DEFAULT_PICTURE_CACHE: u64 = 128 * 1024 * 1024;
 
+/// The web settings an [`App`] is built from; everything else is the remixer's. The
+/// service (`jalsa serve`), the tests and every other caller build one the same way:
+/// [`Config::new`] with what they change.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Base of absolute links (share tags); a trailing slash is dropped.
+    pub public_url: String,
+    /// Per-client and per-account limits.
+    pub limits: Limits,
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
+    /// The longest a request may take, body included (408 after it).
+    pub request_timeout: Duration,
+    /// How long a supporter's upload may go without moving [`upload::MIN_PROGRESS`]
+    /// bytes (408); uploads have no whole-request timeout.
+    pub upload_stall: Duration,
+    /// The interface's language for a request that names none.
+    pub language: i18n::Lang,
+    /// The most bytes of pictures this node keeps in memory.
+    pub picture_cache_bytes: u64,
+}
+
+impl Config {
+    /// The defaults, for a service at `public_url`: the default limits, no proxy trusted,
+    /// 60 s per request, Urdu.
+    pub fn new(public_url: &str) -> Config {
+        Config {
+            public_url: public_url.to_owned(),
+            limits: Limits::default(),
+            trusted_proxies: TrustedProxies::default(),
+            request_timeout: Duration::from_secs(60),
+            upload_stall: upload::DEFAULT_STALL_TIMEOUT,
+            language: i18n::Lang::Ur,
+            picture_cache_bytes: DEFAULT_PICTURE_CACHE,
+        }
+    }
+}
+
 impl AppState {
-    /// State over a remixer; `rate_limit` is new remixes per minute per client (0: off).
-    /// Other limits take their defaults, and no proxy is trusted.
-    pub fn new(remixer: Arc<Remixer>, public_url: &str, rate_limit: u32) -> AppState {
-        let limits = Limits {
-            remix: Limit::per_minute(rate_limit),
-            ..Limits::default()
-        };
+    /// The state every handler shares, over a remixer.
+    pub fn new(remixer: Arc<Remixer>, config: Config) -> AppState {
+        let Config {
+            public_url,
+            limits,
+            trusted_proxies,
+            request_timeout,
+            upload_stall,
+            language,
+            picture_cache_bytes,
+        } = config;
         let metrics = Metrics::new(&remixer);
         AppState(Arc::new(App {
             health: Health::new(metrics.health.clone()),
@@ -311,66 +353,20 @@ impl AppState {
             remixer,
             public_url: public_url.trim_end_matches('/').into(),
             limits,
-            trusted_proxies: TrustedProxies::default(),
+            trusted_proxies,
             password_checks: password_checker(limits.password_checks),
             known_password_checks: password_checker(1),
-            request_timeout: Duration::from_secs(60),
-            upload_stall: upload::DEFAULT_STALL_TIMEOUT,
-            pictures: PictureCache::new(DEFAULT_PICTURE_CACHE),
-            language: i18n::Lang::Ur,
+            request_timeout,
+            upload_stall,
+            pictures: PictureCache::new(picture_cache_bytes),
+            language,
             uploads: upload::UploadMemory::new(limits.upload_memory),
         }))
-    }
-
-    /// The app, to configure before it is shared.
-    fn configure(&mut self) -> &mut App {
-        Arc::get_mut(&mut self.0).expect("the state is configured before it is shared")
-    }
-
-    /// The same state with these limits.
-    pub fn with_limits(mut self, limits: Limits) -> AppState {
-        let app = self.configure();
-        app.limits = limits;
-        app.password_checks = password_checker(limits.password_checks);
-        app.uploads = upload::UploadMemory::new(limits.upload_memory);
-        self
-    }
-
-    /// The same state, answering 408 to requests that take longer than `timeout`.
-    pub fn with_request_timeout(mut self, timeout: Duration) -> AppState {
-        self.configure().request_timeout = timeout;
-        self
-    }
-
-    /// The same state, cutting an upload that moves less than
-    /// [`upload::MIN_PROGRESS`] bytes in `stall` (408); a supporter's upload has no
-    /// whole-request timeout.
-    pub fn with_upload_stall(mut self, stall: Duration) -> AppState {
-        self.configure().upload_stall = stall;
-        self
     }
 
     /// How long an upload may go without progress.
     pub fn upload_stall(&self) -> Duration {
         self.upload_stall
-    }
-
-    /// The same state, believing `X-Forwarded-For` from these proxies.
-    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> AppState {
-        self.configure().trusted_proxies = proxies;
-        self
-    }
-
-    /// The same state, speaking `lang` to requests that name no language.
-    pub fn with_language(mut self, lang: i18n::Lang) -> AppState {
-        self.configure().language = lang;
-        self
-    }
-
-    /// The same state, keeping at most `bytes` of pictures in memory.
-    pub fn with_picture_cache(mut self, bytes: u64) -> AppState {
-        self.configure().pictures = PictureCache::new(bytes);
-        self
     }
 }
 

@@ -12,7 +12,7 @@ use jalsa::db::Db;
 use jalsa::remix::{Policy, Remixer};
 use jalsa::store::Blobs;
 use jalsa::web::i18n::Lang;
-use jalsa::web::{AppState, app};
+use jalsa::web::{AppState, Config, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -84,21 +84,20 @@ impl Service {
             .await
             .unwrap();
         remixer.set_policy(options.policy);
-        let mut state = AppState::new(
-            Arc::new(remixer),
-            "https://jalsa.example.org/",
-            options.rate_limit,
-        );
-        state = state
-            .with_language(options.language)
-            .with_limits(jalsa::web::Limits {
+        let config = Config {
+            language: options.language,
+            limits: jalsa::web::Limits {
                 remix: jalsa::limits::Limit::per_minute(options.rate_limit),
                 upload: jalsa::limits::Limit::per_minute(options.upload_limit),
                 ..Default::default()
-            });
-        if options.behind_proxy {
-            state = state.with_trusted_proxies("127.0.0.1".parse().unwrap());
-        }
+            },
+            trusted_proxies: match options.behind_proxy {
+                true => "127.0.0.1".parse().unwrap(),
+                false => Default::default(),
+            },
+            ..Config::new("https://jalsa.example.org/")
+        };
+        let state = AppState::new(Arc::new(remixer), config);
         Service {
             router: app(state.clone()),
             state,
