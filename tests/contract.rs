@@ -34,10 +34,18 @@ async fn schemathesis_finds_nothing_against_the_openapi_document() {
     let token = String::from_utf8(token.stdout).unwrap();
     let token = token.lines().last().unwrap().trim().to_owned();
 
-    // No per-client limits: the fuzzer is one client sending a great many requests.
+    // No per-client limits: the fuzzer is one client sending a great many requests, and
+    // frame uploads limited to ten a minute would leave their logic untested.
     let node = start_local(
         dir.path(),
-        &["--rate-limit", "0", "--report-limit", "100000"],
+        &[
+            "--rate-limit",
+            "0",
+            "--report-limit",
+            "100000",
+            "--upload-limit",
+            "0",
+        ],
     )
     .await;
     let examples = std::env::var("JALSA_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "50".into());
