@@ -4,15 +4,19 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::service::{Answer, Options, Service, SignIn, csrf_in, json_of, text};
+use common::service::{
+    Answer, Options, Service, SignIn, csrf_in, json_of, page_text, text, with_id,
+};
 use serde_json::{Value, json};
 
 async fn service() -> Service {
     Service::start(Options::default()).await
 }
 
-fn ids(areas: &Value) -> Vec<String> {
-    areas
+/// The ids of the areas supporters are offered.
+async fn listed(s: &Service) -> Vec<String> {
+    json_of(s.get("/api/areas").await)
+        .await
         .as_array()
         .unwrap()
         .iter()
@@ -20,17 +24,68 @@ fn ids(areas: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A supporter's remix through the API, read whole.
+async fn post_remix(s: &Service, body: Value) -> Answer {
+    Answer::of(s.post_json("/api/remixes", body).await).await
+}
+
+/// A supporter's remix of the Hubble photo with one caption, from `area`, through the API.
+async fn remix_in(s: &Service, caption: &str, area: &str) -> Answer {
+    post_remix(
+        s,
+        json!({"template": "hubble", "captions": [caption], "area": area}),
+    )
+    .await
+}
+
+/// Staff changing areas through the API with a token; each answer read whole.
+struct AreasApi<'a> {
+    s: &'a Service,
+    token: &'a str,
+}
+
+impl<'a> AreasApi<'a> {
+    /// The areas API as the staff member with `token`.
+    fn new(s: &'a Service, token: &'a str) -> Self {
+        AreasApi { s, token }
+    }
+
+    /// Adds an area.
+    async fn add(&self, body: Value) -> Answer {
+        let r = self
+            .s
+            .staff_post("/api/staff/areas", self.token, Some(body));
+        Answer::of(r.await).await
+    }
+
+    /// Renames or retires the area `id`.
+    async fn change(&self, id: &str, body: Value) -> Answer {
+        let uri = format!("/api/staff/areas/{id}");
+        Answer::of(self.s.staff_post(&uri, self.token, Some(body)).await).await
+    }
+}
+
+/// Staff import a CSV of areas through the API.
+async fn import(s: &Service, token: &str, csv: String) -> Answer {
+    Answer::of(
+        s.send(
+            axum::http::Request::post("/api/staff/areas/import")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(axum::body::Body::from(csv))
+                .unwrap(),
+        )
+        .await,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn supporters_may_say_where_they_are_on_every_form() {
     let s = service().await;
     let areas = json_of(s.get("/api/areas").await).await;
     assert!(areas.as_array().unwrap().len() >= 30, "{areas}");
-    let lahore = areas
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == "lahore")
-        .expect("Lahore is on the starter list");
+    let lahore = with_id(&areas, "lahore").expect("Lahore is on the starter list");
     assert_eq!(lahore["name_ur"], "لاہور");
     assert_eq!(lahore["name_en"], "Lahore");
 
@@ -45,26 +100,16 @@ async fn supporters_may_say_where_they_are_on_every_form() {
     }
 
     // Through the API, the form and a frame.
-    let made = Answer::of(
-        s.post_json(
-            "/api/remixes",
-            json!({"template": "hubble", "captions": ["from Lahore"], "area": "lahore"}),
-        )
-        .await,
-    )
-    .await;
+    let made = remix_in(&s, "from Lahore", "lahore").await;
     made.expect(StatusCode::CREATED, "a remix from Lahore");
     let made: Value = serde_json::from_slice(&made.body).unwrap();
     assert_eq!(made["area"], "lahore");
     let r = s
-        .post_form(
-            "/remix",
-            &[
-                ("template", "hubble"),
-                ("text", "from Quetta"),
-                ("area", "quetta"),
-            ],
-        )
+        .remix_form(&[
+            ("template", "hubble"),
+            ("text", "from Quetta"),
+            ("area", "quetta"),
+        ])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let id = r.headers()[header::LOCATION]
@@ -72,30 +117,20 @@ async fn supporters_may_say_where_they_are_on_every_form() {
         .unwrap()
         .trim_start_matches("/m/")
         .to_owned();
-    let row = s.state.remixer().remix(&id).await.unwrap().unwrap();
+    let row = s.row(&id).await;
     assert_eq!(row.area.as_deref(), Some("quetta"));
     // Without one: no area.
     let plain = json_of(s.supporter_remix("hubble", &["from nowhere"]).await).await;
     assert_eq!(plain["area"], Value::Null);
 
     // An area not on the list is refused, in the API and on the form.
-    let a = Answer::of(
-        s.post_json(
-            "/api/remixes",
-            json!({"template": "hubble", "captions": ["x"], "area": "atlantis"}),
-        )
-        .await,
-    )
-    .await;
+    let a = remix_in(&s, "x", "atlantis").await;
     assert_eq!(
         a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "atlantis"),
         "unknown_area"
     );
     let r = s
-        .post_form(
-            "/remix",
-            &[("template", "hubble"), ("text", "y"), ("area", "atlantis")],
-        )
+        .remix_form(&[("template", "hubble"), ("text", "y"), ("area", "atlantis")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(r).await.contains("not on the list"));
@@ -105,63 +140,40 @@ async fn supporters_may_say_where_they_are_on_every_form() {
 async fn staff_add_rename_retire_import_and_export_areas() {
     let s = service().await;
     let token = s.token().await;
-    let api = |method: &'static str, uri: String, body: Option<Value>| {
-        let (s, token) = (&s, token.clone());
-        async move { Answer::of(s.api(method, &uri, Some(&token), body).await).await }
-    };
-    let added = api(
-        "POST",
-        "/api/staff/areas".into(),
-        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاؤالدین"})),
-    )
-    .await;
+    let api = AreasApi::new(&s, &token);
+    let added = api
+        .add(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاؤالدین"}))
+        .await;
     added.expect(StatusCode::CREATED, "an area added");
     let added: Value = serde_json::from_slice(&added.body).unwrap();
     assert_eq!(added["id"], "mandi-bahauddin");
-    let again = api(
-        "POST",
-        "/api/staff/areas".into(),
-        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی"})),
-    )
-    .await;
+    let again = api
+        .add(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی"}))
+        .await;
     again.error_code(StatusCode::CONFLICT, "the same id again");
-    let empty = api(
-        "POST",
-        "/api/staff/areas".into(),
-        Some(json!({"name_en": "Somewhere", "name_ur": " "})),
-    )
-    .await;
+    let empty = api
+        .add(json!({"name_en": "Somewhere", "name_ur": " "}))
+        .await;
     assert!(empty.error_code(StatusCode::UNPROCESSABLE_ENTITY, "no Urdu name") == "invalid");
-    assert!(ids(&json_of(s.get("/api/areas").await).await).contains(&"mandi-bahauddin".into()));
+    assert!(listed(&s).await.contains(&"mandi-bahauddin".into()));
 
     // Renamed, then retired: no longer offered, no longer taken.
-    let renamed = api(
-        "POST",
-        "/api/staff/areas/mandi-bahauddin".into(),
-        Some(json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاءالدین", "retired": true})),
-    )
-    .await;
-    renamed.expect(StatusCode::OK, "renamed and retired");
-    assert!(!ids(&json_of(s.get("/api/areas").await).await).contains(&"mandi-bahauddin".into()));
-    let a = Answer::of(
-        s.post_json(
-            "/api/remixes",
-            json!({"template": "hubble", "captions": ["x"], "area": "mandi-bahauddin"}),
+    let renamed = api
+        .change(
+            "mandi-bahauddin",
+            json!({"name_en": "Mandi Bahauddin", "name_ur": "منڈی بہاءالدین", "retired": true}),
         )
-        .await,
-    )
-    .await;
+        .await;
+    renamed.expect(StatusCode::OK, "renamed and retired");
+    assert!(!listed(&s).await.contains(&"mandi-bahauddin".into()));
+    let a = remix_in(&s, "x", "mandi-bahauddin").await;
     a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "a retired area");
-    api(
-        "POST",
-        "/api/staff/areas/no-such".into(),
-        Some(json!({"name_en": "A", "name_ur": "ا"})),
-    )
-    .await
-    .error_code(StatusCode::NOT_FOUND, "renaming nothing");
+    api.change("no-such", json!({"name_en": "A", "name_ur": "ا"}))
+        .await
+        .error_code(StatusCode::NOT_FOUND, "renaming nothing");
 
     // Export, change in a spreadsheet, import.
-    let csv = api("GET", "/api/staff/areas.csv".into(), None).await;
+    let csv = Answer::of(s.staff_get("/api/staff/areas.csv", &token).await).await;
     csv.expect(StatusCode::OK, "the export");
     assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
     let exported = csv.text();
@@ -172,23 +184,9 @@ async fn staff_add_rename_retire_import_and_export_areas() {
     assert!(
         exported.contains("\"mandi-bahauddin\",\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"true\"")
     );
-    let import = |body: String| {
-        let (s, token) = (&s, token.clone());
-        async move {
-            Answer::of(
-                s.send(
-                    axum::http::Request::post("/api/staff/areas/import")
-                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                        .header(header::CONTENT_TYPE, "text/csv")
-                        .body(axum::body::Body::from(body))
-                        .unwrap(),
-                )
-                .await,
-            )
-            .await
-        }
-    };
     let bad = import(
+        &s,
+        &token,
         "id,name_en,name_ur\nchakwal,Chakwal,چکوال\n,,خالی\nBAD,Bad,برا\nchakwal,Chakwal,چکوال\n"
             .into(),
     )
@@ -206,10 +204,12 @@ async fn staff_add_rename_retire_import_and_export_areas() {
         bad.text()
     );
     assert!(
-        !ids(&json_of(s.get("/api/areas").await).await).contains(&"chakwal".into()),
+        !listed(&s).await.contains(&"chakwal".into()),
         "a bad import imported its good rows"
     );
     let good = import(
+        &s,
+        &token,
         exported.replace(
             "\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"true\"",
             "\"Mandi Bahauddin\",\"منڈی بہاءالدین\",\"false\"",
@@ -217,9 +217,9 @@ async fn staff_add_rename_retire_import_and_export_areas() {
     )
     .await;
     good.expect(StatusCode::OK, "a good import");
-    let offered = ids(&json_of(s.get("/api/areas").await).await);
+    let offered = listed(&s).await;
     assert!(offered.contains(&"chakwal".into()) && offered.contains(&"mandi-bahauddin".into()));
-    let audit = json_of(s.api("GET", "/api/staff/audit", Some(&token), None).await).await;
+    let audit = json_of(s.staff_get("/api/staff/audit", &token).await).await;
     for action in ["area.add", "area.change", "area.import"] {
         assert!(audit.to_string().contains(action), "{action}");
     }
@@ -237,7 +237,7 @@ async fn staff_add_rename_retire_import_and_export_areas() {
 async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
     let s = service().await;
     let staff = s.login().await;
-    let page = text(s.get_with("/staff/areas", Some(&staff.cookie)).await).await;
+    let page = s.staff_page(&staff, "/staff/areas").await;
     assert!(page.contains("لاہور") && page.contains("action=\"/staff/areas/import\""));
     let csrf = csrf_in(&page);
     let bad = "id,name_en,name_ur\nok-one,Ok,ٹھیک\nbroken,,\n".as_bytes();
@@ -252,8 +252,7 @@ async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = text(r).await;
+    let page = page_text(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         page.contains("line 3") && page.contains("name_en is empty"),
         "{page}"
@@ -284,38 +283,25 @@ async fn the_staff_page_imports_all_or_nothing_and_says_which_rows_are_bad() {
 async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
     let s = service().await;
     let token = s.token().await;
-    let add = |body: Value| {
-        let (s, token) = (&s, &token);
-        async move {
-            Answer::of(
-                s.api("POST", "/api/staff/areas", Some(token), Some(body))
-                    .await,
-            )
-            .await
-        }
-    };
-    add(json!({"id": "na-127", "name_en": "NA-127", "name_ur": "این اے-127", "parent": "lahore"}))
-        .await
-        .expect(StatusCode::CREATED, "a constituency in Lahore");
+    let api = AreasApi::new(&s, &token);
+    api.add(
+        json!({"id": "na-127", "name_en": "NA-127", "name_ur": "این اے-127", "parent": "lahore"}),
+    )
+    .await
+    .expect(StatusCode::CREATED, "a constituency in Lahore");
     // A parent that is not on the list, or is itself a constituency, is refused.
     for (parent, why) in [
         ("atlantis", "not an area"),
         ("na-127", "itself a constituency"),
     ] {
-        let a = add(
-            json!({"id": "na-999", "name_en": "NA-999", "name_ur": "این اے-999", "parent": parent}),
-        )
-        .await;
+        let a = api
+            .add(json!({"id": "na-999", "name_en": "NA-999", "name_ur": "این اے-999", "parent": parent}))
+            .await;
         a.error_code(StatusCode::UNPROCESSABLE_ENTITY, parent);
         assert!(a.text().contains(why), "{}", a.text());
     }
     let areas = json_of(s.get("/api/areas").await).await;
-    let na = areas
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == "na-127")
-        .expect("offered");
+    let na = with_id(&areas, "na-127").expect("offered");
     assert_eq!(na["parent"], "lahore");
     // Offered on the form after its city.
     let form = text(s.get("/t/hubble?lang=en").await).await;
@@ -338,7 +324,7 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
             .as_object_mut()
             .unwrap()
             .extend(body.as_object().unwrap().clone());
-        let made = Answer::of(s.post_json("/api/remixes", request).await).await;
+        let made = post_remix(&s, request).await;
         made.expect(StatusCode::CREATED, &body.to_string());
         let made: Value = serde_json::from_slice(&made.body).unwrap();
         assert_eq!(
@@ -352,7 +338,7 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
         json!({"template": "hubble", "captions": ["z"], "area": "karachi", "constituency": "na-127"}),
         json!({"template": "hubble", "captions": ["z"], "constituency": "lahore"}),
     ] {
-        let a = Answer::of(s.post_json("/api/remixes", body.clone()).await).await;
+        let a = post_remix(&s, body.clone()).await;
         assert_eq!(
             a.error_code(StatusCode::UNPROCESSABLE_ENTITY, &body.to_string()),
             "unknown_area"
@@ -360,35 +346,19 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
     }
     // A constituency of a retired city is retired with it (here a made-up one, so the
     // rest of the test keeps Lahore).
-    let api = |method: &'static str, uri: &'static str, body: Value| {
-        let (s, token) = (&s, &token);
-        async move { Answer::of(s.api(method, uri, Some(token), Some(body)).await).await }
-    };
-    api(
-        "POST",
-        "/api/staff/areas",
-        json!({"id": "ghost-town", "name_en": "Ghost Town", "name_ur": "ویران شہر"}),
-    )
-    .await
-    .expect(StatusCode::CREATED, "a city");
-    api("POST", "/api/staff/areas", json!({"id": "na-000", "name_en": "NA-000", "name_ur": "این اے-000", "parent": "ghost-town"}))
+    api.add(json!({"id": "ghost-town", "name_en": "Ghost Town", "name_ur": "ویران شہر"}))
+        .await
+        .expect(StatusCode::CREATED, "a city");
+    api.add(json!({"id": "na-000", "name_en": "NA-000", "name_ur": "این اے-000", "parent": "ghost-town"}))
         .await
         .expect(StatusCode::CREATED, "its constituency");
-    api(
-        "POST",
-        "/api/staff/areas/ghost-town",
+    api.change(
+        "ghost-town",
         json!({"name_en": "Ghost Town", "name_ur": "ویران شہر", "retired": true}),
     )
     .await
     .expect(StatusCode::OK, "the city retired");
-    let a = Answer::of(
-        s.post_json(
-            "/api/remixes",
-            json!({"template": "hubble", "captions": ["g"], "area": "na-000"}),
-        )
-        .await,
-    )
-    .await;
+    let a = remix_in(&s, "g", "na-000").await;
     assert_eq!(
         a.error_code(StatusCode::UNPROCESSABLE_ENTITY, "retired city"),
         "unknown_area"
@@ -407,20 +377,14 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
     .await;
     framed.expect(StatusCode::CREATED, "a framed picture from NA-127");
     let id: Value = serde_json::from_slice(&framed.body).unwrap();
-    let row = s
-        .state
-        .remixer()
-        .remix(id["id"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = s.row(id["id"].as_str().unwrap()).await;
     assert_eq!(
         (row.area.as_deref(), row.constituency.as_deref()),
         (Some("lahore"), Some("na-127"))
     );
 
     // The figures break the campaign down by constituency.
-    let reach = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    let reach = json_of(s.staff_get("/api/staff/reach", &token).await).await;
     let by = reach["by_constituency"].as_array().unwrap();
     assert_eq!(by.len(), 1, "{by:?}");
     assert_eq!(
@@ -437,23 +401,14 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
     assert_eq!(lahore["remixes"], 4);
     // And so does the dashboard, with the constituency's name, as a table and its CSV.
     let staff = s.login().await;
-    let page = text(
-        s.get_with("/staff/reach?lang=en", Some(&staff.cookie))
-            .await,
-    )
-    .await;
+    let page = s.staff_page(&staff, "/staff/reach?lang=en").await;
     assert!(
         page.contains("By constituency") && page.contains("NA-127"),
         "the dashboard"
     );
-    let table = text(
-        s.get_with(
-            "/staff/reach/constituencies.csv?lang=en",
-            Some(&staff.cookie),
-        )
-        .await,
-    )
-    .await;
+    let table = s
+        .staff_page(&staff, "/staff/reach/constituencies.csv?lang=en")
+        .await;
     assert!(
         table.lines().any(|l| l.starts_with("\"NA-127\",\"4\",")),
         "{table}"
@@ -461,13 +416,10 @@ async fn a_constituency_is_chosen_within_its_city_and_counted_apart() {
 
     // The CSV carries the parent, and an import may name a city on the list.
     let csv = String::from_utf8(
-        Answer::of(
-            s.api("GET", "/api/staff/areas.csv", Some(&token), None)
-                .await,
-        )
-        .await
-        .body
-        .to_vec(),
+        Answer::of(s.staff_get("/api/staff/areas.csv", &token).await)
+            .await
+            .body
+            .to_vec(),
     )
     .unwrap();
     assert!(
@@ -495,10 +447,9 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
     ];
     for (i, name) in names.iter().enumerate() {
         let added = Answer::of(
-            s.api(
-                "POST",
+            s.staff_post(
                 "/api/staff/areas",
-                Some(&token),
+                &token,
                 Some(json!({"id": format!("formula-{i}"), "name_en": name, "name_ur": name})),
             )
             .await,
@@ -507,13 +458,10 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
         added.expect(StatusCode::CREATED, name);
     }
     let export = || async {
-        Answer::of(
-            s.api("GET", "/api/staff/areas.csv", Some(&token), None)
-                .await,
-        )
-        .await
-        .body
-        .to_vec()
+        Answer::of(s.staff_get("/api/staff/areas.csv", &token).await)
+            .await
+            .body
+            .to_vec()
     };
     let exported = export().await;
     assert_eq!(
@@ -523,14 +471,11 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
     );
     let text = String::from_utf8(exported).unwrap();
     // What a spreadsheet sees in each cell: never the start of a formula.
-    let mut cells = csv::Reader::from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
-    for record in cells.records() {
-        for cell in record.unwrap().iter() {
-            assert!(
-                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
-                "{cell:?} would run"
-            );
-        }
+    for cell in cells(&text) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would run"
+        );
     }
     assert!(
         text.contains("\"formula-0\",\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""),
@@ -539,17 +484,7 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
     assert!(text.contains("\"formula-1\",\"'+92 300\",\"'+92 300\""));
     // Imported again as it is: nothing changes, and the names are as typed.
     let before = json_of(s.get("/api/areas").await).await;
-    let imported = Answer::of(
-        s.send(
-            axum::http::Request::post("/api/staff/areas/import")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "text/csv")
-                .body(axum::body::Body::from(text.clone()))
-                .unwrap(),
-        )
-        .await,
-    )
-    .await;
+    let imported = import(&s, &token, text.clone()).await;
     imported.expect(StatusCode::OK, "the export imported");
     assert_eq!(json_of(s.get("/api/areas").await).await, before);
     for (i, name) in names.iter().enumerate() {
@@ -568,14 +503,7 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
     assert_eq!(String::from_utf8(export().await).unwrap(), text);
 
     // The dashboard's table by area: the same.
-    let made = Answer::of(
-        s.post_json(
-            "/api/remixes",
-            json!({"template": "hubble", "captions": ["from a formula"], "area": "formula-0"}),
-        )
-        .await,
-    )
-    .await;
+    let made = remix_in(&s, "from a formula", "formula-0").await;
     made.expect(StatusCode::CREATED, "a remix from there");
     let staff = s.login().await;
     let table = Answer::of(
@@ -589,6 +517,15 @@ async fn exports_never_hand_a_spreadsheet_a_formula_and_still_round_trip() {
         table.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",\"1\""),
         "{table}"
     );
+}
+
+/// Every cell of a CSV export, as a spreadsheet reads it (after the byte-order mark).
+fn cells(csv: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    let records = reader.records().map(Result::unwrap);
+    records
+        .flat_map(|r| r.iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
 }
 
 /// A plain PNG photo.

@@ -136,9 +136,14 @@ fn have_browser() -> bool {
     ok
 }
 
-/// A service, a driver and a browser on it.
-async fn session(dir: &std::path::Path) -> (String, Driver, Client, AppState) {
-    let (address, state) = start_service(dir).await;
+/// A fresh folder, a service on it, a driver and a browser on the service; `None`, said
+/// loudly, where Chromium is missing.
+async fn session() -> Option<(tempfile::TempDir, String, Driver, Client, AppState)> {
+    if !have_browser() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (address, state) = start_service(dir.path()).await;
     let port = common::free_port();
     let driver = Driver(
         Command::new("chromedriver")
@@ -148,50 +153,33 @@ async fn session(dir: &std::path::Path) -> (String, Driver, Client, AppState) {
             .spawn()
             .unwrap(),
     );
-    (
-        format!("http://{address}"),
-        driver,
-        browser(port).await,
-        state,
-    )
+    let c = browser(port).await;
+    Some((dir, format!("http://{address}"), driver, c, state))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supporter_remixes_shares_and_remixes_again() {
-    if !have_browser() {
+    let Some((_dir, base, _driver, c, _)) = session().await else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _driver, c, _) = session(dir.path()).await;
+    };
 
     // Home: pick the astronaut.
     c.goto(&base).await.unwrap();
-    wait_for("the photos on the home page", || async {
-        js(
-            &c,
-            // A copy the debug build could not draw in time (503 busy, on two cores shared
-            // with the rest of the suite) is asked for again, as a reload would.
-            "const shown = [...document.images].filter(i => i.loading !== 'lazy'); \
+    // A copy the debug build could not draw in time (503 busy, on two cores shared with the
+    // rest of the suite) is asked for again, as a reload would.
+    wait_for_js(
+        &c,
+        "the photos on the home page",
+        "const shown = [...document.images].filter(i => i.loading !== 'lazy'); \
              shown.filter(i => i.complete && i.naturalWidth === 0).forEach(i => { \
                const s = i.currentSrc; i.closest('picture')?.querySelectorAll('source').forEach(x => x.remove()); \
                i.removeAttribute('srcset'); i.src = s + '&again=' + Date.now(); }); \
              return shown.every(i => i.complete && i.naturalWidth > 0)",
-        )
-        .await
-            == json!(true)
-    })
+    )
     .await;
     screenshot(&c, "1-home.png").await;
-    c.find(Locator::Css("a[href='/t/astronaut']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("the form", || async {
-        c.current_url().await.unwrap().path() == "/t/astronaut"
-    })
-    .await;
+    click_now(&c, Locator::Css("a[href='/t/astronaut']")).await;
+    wait_for_path(&c, "the form", "/t/astronaut").await;
 
     // Type an English and an Urdu caption; the preview follows.
     let first_preview = js(&c, "return document.getElementById('preview').src").await;
@@ -207,38 +195,24 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
         src != first_preview && src.as_str().unwrap_or("").contains("text=Hope")
     })
     .await;
-    wait_for("the preview to load", || async {
-        js(
-            &c,
-            "const p = document.getElementById('preview'); return p.complete && p.naturalWidth > 0",
-        )
-        .await
-            == json!(true)
-    })
+    wait_for_js(
+        &c,
+        "the preview to load",
+        "const p = document.getElementById('preview'); return p.complete && p.naturalWidth > 0",
+    )
     .await;
     screenshot(&c, "2-form.png").await;
 
     // Submit: the share page.
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("the share page", || async {
-        c.current_url().await.unwrap().path().starts_with("/m/")
-    })
-    .await;
+    click_now(&c, Locator::Css("button[type=submit]")).await;
+    wait_for_share_page(&c, "the share page").await;
     let url = c.current_url().await.unwrap();
     let id = url.path().trim_start_matches("/m/").to_owned();
-    wait_for("the remix image", || async {
-        js(
-            &c,
-            "const i = document.querySelector('figure img'); return i.complete && i.naturalWidth > 0",
-        )
-        .await
-            == json!(true)
-    })
+    wait_for_js(
+        &c,
+        "the remix image",
+        "const i = document.querySelector('figure img'); return i.complete && i.naturalWidth > 0",
+    )
     .await;
     screenshot(&c, "3-share.png").await;
     let tags = js(
@@ -270,16 +244,8 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
     assert_eq!(card, json!("image/jpeg 200"));
 
     // Remix this: the form comes pre-filled, and the new remix records its parent.
-    c.find(Locator::Id("remix-this"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for("the pre-filled form", || async {
-        c.current_url().await.unwrap().path() == "/t/astronaut"
-    })
-    .await;
+    click_now(&c, Locator::Id("remix-this")).await;
+    wait_for_path(&c, "the pre-filled form", "/t/astronaut").await;
     let values = js(
         &c,
         "return [...document.querySelectorAll('textarea[name=text]')].map(t => t.value)",
@@ -289,12 +255,7 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
     let top = c.find(Locator::Css("textarea[name=text]")).await.unwrap();
     top.clear().await.unwrap();
     top.send_keys("Hope is still priceless").await.unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_now(&c, Locator::Css("button[type=submit]")).await;
     wait_for("the second share page", || async {
         let path = c.current_url().await.unwrap().path().to_owned();
         path.starts_with("/m/") && path != format!("/m/{id}")
@@ -315,11 +276,9 @@ async fn a_supporter_remixes_shares_and_remixes_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-    if !have_browser() {
+    let Some((dir, base, _driver, c, state)) = session().await else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _driver, c, state) = session(dir.path()).await;
+    };
     // A landscape phone photo: red on its left half, blue on its right.
     let photo = image::RgbImage::from_fn(1600, 1200, |x, _| {
         image::Rgb(if x < 800 {
@@ -332,20 +291,12 @@ async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
     std::fs::write(&file, jalsa::render::encode::jpeg(&photo, 90)).unwrap();
 
     settle(&c, &format!("{base}/f/jalsa-badge?lang=en")).await;
-    c.find(Locator::Css("#frame-photo"))
-        .await
-        .unwrap()
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
-    wait_for("the photo under the frame", || async {
-        js(
-            &c,
-            "return document.getElementById('frame-crop').value !== ''",
-        )
-        .await
-            == json!(true)
-    })
+    send_keys_to(&c, "#frame-photo", file.to_str().unwrap()).await;
+    wait_for_js(
+        &c,
+        "the photo under the frame",
+        "return document.getElementById('frame-crop').value !== ''",
+    )
     .await;
     let crop = |c: &Client| {
         let c = c.clone();
@@ -366,12 +317,7 @@ async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
     );
 
     // Zoom in with the slider, to the most it takes.
-    c.find(Locator::Css("#frame-zoom"))
-        .await
-        .unwrap()
-        .send_keys(&fantoccini::key::Key::End.to_string())
-        .await
-        .unwrap();
+    send_keys_to(&c, "#frame-zoom", &fantoccini::key::Key::End.to_string()).await;
     let (_, zoomed) = crop(&c).await;
     assert!((zoomed - 0.75 / 4.0).abs() < 0.01, "zoomed: {zoomed}");
     // Drag the photo to the right: the frame shows more of its (red) left.
@@ -409,10 +355,7 @@ async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
 
     fill(&c, "input[name=text]", "Karachi ke liye").await;
     click(&c, "#frame-form button[type=submit]").await;
-    wait_for("the share page", || async {
-        path(&c).await.starts_with("/m/")
-    })
-    .await;
+    wait_for_share_page(&c, "the share page").await;
     screenshot(&c, "frame-shared.png").await;
     let delete = js(
         &c,
@@ -444,11 +387,9 @@ async fn a_supporter_puts_their_photo_in_a_frame_drags_zooms_and_shares() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn share_buttons_and_the_copy_button_are_counted() {
-    if !have_browser() {
+    let Some((_dir, base, _driver, c, state)) = session().await else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _driver, c, state) = session(dir.path()).await;
+    };
     let (row, _) = state
         .remixer()
         .create_or_find(jalsa::remix::RemixRequest::new(
@@ -535,24 +476,54 @@ async fn path(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_owned()
 }
 
+/// Waits for `script` to return true in the page.
+async fn wait_for_js(c: &Client, what: &str, script: &str) {
+    wait_for(what, || async { js(c, script).await == json!(true) }).await;
+}
+
+/// Waits for the browser to be at `expected`.
+async fn wait_for_path(c: &Client, what: &str, expected: &str) {
+    wait_for(what, || async { path(c).await == expected }).await;
+}
+
+/// Waits for the browser to be on a share page.
+async fn wait_for_share_page(c: &Client, what: &str) {
+    wait_for(what, || async { path(c).await.starts_with("/m/") }).await;
+}
+
+/// Clicks the element at `at` once: the page is loaded, so no second try.
+async fn click_now(c: &Client, at: Locator<'_>) {
+    c.find(at).await.unwrap().click().await.unwrap();
+}
+
+/// Types `keys` into the element `css` finds (for a file input, the file's path).
+async fn send_keys_to(c: &Client, css: &str, keys: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Signs in as amna on the sign-in page shown, and waits for the queue.
+async fn sign_in(c: &Client) {
+    fill(c, "input[name=name]", "amna").await;
+    fill(c, "input[name=password]", "correct horse battery").await;
+    click(c, "button[type=submit]").await;
+    wait_for_path(c, "the queue", "/staff").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_upload_place_publish_and_curate() {
-    if !have_browser() {
+    let Some((dir, base, _driver, c, _)) = session().await else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _driver, c, _) = session(dir.path()).await;
+    };
 
     // Sign in.
     c.goto(&format!("{base}/staff")).await.unwrap();
-    wait_for("the sign-in page", || async {
-        path(&c).await == "/staff/login"
-    })
-    .await;
-    fill(&c, "input[name=name]", "amna").await;
-    fill(&c, "input[name=password]", "correct horse battery").await;
-    click(&c, "button[type=submit]").await;
-    wait_for("the queue", || async { path(&c).await == "/staff" }).await;
+    wait_for_path(&c, "the sign-in page", "/staff/login").await;
+    sign_in(&c).await;
 
     // Upload a photo.
     let photo = dir.path().join("rally.jpg");
@@ -561,19 +532,11 @@ async fn staff_upload_place_publish_and_curate() {
     });
     std::fs::write(&photo, jalsa::render::encode::jpeg(&img, 90)).unwrap();
     c.goto(&format!("{base}/staff/templates")).await.unwrap();
-    c.find(Locator::Css("input[type=file]"))
-        .await
-        .unwrap()
-        .send_keys(photo.to_str().unwrap())
-        .await
-        .unwrap();
+    send_keys_to(&c, "input[type=file]", photo.to_str().unwrap()).await;
     fill(&c, "input[name=title]", "Browser Rally").await;
     fill(&c, "input[name=alt]", "A test crowd").await;
     click(&c, "form[enctype] button[type=submit]").await;
-    wait_for("the photo's page", || async {
-        path(&c).await == "/staff/templates/browser-rally"
-    })
-    .await;
+    wait_for_path(&c, "the photo's page", "/staff/templates/browser-rally").await;
 
     // Place the first box by dragging on the photo, then save and publish.
     let photo_el = c.find(Locator::Id("placer-photo")).await.unwrap();
@@ -605,10 +568,7 @@ async fn staff_upload_place_publish_and_curate() {
     );
     screenshot(&c, "5-staff-place.png").await;
     click(&c, "form.fields button[type=submit]").await;
-    wait_for("the saved page", || async {
-        path(&c).await == "/staff/templates/browser-rally"
-    })
-    .await;
+    wait_for_path(&c, "the saved page", "/staff/templates/browser-rally").await;
     click(&c, "button[value=published]").await;
     wait_for("publishing", || async {
         c.source().await.unwrap().contains("(published)")
@@ -619,10 +579,7 @@ async fn staff_upload_place_publish_and_curate() {
     c.goto(&format!("{base}/t/browser-rally")).await.unwrap();
     fill(&c, "textarea[name=text]", "Lahore is here").await;
     click(&c, "form[data-preview] button[type=submit]").await;
-    wait_for("the share page", || async {
-        path(&c).await.starts_with("/m/")
-    })
-    .await;
+    wait_for_share_page(&c, "the share page").await;
     let remix = path(&c).await.trim_start_matches("/m/").to_owned();
 
     // Staff approve it: it is in the gallery; feature it: it is on the home page.
@@ -668,7 +625,7 @@ async fn staff_upload_place_publish_and_curate() {
 }
 
 /// axe-core's script: `JALSA_AXE_JS`, else where `.ci/run` installs it, else the
-/// repository's own `node_modules`.
+/// repository's own `node_modules`; `None`, said loudly, where it is not installed.
 fn axe_script() -> Option<String> {
     let home = std::env::var("HOME").unwrap_or_default();
     let candidates = [
@@ -676,25 +633,24 @@ fn axe_script() -> Option<String> {
         Some(PathBuf::from(home).join(".cache/jalsa-npm/node_modules/axe-core/axe.min.js")),
         Some(common::repo().join("node_modules/axe-core/axe.min.js")),
     ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.exists())
-        .map(|p| std::fs::read_to_string(p).unwrap())
+    let found = candidates.into_iter().flatten().find(|p| p.exists());
+    if found.is_none() {
+        common::skipped(
+            "SKIPPED axe-core check: axe-core is not installed (npm install --prefix ~/.cache/jalsa-npm axe-core)",
+        );
+    }
+    found.map(|p| std::fs::read_to_string(p).unwrap())
 }
 
 /// Loads `url` and waits for it to settle: the document, its images and its fonts.
 async fn settle(c: &Client, url: &str) {
     c.goto(url).await.unwrap();
-    wait_for(url, || async {
-        js(
-            c,
-            "return document.readyState === 'complete' && \
+    wait_for_js(
+        c,
+        url,
+        "return document.readyState === 'complete' && \
              [...document.images].every(i => i.complete) && document.fonts.status === 'loaded'",
-        )
-        .await
-            == json!(true)
-    })
+    )
     .await;
 }
 
@@ -729,17 +685,12 @@ fn with_lang(url: &str, lang: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
-    if !have_browser() {
-        return;
-    }
     let Some(axe) = axe_script() else {
-        common::skipped(
-            "SKIPPED axe-core check: axe-core is not installed (npm install --prefix ~/.cache/jalsa-npm axe-core)",
-        );
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (base, _driver, c, state) = session(dir.path()).await;
+    let Some((_dir, base, _driver, c, state)) = session().await else {
+        return;
+    };
     let address: SocketAddr = base.trim_start_matches("http://").parse().unwrap();
 
     // Something to show: a featured remix, and a remix of it.
@@ -747,15 +698,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
     let make = |body: Value| {
         let base = base_url.clone();
         async move {
-            let (status, answer) =
-                common::node::http(address, "POST", "/api/remixes", Some(&body), None)
-                    .await
-                    .unwrap();
-            assert!(
-                status == 201 || status == 200,
-                "{}",
-                String::from_utf8_lossy(&answer)
-            );
+            let answer = common::node::post_remix(address, &body).await;
             let answer: Value = serde_json::from_slice(&answer).unwrap();
             let delete = answer["delete_url"].as_str().unwrap_or_default();
             (
@@ -778,10 +721,7 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
 
     // Sign in once; the session cookie serves every staff page after.
     settle(&c, &format!("{base}/staff/login?lang=en")).await;
-    fill(&c, "input[name=name]", "amna").await;
-    fill(&c, "input[name=password]", "correct horse battery").await;
-    click(&c, "button[type=submit]").await;
-    wait_for("the queue", || async { path(&c).await == "/staff" }).await;
+    sign_in(&c).await;
 
     let pages = [
         ("home", "/".to_owned()),
@@ -851,9 +791,11 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
                  document.querySelector('form[data-preview]').submit(); return true;",
             )
             .await;
-            wait_for("the refusal", || async {
-                js(&c, "return !!document.getElementById('form-error')").await == json!(true)
-            })
+            wait_for_js(
+                &c,
+                "the refusal",
+                "return !!document.getElementById('form-error')",
+            )
             .await;
             for v in violations(&c, &axe).await {
                 found.push(format!("form with an error [{lang}, {width} px] {v}"));
@@ -871,10 +813,11 @@ async fn every_page_is_clean_for_axe_in_both_languages_at_both_widths() {
                 ),
             )
             .await;
-            wait_for("the maker's share page", || async {
-                js(&c, "return !!document.getElementById('ready') && document.readyState === 'complete'").await
-                    == json!(true)
-            })
+            wait_for_js(
+                &c,
+                "the maker's share page",
+                "return !!document.getElementById('ready') && document.readyState === 'complete'",
+            )
             .await;
             let copy_delete = js(&c, "return !document.getElementById('copy-delete').hidden").await;
             assert_eq!(

@@ -16,6 +16,52 @@ fn jalsa(args: &[&str]) -> Output {
         .expect("jalsa runs")
 }
 
+/// Runs `jalsa render FROM --text CAPTION... FLAGS -o OUT`, where FROM is `--template ID`
+/// or `--photo PATH`; insists it succeeds and returns what it wrote.
+fn render(out: &Path, from: [&str; 2], captions: &[&str], flags: &[&str]) -> Vec<u8> {
+    let mut all = vec!["render"];
+    all.extend(from);
+    for &caption in captions {
+        all.extend(["--text", caption]);
+    }
+    all.extend_from_slice(flags);
+    all.extend(["-o", out.to_str().unwrap()]);
+    let run = jalsa(&all);
+    assert!(run.status.success(), "{}", stderr(&run));
+    std::fs::read(out).unwrap()
+}
+
+/// [`render`] to the file `name` in a fresh folder of its own.
+fn render_alone(name: &str, from: [&str; 2], captions: &[&str], flags: &[&str]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    render(&dir.path().join(name), from, captions, flags)
+}
+
+/// Runs `jalsa render --template coffee ARGS -o OUT`, whatever comes of it.
+fn render_coffee(out: &str, args: &[&str]) -> Output {
+    jalsa(&[&["render", "--template", "coffee"], args, &["-o", out]].concat())
+}
+
+/// Runs `jalsa render --photo PHOTO -o OUT`, whatever comes of it.
+fn render_photo(photo: &Path, out: &Path) -> Output {
+    jalsa(&[
+        "render",
+        "--photo",
+        photo.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// Runs `jalsa templates` over the templates folder `dir`.
+fn templates_in(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jalsa"))
+        .args(["templates", "--templates"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -31,21 +77,15 @@ fn assert_fails(out: &Output, needle: &str) {
 
 #[test]
 fn render_writes_a_remix() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("hope.jpg");
-    let run = jalsa(&[
-        "render",
-        "--template",
-        "astronaut",
-        "--text",
-        "Hope is priceless",
-        "--text",
-        "for everything else there is the ballot",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = render_alone(
+        "hope.jpg",
+        ["--template", "astronaut"],
+        &[
+            "Hope is priceless",
+            "for everything else there is the ballot",
+        ],
+        &[],
+    );
     assert_eq!(&bytes[..2], &[0xFF, 0xD8], "not a JPEG");
     assert_eq!(decode(&bytes).dimensions(), (512, 512));
 }
@@ -53,38 +93,19 @@ fn render_writes_a_remix() {
 #[test]
 fn format_comes_from_the_flag_or_the_extension() {
     let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("a.png");
-    let run = jalsa(&[
-        "render",
-        "--template",
-        "rocket",
-        "--text",
-        "up",
-        "--width",
-        "320",
-        "-o",
-        png.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
-    let webp = dir.path().join("a.out");
-    let run = jalsa(&[
-        "render",
-        "--template",
-        "rocket",
-        "--text",
-        "up",
-        "--format",
-        "webp",
-        "-o",
-        webp.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(&std::fs::read(&webp).unwrap()[8..12], b"WEBP");
-    assert_eq!(
-        decode(&std::fs::read(&png).unwrap()).dimensions(),
-        (320, 214)
-    );
+    let rocket = |name: &str, flags: &[&str]| {
+        render(
+            &dir.path().join(name),
+            ["--template", "rocket"],
+            &["up"],
+            flags,
+        )
+    };
+    let png = rocket("a.png", &["--width", "320"]);
+    assert_eq!(&png[1..4], b"PNG");
+    let webp = rocket("a.out", &["--format", "webp"]);
+    assert_eq!(&webp[8..12], b"WEBP");
+    assert_eq!(decode(&png).dimensions(), (320, 214));
 }
 
 #[test]
@@ -92,26 +113,19 @@ fn render_takes_any_photo_and_style_flags() {
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("mine.png");
     std::fs::write(&photo, common::flat_png(400, 300, [10, 10, 10])).unwrap();
-    let out = dir.path().join("mine-remix.png");
-    let run = jalsa(&[
-        "render",
-        "--photo",
-        photo.to_str().unwrap(),
-        "--text",
-        "top",
-        "--text",
-        "bottom",
-        "--color",
-        "#00ff00",
-        "--outline",
-        "none",
-        "--font",
-        "noto-sans",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    let img = decode(&std::fs::read(&out).unwrap());
+    let img = decode(&render(
+        &dir.path().join("mine-remix.png"),
+        ["--photo", photo.to_str().unwrap()],
+        &["top", "bottom"],
+        &[
+            "--color",
+            "#00ff00",
+            "--outline",
+            "none",
+            "--font",
+            "noto-sans",
+        ],
+    ));
     assert!(
         img.pixels().any(|p| p.0 == [0, 255, 0]),
         "green fill missing"
@@ -124,20 +138,12 @@ fn render_takes_any_photo_and_style_flags() {
 
 #[test]
 fn card_is_1200_by_630() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("card.jpg");
-    let run = jalsa(&[
-        "render",
-        "--template",
-        "hubble",
-        "--text",
-        "every vote counts",
-        "--card",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = render_alone(
+        "card.jpg",
+        ["--template", "hubble"],
+        &["every vote counts"],
+        &["--card"],
+    );
     assert!(bytes.len() < 300_000);
     assert_eq!(decode(&bytes).dimensions(), (1200, 630));
 }
@@ -185,64 +191,16 @@ fn bad_input_is_one_line_and_leaves_no_file() {
         &jalsa(&["render", "--template", "nope", "--text", "a", "-o", o]),
         "no template \"nope\"",
     );
+    assert_fails(&render_coffee(o, &["--color", "mauve"]), "unknown colour");
+    assert_fails(&render_coffee(o, &["--font", "comic"]), "unknown font");
+    assert_fails(&render_coffee(o, &["--width", "9000"]), "width 9000");
     assert_fails(
-        &jalsa(&[
-            "render",
-            "--template",
-            "coffee",
-            "--color",
-            "mauve",
-            "-o",
-            o,
-        ]),
-        "unknown colour",
-    );
-    assert_fails(
-        &jalsa(&["render", "--template", "coffee", "--font", "comic", "-o", o]),
-        "unknown font",
-    );
-    assert_fails(
-        &jalsa(&["render", "--template", "coffee", "--width", "9000", "-o", o]),
-        "width 9000",
-    );
-    assert_fails(
-        &jalsa(&[
-            "render",
-            "--template",
-            "coffee",
-            "--text",
-            "a",
-            "--text",
-            "b",
-            "--text",
-            "c",
-            "-o",
-            o,
-        ]),
+        &render_coffee(o, &["--text", "a", "--text", "b", "--text", "c"]),
         "3 captions",
     );
+    assert_fails(&render_coffee(o, &["--text", "\u{E000}"]), "U+E000");
     assert_fails(
-        &jalsa(&[
-            "render",
-            "--template",
-            "coffee",
-            "--text",
-            "\u{E000}",
-            "-o",
-            o,
-        ]),
-        "U+E000",
-    );
-    assert_fails(
-        &jalsa(&[
-            "render",
-            "--template",
-            "coffee",
-            "--photo",
-            "x.png",
-            "-o",
-            o,
-        ]),
+        &render_coffee(o, &["--photo", "x.png"]),
         "cannot be used with",
     );
     assert_fails(
@@ -266,40 +224,18 @@ fn a_photo_that_is_not_an_image_is_refused() {
     let fake = dir.path().join("fake.jpg");
     std::fs::write(&fake, "just text").unwrap();
     let out = dir.path().join("x.jpg");
-    assert_fails(
-        &jalsa(&[
-            "render",
-            "--photo",
-            fake.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]),
-        "not a JPEG, PNG or WebP",
-    );
+    assert_fails(&render_photo(&fake, &out), "not a JPEG, PNG or WebP");
 
     // A JPEG cut short (a copy that stopped halfway) is named, not drawn half grey.
-    let whole = dir.path().join("whole.jpg");
-    let made = jalsa(&[
-        "render",
-        "--template",
-        "coffee",
-        "-o",
-        whole.to_str().unwrap(),
-    ]);
-    assert!(made.status.success(), "{}", stderr(&made));
-    let bytes = std::fs::read(&whole).unwrap();
+    let bytes = render(
+        &dir.path().join("whole.jpg"),
+        ["--template", "coffee"],
+        &[],
+        &[],
+    );
     let cut = dir.path().join("cut.jpg");
     std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
-    assert_fails(
-        &jalsa(&[
-            "render",
-            "--photo",
-            cut.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]),
-        "cut short",
-    );
+    assert_fails(&render_photo(&cut, &out), "cut short");
     assert!(!out.exists(), "a refused photo left a picture");
 }
 
@@ -350,19 +286,11 @@ fn broken_templates_are_named_with_file_and_field() {
     ];
     for (toml, photo, needle) in cases {
         let dir = broken_templates(&toml, photo);
-        let run = Command::new(env!("CARGO_BIN_EXE_jalsa"))
-            .args(["templates", "--templates"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
+        let run = templates_in(dir.path());
         assert_fails(&run, needle);
         assert_fails(&run, "rally/template.toml");
     }
     let dir = broken_templates(GOOD, true);
-    let run = Command::new(env!("CARGO_BIN_EXE_jalsa"))
-        .args(["templates", "--templates"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let run = templates_in(dir.path());
     assert!(run.status.success(), "{}", stderr(&run));
 }

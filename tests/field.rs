@@ -30,10 +30,26 @@ async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Durati
     }
 }
 
+/// A node on a SQLite file and a blob folder in a fresh folder (kept while it lives),
+/// started with `flags` written as on a command line.
+async fn node_with(flags: &str) -> (tempfile::TempDir, common::node::Node) {
+    let dir = tempfile::tempdir().unwrap();
+    let flags: Vec<&str> = flags.split_whitespace().collect();
+    let node = common::node::start_local(dir.path(), &flags).await;
+    (dir, node)
+}
+
+/// Asserts the node answers `/healthz`.
+async fn assert_healthy(node: &common::node::Node) {
+    let (status, _) = http(node.address, "GET", "/healthz", None, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+}
+
 #[tokio::test]
 async fn half_sent_headers_and_silent_connections_are_closed() {
-    let dir = tempfile::tempdir().unwrap();
-    let node = common::node::start_local(dir.path(), &["--header-timeout", "1s"]).await;
+    let (_dir, node) = node_with("--header-timeout 1s").await;
     let mut partial = TcpStream::connect(node.address).await.unwrap();
     partial
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -44,20 +60,12 @@ async fn half_sent_headers_and_silent_connections_are_closed() {
         let took = closed_within(stream, Duration::from_secs(5)).await;
         assert!(took.is_some(), "{case}: still open after 5 s");
     }
-    let (status, _) = http(node.address, "GET", "/healthz", None, None)
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
+    assert_healthy(&node).await;
 }
 
 #[tokio::test]
 async fn a_hanging_connection_cannot_hold_shutdown_past_its_deadline() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut node = common::node::start_local(
-        dir.path(),
-        &["--header-timeout", "60s", "--shutdown-timeout", "2s"],
-    )
-    .await;
+    let (_dir, mut node) = node_with("--header-timeout 60s --shutdown-timeout 2s").await;
     let mut hanging = TcpStream::connect(node.address).await.unwrap();
     hanging
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -83,12 +91,7 @@ async fn a_hanging_connection_cannot_hold_shutdown_past_its_deadline() {
 
 #[tokio::test]
 async fn a_flood_of_silent_connections_leaves_room_for_health_checks() {
-    let dir = tempfile::tempdir().unwrap();
-    let node = common::node::start_local(
-        dir.path(),
-        &["--max-connections", "20", "--header-timeout", "30s"],
-    )
-    .await;
+    let (_dir, node) = node_with("--max-connections 20 --header-timeout 30s").await;
     let mut held = Vec::new();
     for _ in 0..60 {
         if let Ok(s) = TcpStream::connect(node.address).await {
@@ -286,8 +289,7 @@ async fn raw_exchange(address: std::net::SocketAddr, request: &[u8]) -> Vec<u8> 
 
 #[tokio::test]
 async fn oversized_heads_and_addresses_get_a_json_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let node = common::node::start_local(dir.path(), &[]).await;
+    let (_dir, node) = node_with("").await;
     let cases = [
         (
             "a 40 KB header",
@@ -343,27 +345,12 @@ async fn oversized_heads_and_addresses_get_a_json_answer() {
         );
     }
     // Ordinary requests are still answered on the same node.
-    let (status, _) = http(node.address, "GET", "/healthz", None, None)
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
+    assert_healthy(&node).await;
 }
 
 #[tokio::test]
 async fn slow_uploads_hold_upload_memory_not_render_slots() {
-    let dir = tempfile::tempdir().unwrap();
-    let node = common::node::start_local(
-        dir.path(),
-        &[
-            "--upload-memory-mb",
-            "12",
-            "--render-slots",
-            "1",
-            "--idle-timeout",
-            "60s",
-        ],
-    )
-    .await;
+    let (_dir, node) = node_with("--upload-memory-mb 12 --render-slots 1 --idle-timeout 60s").await;
     // Three uploads of 8 MB photos that stop 1 MB short and wait: the first two fit in
     // 12 MB of upload memory only one at a time.
     let photo_bytes = 8 << 20;
@@ -390,20 +377,8 @@ async fn slow_uploads_hold_upload_memory_not_render_slots() {
     }
     // While they hang, a caption remix gets the one render slot at once.
     let started = Instant::now();
-    let (status, body) = http(
-        node.address,
-        "POST",
-        "/api/remixes",
-        Some(&serde_json::json!({"template": "hubble", "captions": ["slow", "uploads"]})),
-        None,
-    )
-    .await
-    .unwrap();
-    assert!(
-        status == 201 || status == 200,
-        "{status}: {}",
-        String::from_utf8_lossy(&body)
-    );
+    let body = serde_json::json!({"template": "hubble", "captions": ["slow", "uploads"]});
+    common::node::post_remix(node.address, &body).await;
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -474,19 +449,8 @@ async fn trickle(
 /// `upload_stalled` (and one dripping a few bytes at a time is cut the same way).
 #[tokio::test]
 async fn a_slow_upload_that_keeps_moving_lands_and_a_stalled_one_is_cut() {
-    let dir = tempfile::tempdir().unwrap();
-    let node = common::node::start_local(
-        dir.path(),
-        &[
-            "--request-timeout",
-            "2s",
-            "--upload-stall-timeout",
-            "2s",
-            "--rate-limit",
-            "0",
-        ],
-    )
-    .await;
+    let (_dir, node) =
+        node_with("--request-timeout 2s --upload-stall-timeout 2s --rate-limit 0").await;
     // A 300x300 photo of noise: about 270 KB that no compression shrinks.
     let mut seed = 99u32;
     let noise = image::RgbImage::from_fn(300, 300, |_, _| {
@@ -499,18 +463,13 @@ async fn a_slow_upload_that_keeps_moving_lands_and_a_stalled_one_is_cut() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     let (content_type, body) = common::service::multipart(&[], &[("photo", "slow.png", &png)]);
+    let upload = |piece, every, stop_after| {
+        trickle(node.address, &body, &content_type, piece, every, stop_after)
+    };
 
     // About 60 KB a second, for longer than the 2 s request timeout: it lands.
     let started = Instant::now();
-    let (status, answer) = trickle(
-        node.address,
-        &body,
-        &content_type,
-        20_000,
-        Duration::from_millis(330),
-        None,
-    )
-    .await;
+    let (status, answer) = upload(20_000, Duration::from_millis(330), None).await;
     assert_eq!(status, 201, "{answer}");
     assert!(
         started.elapsed() > Duration::from_secs(3),
@@ -519,28 +478,12 @@ async fn a_slow_upload_that_keeps_moving_lands_and_a_stalled_one_is_cut() {
     );
 
     // Half of it, then nothing: 408 upload_stalled, not a silent cut.
-    let (status, answer) = trickle(
-        node.address,
-        &body,
-        &content_type,
-        20_000,
-        Duration::from_millis(50),
-        Some(body.len() / 2),
-    )
-    .await;
+    let (status, answer) = upload(20_000, Duration::from_millis(50), Some(body.len() / 2)).await;
     assert_eq!(status, 408, "{answer}");
     assert!(answer.contains("\"upload_stalled\""), "{answer}");
 
     // A drip: 2 KB every half second moves, but never 16 KB in 2 s.
-    let (status, answer) = trickle(
-        node.address,
-        &body,
-        &content_type,
-        2_000,
-        Duration::from_millis(500),
-        None,
-    )
-    .await;
+    let (status, answer) = upload(2_000, Duration::from_millis(500), None).await;
     assert_eq!(status, 408, "{answer}");
     assert!(answer.contains("\"upload_stalled\""), "{answer}");
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::service::{Answer, Options, Service, json_of, text};
+use common::service::{Answer, Options, Service, json_of, page_text, text, with_id};
 use image::{Rgb, RgbImage, Rgba, RgbaImage};
 use serde_json::{Value, json};
 
@@ -238,7 +238,7 @@ async fn a_phone_photo_becomes_a_framed_picture_with_no_metadata_in_any_renditio
     let gallery = json_of(s.get("/api/gallery").await).await;
     assert!(!gallery.to_string().contains(id), "{gallery}");
     let token = s.token().await;
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     assert!(!queue.to_string().contains(id), "{queue}");
     let page = text(s.get(&format!("/m/{id}")).await).await;
     assert!(
@@ -300,16 +300,9 @@ async fn asking_for_the_gallery_puts_the_picture_in_the_moderation_queue() {
     );
     let id = made["id"].as_str().unwrap();
     assert_eq!(made["status"], "new");
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     assert!(queue.to_string().contains(id), "{queue}");
-    let r = s
-        .api(
-            "POST",
-            &format!("/api/staff/remixes/{id}/status"),
-            Some(&token),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+    let r = s.set_remix_status(&token, id, "approved").await;
     assert_eq!(r.status(), StatusCode::OK, "{}", text(r).await);
     let gallery = json_of(s.get("/api/gallery").await).await;
     assert!(gallery.to_string().contains(id), "{gallery}");
@@ -512,7 +505,7 @@ async fn hostile_uploads_get_a_clear_refusal_and_the_service_keeps_serving() {
     Answer::of(s.supporter_remix("hubble", &["still", "serving"]).await)
         .await
         .expect(StatusCode::CREATED, "a caption remix");
-    assert_eq!(s.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(s.status("/healthz").await, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -655,27 +648,14 @@ async fn staff_upload_list_publish_and_retire_frames() {
             .to_string()
             .contains(&id)
     );
-    assert_eq!(
-        s.get(&format!("/f/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(s.status(&format!("/f/{id}")).await, StatusCode::NOT_FOUND);
     let r = s
-        .api(
-            "POST",
-            &format!("/api/staff/templates/{id}/publish"),
-            Some(&token),
-            None,
-        )
+        .staff_post(&format!("/api/staff/templates/{id}/publish"), &token, None)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 
     let frames = json_of(s.get("/api/frames").await).await;
-    let listed = frames
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id.as_str())
-        .expect("listed");
+    let listed = with_id(&frames, id.as_str()).expect("listed");
     assert_eq!(
         (listed["width"].as_u64(), listed["height"].as_u64()),
         (Some(1080), Some(1920))
@@ -717,12 +697,7 @@ async fn staff_upload_list_publish_and_retire_frames() {
 
     // Retired: no new pictures, no listing; the pictures stay.
     let r = s
-        .api(
-            "POST",
-            &format!("/api/staff/templates/{id}/retire"),
-            Some(&token),
-            None,
-        )
+        .staff_post(&format!("/api/staff/templates/{id}/retire"), &token, None)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
@@ -733,9 +708,9 @@ async fn staff_upload_list_publish_and_retire_frames() {
     );
     let a = send_photo(&s, &id, &[], "again.jpg", &phone_photo(640, 480, 1)).await;
     a.error_code(StatusCode::GONE, "a retired frame");
-    assert_eq!(s.get(&format!("/f/{id}")).await.status(), StatusCode::GONE);
+    assert_eq!(s.status(&format!("/f/{id}")).await, StatusCode::GONE);
     picture(&s, path_of(made["image_url"].as_str().unwrap())).await;
-    let audit = json_of(s.api("GET", "/api/staff/audit", Some(&token), None).await).await;
+    let audit = json_of(s.staff_get("/api/staff/audit", &token).await).await;
     assert!(audit.to_string().contains("frame.upload"), "{audit}");
 }
 
@@ -785,15 +760,12 @@ async fn the_form_without_javascript_centres_the_photo_and_shows_the_delete_link
         "{}",
         r.status()
     );
+    assert_eq!(s.status(&format!("/i/{id}.jpg")).await, StatusCode::GONE);
     assert_eq!(
-        s.get(&format!("/i/{id}.jpg")).await.status(),
+        s.status(&format!("/i/{id}/square.jpg")).await,
         StatusCode::GONE
     );
-    assert_eq!(
-        s.get(&format!("/i/{id}/square.jpg")).await.status(),
-        StatusCode::GONE
-    );
-    assert_eq!(s.get(&to).await.status(), StatusCode::GONE);
+    assert_eq!(s.status(&to).await, StatusCode::GONE);
 
     // A HEIC through the form: the form again, saying what to do.
     let heic = [&[0u8, 0, 0, 0x18][..], b"ftypheic", &[0; 64]].concat();
@@ -805,8 +777,7 @@ async fn the_form_without_javascript_centres_the_photo_and_shows_the_delete_link
             &[("photo", "IMG_1.HEIC", &heic)],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = text(r).await;
+    let page = page_text(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         page.contains("Most Compatible") && page.contains(r#"type="file""#),
         "{page}"

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::service::{Options, Service, SignIn, header_of, json_of, text};
+use common::service::{Options, Service, SignIn, header_of, page_text, text, with_id};
 use jalsa::web::i18n::{Lang, message_ids};
 
 /// Message ids a page or handler asks for by name: `.t("id")`, `.t1("id"`, `.t2("id"`.
@@ -145,6 +145,11 @@ fn says_everything(html: &str, uri: &str) {
     }
 }
 
+/// Whether `text` has a letter of the Arabic script, which Urdu is written in.
+fn in_urdu_script(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
 #[tokio::test]
 async fn the_language_comes_from_the_link_then_the_cookie_then_the_browser_then_the_default() {
     let s = service(Lang::Ur).await;
@@ -238,9 +243,7 @@ async fn every_supporter_page_speaks_both_languages() {
         }
     }
     assert!(
-        urdu_texts
-            .iter()
-            .all(|h| h.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+        urdu_texts.iter().all(|h| in_urdu_script(h)),
         "headings not in Urdu script: {urdu_texts:?}"
     );
 }
@@ -329,12 +332,7 @@ async fn the_share_page_and_its_buttons_follow_the_language() {
         "{en_text}"
     );
     assert!(ur_text.contains("Hope is priceless"), "{ur_text}");
-    assert!(
-        ur_text
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-        "{ur_text}"
-    );
+    assert!(in_urdu_script(&ur_text), "{ur_text}");
     assert!(button("ur", "whatsapp").contains(&url_encoded(&ur_text)));
 }
 
@@ -359,11 +357,7 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
         html[at..at + html[at..].find('<').unwrap()].to_owned()
     };
     assert_ne!(alert(&ur), alert(&en));
-    assert!(
-        alert(&ur)
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
-    );
+    assert!(in_urdu_script(&alert(&ur)));
 
     // A caption too long for its box: the form again, the reason in Urdu naming the caption.
     let long = "ب".repeat(250);
@@ -374,20 +368,14 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
             &[("template", "hubble"), ("text", "ok"), ("text", &long)],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = text(r).await;
+    let html = page_text(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(is_urdu(&html));
     let reason = alert(&html);
     assert!(
         reason.contains('2') && reason.contains("250") && reason.contains("200"),
         "{reason}"
     );
-    assert!(
-        reason
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-        "{reason}"
-    );
+    assert!(in_urdu_script(&reason), "{reason}");
     assert!(html.contains(&long), "the supporter's words are kept");
 
     // The form's live preview says why it cannot draw, in the page's language.
@@ -405,12 +393,7 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
     };
     let (ur_said, en_said) = (said("ur").await, said("en").await);
     assert!(en_said.starts_with("Caption 2 is too long"), "{en_said}");
-    assert!(
-        ur_said
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-        "{ur_said}"
-    );
+    assert!(in_urdu_script(&ur_said), "{ur_said}");
     // So does an address whose options cannot be read at all, rather than the parser's
     // English.
     for (lang, readable) in [("en", "This address carries options"), ("ur", "اس لنک")] {
@@ -434,8 +417,7 @@ async fn page_errors_are_translated_and_api_errors_stay_english() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let body = text(r).await;
+    let body = page_text(r, StatusCode::NOT_FOUND).await;
     assert!(body.is_ascii(), "{body}");
 }
 
@@ -476,12 +458,7 @@ async fn staff_pages_speak_both_languages() {
     };
     let (ur_date, en_date) = (first_cell(&ur), first_cell(&en));
     assert_ne!(ur_date, en_date);
-    assert!(
-        ur_date
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
-        "{ur_date}"
-    );
+    assert!(in_urdu_script(&ur_date), "{ur_date}");
 }
 
 #[tokio::test]
@@ -509,8 +486,7 @@ async fn pictures_and_the_api_skip_the_language_choice() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let html = text(r).await;
+    let html = page_text(r, StatusCode::METHOD_NOT_ALLOWED).await;
     assert!(is_urdu(&html) && html.contains("role=\"alert\""), "{html}");
 }
 
@@ -544,12 +520,7 @@ async fn official_photos_are_titled_in_the_pages_language() {
 
     let api = s.get("/api/templates").await;
     let templates: serde_json::Value = serde_json::from_str(&text(api).await).unwrap();
-    let hubble = templates
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "hubble")
-        .unwrap();
+    let hubble = with_id(&templates, "hubble").unwrap();
     assert_eq!(hubble["title"], english_title);
     assert_eq!(hubble["title_ur"], urdu_title);
 
@@ -690,22 +661,14 @@ async fn cities_are_listed_in_the_readers_alphabetical_order() {
 async fn mixed_captions_keep_their_own_order_everywhere() {
     let s = service(Lang::Ur).await;
     let (urdu, english) = ("آٹھ فروری کو جلسے میں ضرور آئیں", "8 Feb - be there!");
-    let made = json_of(s.supporter_remix("hubble", &[urdu, english]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &[urdu, english]).await;
     // The staff queue, where it waits: each caption its own <bdi>.
     let bdi = format!("<bdi>{urdu}</bdi> / <bdi>{english}</bdi>");
     let staff = s.login().await;
-    let queue = text(s.get_with("/staff", Some(&staff.cookie)).await).await;
+    let queue = s.staff_page(&staff, "/staff").await;
     assert!(queue.contains(&bdi), "queue");
     let token = s.token().await;
-    let featured = s
-        .api(
-            "POST",
-            &format!("/api/staff/remixes/{id}/status"),
-            Some(&token),
-            Some(serde_json::json!({"status": "featured"})),
-        )
-        .await;
+    let featured = s.set_remix_status(&token, &id, "featured").await;
     assert!(featured.status().is_success());
     let isolated = format!("\u{2068}{urdu}\u{2069} / \u{2068}{english}\u{2069}");
     for lang in ["ur", "en"] {

@@ -47,6 +47,19 @@ async fn create(address: SocketAddr, captions: &[&str]) -> (u16, Value) {
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
+/// Asks `address` for `path` until it answers 410, failing with `what` once `deadline` is
+/// past.
+async fn until_gone(address: SocketAddr, path: &str, deadline: Instant, what: &str) {
+    loop {
+        let (status, _) = http(address, "GET", path, None, None).await.unwrap();
+        if status == 410 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_share_one_database_and_one_store() {
     let (Some(pg), Some(s3)) = (
@@ -110,19 +123,14 @@ async fn two_nodes_share_one_database_and_one_store() {
     .unwrap();
     assert_eq!(status, 200);
     let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (status, _) = http(b.address, "GET", &format!("/api/remixes/{id}"), None, None)
-            .await
-            .unwrap();
-        if status == 410 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "B still serves a remix A removed"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    let removed = format!("/api/remixes/{id}");
+    until_gone(
+        b.address,
+        &removed,
+        deadline,
+        "B still serves a remix A removed",
+    )
+    .await;
 
     // The maker's private delete link, used on B, for a caption remix and for a framed
     // picture: the picture and its renditions leave the shared store, and A, which held
@@ -314,17 +322,8 @@ async fn deleted_on_b(a: &Node, b: &Node, storage: &str, made: &Value, rendition
         format!("/i/{id}/{}", renditions[0]),
         format!("/m/{id}"),
     ] {
-        loop {
-            let (status, _) = http(a.address, "GET", &url, None, None).await.unwrap();
-            if status == 410 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "A still serves {url} deleted on B"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+        let what = format!("A still serves {url} deleted on B");
+        until_gone(a.address, &url, deadline, &what).await;
     }
     let (status, _) = http(a.address, "POST", path, None, None).await.unwrap();
     assert_eq!(status, 410, "a used link works twice");

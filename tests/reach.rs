@@ -59,13 +59,8 @@ async fn copy_from(s: &Service, client: &str, agent: &str, id: &str) -> Answer {
 /// One remix's figures.
 async fn figures_of(s: &Service, token: &str, id: &str) -> Value {
     json_of(
-        s.api(
-            "GET",
-            &format!("/api/staff/reach?remix={id}"),
-            Some(token),
-            None,
-        )
-        .await,
+        s.staff_get(&format!("/api/staff/reach?remix={id}"), token)
+            .await,
     )
     .await
 }
@@ -74,8 +69,7 @@ async fn figures_of(s: &Service, token: &str, id: &str) -> Value {
 async fn views_previews_shares_copies_downloads_and_children_are_counted_apart() {
     let s = service().await;
     let token = s.token().await;
-    let made = json_of(s.supporter_remix("hubble", &["count me", "once"]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &["count me", "once"]).await;
     let page = format!("/m/{id}");
     let (one, two, three) = ("198.51.100.1", "198.51.100.2", "2001:db8:3::1");
 
@@ -209,7 +203,7 @@ async fn views_previews_shares_copies_downloads_and_children_are_counted_apart()
     );
 
     // The campaign's figures: three remixes, by template and by hour.
-    let all = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    let all = json_of(s.staff_get("/api/staff/reach", &token).await).await;
     assert_eq!(all["remixes"], 3, "{all}");
     assert_eq!(all["page_views"], 3);
     let hubble = all["by_template"]
@@ -258,13 +252,8 @@ async fn the_figures_refuse_a_period_they_cannot_read() {
         ("remix=0123456789abcdef", StatusCode::NOT_FOUND),
     ] {
         let a = Answer::of(
-            s.api(
-                "GET",
-                &format!("/api/staff/reach?{query}"),
-                Some(&token),
-                None,
-            )
-            .await,
+            s.staff_get(&format!("/api/staff/reach?{query}"), &token)
+                .await,
         )
         .await;
         a.error_code(status, query);
@@ -273,11 +262,9 @@ async fn the_figures_refuse_a_period_they_cannot_read() {
     a.error_code(StatusCode::UNAUTHORIZED, "anonymous");
     // An old period: nothing happened then.
     let old = json_of(
-        s.api(
-            "GET",
+        s.staff_get(
             "/api/staff/reach?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z",
-            Some(&token),
-            None,
+            &token,
         )
         .await,
     )
@@ -288,11 +275,10 @@ async fn the_figures_refuse_a_period_they_cannot_read() {
 
 #[tokio::test]
 async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv() {
-    use common::service::{SignIn, text};
+    use common::service::SignIn;
     let s = service().await;
     let staff = s.login().await;
-    let made = json_of(s.supporter_remix("hubble", &["on the dashboard"]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &["on the dashboard"]).await;
     for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
         fetch_from(
             &s,
@@ -320,11 +306,7 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
         StatusCode::SEE_OTHER,
         "anonymous: to the sign-in page"
     );
-    let en = text(
-        s.get_with("/staff/reach?lang=en", Some(&staff.cookie))
-            .await,
-    )
-    .await;
+    let en = s.staff_page(&staff, "/staff/reach?lang=en").await;
     assert_eq!(en.matches("<svg role=\"img\"").count(), 2, "two charts");
     assert!(en.contains("aria-label=\"The last 48 hours, per hour\""));
     assert!(en.contains("<dt>Visits</dt><dd>3</dd>"), "{en}");
@@ -342,11 +324,7 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
         en.contains("A sky full of voters"),
         "the template by its title"
     );
-    let ur = text(
-        s.get_with("/staff/reach?lang=ur&days=30", Some(&staff.cookie))
-            .await,
-    )
-    .await;
+    let ur = s.staff_page(&staff, "/staff/reach?lang=ur&days=30").await;
     assert!(
         ur.contains("<dt>وزٹ</dt><dd>3</dd>")
             && ur.contains("پچھلے \u{2068}30\u{2069} دن")
@@ -393,7 +371,7 @@ async fn the_dashboard_draws_its_charts_and_tables_and_gives_each_table_as_csv()
 
 #[tokio::test]
 async fn a_remix_lineage_shows_how_deep_the_wave_went() {
-    use common::service::{SignIn, text};
+    use common::service::SignIn;
     let s = Service::start(Options::default()).await;
     let token = s.token().await;
     let make = |caption: &'static str, parent: Option<String>| {
@@ -416,13 +394,8 @@ async fn a_remix_lineage_shows_how_deep_the_wave_went() {
     make("great-grandchild", Some(grandchild.clone())).await;
 
     let figures = json_of(
-        s.api(
-            "GET",
-            &format!("/api/staff/reach?remix={root}"),
-            Some(&token),
-            None,
-        )
-        .await,
+        s.staff_get(&format!("/api/staff/reach?remix={root}"), &token)
+            .await,
     )
     .await;
     let lineage = &figures["lineage"];
@@ -435,13 +408,8 @@ async fn a_remix_lineage_shows_how_deep_the_wave_went() {
     );
     assert_eq!(figures["children"], 2, "counted as they were made");
     let of_a = json_of(
-        s.api(
-            "GET",
-            &format!("/api/staff/reach?remix={a}"),
-            Some(&token),
-            None,
-        )
-        .await,
+        s.staff_get(&format!("/api/staff/reach?remix={a}"), &token)
+            .await,
     )
     .await;
     assert_eq!(
@@ -453,27 +421,17 @@ async fn a_remix_lineage_shows_how_deep_the_wave_went() {
     );
 
     let staff = s.login().await;
-    let page = text(
-        s.get_with(
-            &format!("/staff/reach?lang=en&remix={root}"),
-            Some(&staff.cookie),
-        )
-        .await,
-    )
-    .await;
+    let page = s
+        .staff_page(&staff, &format!("/staff/reach?lang=en&remix={root}"))
+        .await;
     assert!(
         page.contains("<dt>Generations deep</dt><dd>3</dd>"),
         "{page}"
     );
     assert!(page.contains(&format!(">{grandchild}</a>")));
-    let missing = text(
-        s.get_with(
-            "/staff/reach?lang=en&remix=0123456789abcdef",
-            Some(&staff.cookie),
-        )
-        .await,
-    )
-    .await;
+    let missing = s
+        .staff_page(&staff, "/staff/reach?lang=en&remix=0123456789abcdef")
+        .await;
     assert!(missing.contains("There is no remix"));
 }
 
@@ -539,11 +497,9 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
     ] {
         use sqlx::Row;
         let figures = json_of(
-            s.api(
-                "GET",
+            s.staff_get(
                 &format!("/api/staff/reach?from={}&to={}", rfc(from), rfc(to)),
-                Some(&token),
-                None,
+                &token,
             )
             .await,
         )
@@ -621,14 +577,9 @@ async fn the_campaign_figures_agree_with_the_hourly_counts_over_any_period() {
     // The most seen of the week are the week's most seen by the hourly rows.
     use common::service::SignIn;
     let staff = s.login().await;
-    let csv = common::service::text(
-        s.get_with(
-            "/staff/reach/top-week.csv?days=7&lang=en",
-            Some(&staff.cookie),
-        )
-        .await,
-    )
-    .await;
+    let csv = s
+        .staff_page(&staff, "/staff/reach/top-week.csv?days=7&lang=en")
+        .await;
     let first = csv.lines().nth(1).expect("a most-seen remix");
     let (id, seen) = first.split_once(',').unwrap();
     let (id, seen) = (id.trim_matches('"'), seen.trim_matches('"'));
@@ -669,6 +620,19 @@ fn moves(id: &str) -> [(&'static str, &'static str, String, Option<&'static str>
     ]
 }
 
+/// Makes one of [`moves`] from `client` with `agent`, and insists it is answered.
+async fn make_move(s: &Service, what: &str, method: &str, uri: &str, client: &str, agent: &str) {
+    let mut r = from(client, method, uri, agent);
+    if method == "POST" {
+        r = r.header("sec-fetch-site", "same-origin");
+    }
+    let status = s.send(r.body(Body::empty()).unwrap()).await.status();
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{what}: {status}"
+    );
+}
+
 /// Does each of [`moves`] `times` times, the `i`th time from `client(i)` with `agent`
 /// followed by `i` (so a different browser each time; behind a crawler's name for
 /// previews).
@@ -679,15 +643,7 @@ async fn flood(s: &Service, id: &str, client: &dyn Fn(usize) -> String, agent: &
                 Some(c) => format!("{c} {agent} {i}"),
                 None => format!("{agent} {i}"),
             };
-            let mut r = from(&client(i), method, &uri, &agent);
-            if method == "POST" {
-                r = r.header("sec-fetch-site", "same-origin");
-            }
-            let status = s.send(r.body(Body::empty()).unwrap()).await.status();
-            assert!(
-                status.is_success() || status.is_redirection(),
-                "{what}: {status}"
-            );
+            make_move(s, what, method, &uri, &client(i), &agent).await;
         }
     }
 }
@@ -696,22 +652,21 @@ async fn flood(s: &Service, id: &str, client: &dyn Fn(usize) -> String, agent: &
 async fn a_flood_from_one_client_moves_each_figure_by_a_handful_at_most() {
     let s = service().await;
     let token = s.token().await;
-    let made = json_of(s.supporter_remix("hubble", &["flood me"]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &["flood me"]).await;
     let handful = i64::from(jalsa::remix::AGENT_CLASSES);
 
     // 1,000 of each from one address with one browser: each figure moves by one.
     for (what, method, uri, crawler) in moves(&id) {
         for _ in 0..1000 {
-            let mut r = from("192.0.2.1", method, &uri, crawler.unwrap_or(PHONE));
-            if method == "POST" {
-                r = r.header("sec-fetch-site", "same-origin");
-            }
-            let status = s.send(r.body(Body::empty()).unwrap()).await.status();
-            assert!(
-                status.is_success() || status.is_redirection(),
-                "{what}: {status}"
-            );
+            make_move(
+                &s,
+                what,
+                method,
+                &uri,
+                "192.0.2.1",
+                crawler.unwrap_or(PHONE),
+            )
+            .await;
         }
     }
     let mine = figures_of(&s, &token, &id).await;
@@ -742,7 +697,7 @@ async fn a_flood_from_one_client_moves_each_figure_by_a_handful_at_most() {
         );
     }
     // And the campaign's figures say the same.
-    let all = json_of(s.api("GET", "/api/staff/reach", Some(&token), None).await).await;
+    let all = json_of(s.staff_get("/api/staff/reach", &token).await).await;
     assert_eq!(all["shares"], after["shares"], "{all}");
 }
 
@@ -750,8 +705,7 @@ async fn a_flood_from_one_client_moves_each_figure_by_a_handful_at_most() {
 async fn no_address_or_browser_is_stored_only_counts() {
     let s = service().await;
     let token = s.token().await;
-    let made = json_of(s.supporter_remix("hubble", &["who saw me"]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &["who saw me"]).await;
     let marker = "Mozilla/5.0 (X11; Linux) Firefox/128.0 unmistakable-agent";
     flood(&s, &id, &|i| format!("192.0.2.{}", i + 1), marker, 5).await;
     flood(&s, &id, &|i| format!("2001:db8:ab:cd{i}::1"), marker, 5).await;
@@ -781,8 +735,7 @@ async fn no_address_or_browser_is_stored_only_counts() {
 async fn only_a_browser_on_our_page_counts_a_copy_or_a_share_click() {
     let s = service().await;
     let token = s.token().await;
-    let made = json_of(s.supporter_remix("hubble", &["copy me"]).await).await;
-    let id = made["id"].as_str().unwrap().to_owned();
+    let id = s.remix_id("hubble", &["copy me"]).await;
     let copy = |client: &'static str, headers: &'static [(&'static str, &'static str)]| {
         let (s, id) = (&s, id.clone());
         async move {

@@ -10,7 +10,8 @@ use image::{GrayImage, Luma, imageops};
 use jalsa::render::fonts::{FaceId, FontChoice};
 use jalsa::render::template::{Align, Anchor, BoxStyle};
 use jalsa::render::{
-    Color, Format, Outline, Remix, RenderError, Renderer, Style, TextBox, layouts,
+    Color, Format, Outline, Remix, RenderError, Rendered, Renderer, Style, Template, TextBox,
+    layouts,
 };
 
 fn wide_box() -> TextBox {
@@ -36,6 +37,16 @@ fn plain(caption: &str, font: FontChoice) -> Remix {
         uppercase: Some(false),
     };
     r
+}
+
+/// A white photo with one [`wide_box`].
+fn on_white(width: u32, height: u32) -> Template {
+    flat_template(width, height, [255, 255, 255], vec![wide_box()])
+}
+
+/// `text` drawn on `t` in the fonts chosen for it.
+fn draw(t: &Template, text: &str) -> Result<Rendered, RenderError> {
+    Renderer::new().render(t, &plain(text, FontChoice::Auto))
 }
 
 /// Ink (dark pixels) cropped to its bounding box, scaled to `size`, binarised.
@@ -163,7 +174,7 @@ fn urdu_and_arabic_match_harfbuzz() {
             None,
         ),
     ];
-    let t = flat_template(1400, 260, [255, 255, 255], vec![wide_box()]);
+    let t = on_white(1400, 260);
     let renderer = Renderer::new();
     for (text, font, file, language) in cases {
         let r = plain(text, font);
@@ -210,7 +221,7 @@ fn urdu_and_arabic_match_harfbuzz() {
 
 /// The x of the first glyph drawn for the text starting at byte `at`.
 fn x_of(caption: &str, needle: &str) -> f32 {
-    let t = flat_template(1400, 260, [255, 255, 255], vec![wide_box()]);
+    let t = on_white(1400, 260);
     let layout = &layouts(&t, &plain(caption, FontChoice::Auto)).unwrap()[0];
     let at = caption.find(needle).unwrap();
     let range = at..at + needle.len();
@@ -222,29 +233,40 @@ fn x_of(caption: &str, needle: &str) -> f32 {
         .fold(f32::NAN, f32::min)
 }
 
+/// Asserts that `words` are drawn left to right in `line`, in this order; `why` names what
+/// a failure means.
+fn assert_left_to_right(line: &str, words: &[&str], why: &str) {
+    for pair in words.windows(2) {
+        assert!(
+            x_of(line, pair[0]) < x_of(line, pair[1]),
+            "{why}: in {line:?}, {:?} is not left of {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
 #[test]
 fn mixed_lines_keep_their_words_in_visual_order() {
     // An English sentence with Urdu inside: English runs left to right, the Urdu words
     // right to left within it.
-    let line = "Vote زندہ باد Khan";
-    assert!(x_of(line, "Vote") < x_of(line, "باد"));
-    assert!(
-        x_of(line, "باد") < x_of(line, "زندہ"),
-        "Urdu words in the wrong order"
+    assert_left_to_right(
+        "Vote زندہ باد Khan",
+        &["Vote", "باد", "زندہ", "Khan"],
+        "Urdu words in the wrong order",
     );
-    assert!(x_of(line, "زندہ") < x_of(line, "Khan"));
     // An Urdu sentence with English inside: it starts at the right.
-    let line = "زندہ Imran Khan باد";
-    assert!(x_of(line, "باد") < x_of(line, "Imran"));
-    assert!(
-        x_of(line, "Imran") < x_of(line, "Khan"),
-        "English words reversed"
+    assert_left_to_right(
+        "زندہ Imran Khan باد",
+        &["باد", "Imran", "Khan", "زندہ"],
+        "English words reversed",
     );
-    assert!(x_of(line, "Khan") < x_of(line, "زندہ"));
     // The sentence of the brief: the "!" ends the English sentence, on the far right.
-    let line = "Imran Khan زندہ باد!";
-    assert!(x_of(line, "باد") < x_of(line, "!"));
-    assert!(x_of(line, "Khan") < x_of(line, "باد"));
+    assert_left_to_right(
+        "Imran Khan زندہ باد!",
+        &["Khan", "باد", "!"],
+        "the \"!\" is not at the end",
+    );
 }
 
 #[test]
@@ -269,10 +291,8 @@ fn start_alignment_follows_the_paragraph_direction() {
 
 #[test]
 fn emoji_are_drawn_in_colour() {
-    let t = flat_template(600, 300, [255, 255, 255], vec![wide_box()]);
-    let out = Renderer::new()
-        .render(&t, &plain("🇵🇰 ✊🏽", FontChoice::Auto))
-        .unwrap();
+    let t = on_white(600, 300);
+    let out = draw(&t, "🇵🇰 ✊🏽").unwrap();
     let img = decode(&out.bytes);
     let green = img
         .pixels()
@@ -300,7 +320,7 @@ fn emoji_are_drawn_in_colour() {
 
 #[test]
 fn other_alphabets_fall_back_to_noto_sans() {
-    let t = flat_template(800, 200, [255, 255, 255], vec![wide_box()]);
+    let t = on_white(800, 200);
     for text in ["ПРИВЕТ МИР", "Ελλάδα", "Tiếng Việt"] {
         let layout = &layouts(&t, &plain(text, FontChoice::Auto)).unwrap()[0];
         assert!(
@@ -317,12 +337,7 @@ fn other_alphabets_fall_back_to_noto_sans() {
             layout.glyphs.iter().all(|g| g.face == face),
             "{text}: not all in {face:?}"
         );
-        let img = decode(
-            &Renderer::new()
-                .render(&t, &plain(text, FontChoice::Auto))
-                .unwrap()
-                .bytes,
-        );
+        let img = decode(&draw(&t, text).unwrap().bytes);
         assert!(
             img.pixels().filter(|p| p.0[0] < 100).count() > 2000,
             "{text}: too little ink"
@@ -332,10 +347,8 @@ fn other_alphabets_fall_back_to_noto_sans() {
 
 #[test]
 fn a_character_no_font_has_is_named() {
-    let t = flat_template(800, 200, [255, 255, 255], vec![wide_box()]);
-    let err = Renderer::new()
-        .render(&t, &plain("زندہ \u{10FFFD}", FontChoice::Auto))
-        .unwrap_err();
+    let t = on_white(800, 200);
+    let err = draw(&t, "زندہ \u{10FFFD}").unwrap_err();
     assert!(matches!(
         err,
         RenderError::Unsupported {
@@ -348,7 +361,7 @@ fn a_character_no_font_has_is_named() {
 
 #[test]
 fn uppercasing_leaves_urdu_untouched() {
-    let t = flat_template(800, 200, [255, 255, 255], vec![wide_box()]);
+    let t = on_white(800, 200);
     let mut r = plain("پاکستان زندہ باد", FontChoice::Auto);
     let lower = Renderer::new().render(&t, &r).unwrap().bytes;
     r.style.uppercase = Some(true);

@@ -10,12 +10,13 @@ use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use common::png_bomb;
 use common::service::{
-    Answer, Options, PASSWORD, Service, SignIn, csrf_in, header_of, json_of, text,
+    Answer, Options, PASSWORD, Service, SignIn, csrf_in, header_of, json_of, set_cookie, text,
+    with_id,
 };
 use jalsa::catalog::Catalog;
 use jalsa::db::Db;
 use jalsa::remix::{BlockAction, Moderation, Policy, Remixer};
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn service(moderation: Moderation, block_action: BlockAction) -> Service {
     Service::start(Options {
@@ -88,40 +89,15 @@ async fn outsiders_never_get_in() {
 async fn sign_in_needs_the_right_password_and_is_rate_limited() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let (cookie, csrf) = login_form(&s).await;
-    let r = s
-        .post_form_with(
-            "/staff/login",
-            Some(&cookie),
-            &[
-                ("name", "amna"),
-                ("password", "wrong one!!"),
-                ("csrf", &csrf),
-            ],
-        )
-        .await;
+    let r = sign_in(&s, Some(&cookie), "wrong one!!", &csrf).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(text(r).await.contains("do not match"));
     // Without the login form's cookie the post is refused: no CSRF on sign-in either.
-    let r = s
-        .post_form(
-            "/staff/login",
-            &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
-        )
-        .await;
+    let r = sign_in(&s, None, PASSWORD, &csrf).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let mut limited = false;
     for _ in 0..12 {
-        let r = s
-            .post_form_with(
-                "/staff/login",
-                Some(&cookie),
-                &[
-                    ("name", "amna"),
-                    ("password", "guess guess"),
-                    ("csrf", &csrf),
-                ],
-            )
-            .await;
+        let r = sign_in(&s, Some(&cookie), "guess guess", &csrf).await;
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
             let wait: u64 = header_of(&r, header::RETRY_AFTER).parse().unwrap();
             assert!((1..=120).contains(&wait), "Retry-After {wait}");
@@ -132,7 +108,17 @@ async fn sign_in_needs_the_right_password_and_is_rate_limited() {
     assert!(limited, "unlimited password guessing");
 }
 
-/// Signs in as `name` from `client` (through the trusted proxy); the status.
+/// Posts the sign-in form as amna with `password`, the login form's `cookie` if any and
+/// its `csrf` token.
+async fn sign_in(s: &Service, cookie: Option<&str>, password: &str, csrf: &str) -> Response {
+    s.post_form_with(
+        "/staff/login",
+        cookie,
+        &[("name", "amna"), ("password", password), ("csrf", csrf)],
+    )
+    .await
+}
+
 /// The sign-in form's CSRF cookie (`name=value`) and token, as a browser gets them.
 async fn login_form(s: &Service) -> (String, String) {
     let page = s.get("/staff/login").await;
@@ -144,6 +130,7 @@ async fn login_form(s: &Service) -> (String, String) {
     (cookie, csrf_in(&text(page).await))
 }
 
+/// Signs in as `name` from `client` (through the trusted proxy); the status.
 async fn sign_in_from(s: &Service, client: &str, name: &str, password: &str) -> StatusCode {
     let (cookie, csrf) = login_form(s).await;
     let form = url::form_urlencoded::Serializer::new(String::new())
@@ -239,21 +226,9 @@ async fn a_flood_from_many_addresses_leaves_room_for_staff_where_they_signed_in_
 async fn a_sign_in_leaves_a_device_cookie_that_is_known_from_anywhere() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let (csrf_cookie, csrf) = login_form(&s).await;
-    let r = s
-        .post_form_with(
-            "/staff/login",
-            Some(&csrf_cookie),
-            &[("name", "amna"), ("password", PASSWORD), ("csrf", &csrf)],
-        )
-        .await;
+    let r = sign_in(&s, Some(&csrf_cookie), PASSWORD, &csrf).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let device = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("jalsa_device="))
-        .expect("a device cookie");
+    let device = set_cookie(&r, "jalsa_device").expect("a device cookie");
     assert!(
         device.contains("HttpOnly") && device.contains("Path=/staff"),
         "{device}"
@@ -274,10 +249,7 @@ async fn a_sign_in_leaves_a_device_cookie_that_is_known_from_anywhere() {
 async fn every_staff_form_needs_its_csrf_token() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let staff = s.login().await;
-    let id = json_of(s.supporter_remix("astronaut", &["csrf"]).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = s.remix_id("astronaut", &["csrf"]).await;
     for (uri, form) in [
         (
             "/staff/remixes",
@@ -315,10 +287,7 @@ async fn every_staff_form_needs_its_csrf_token() {
         }
     }
     // Nothing happened.
-    assert_eq!(
-        s.state.remixer().remix(&id).await.unwrap().unwrap().status,
-        jalsa::db::Status::New
-    );
+    assert_eq!(s.row(&id).await.status, jalsa::db::Status::New);
     assert_eq!(
         s.state.remixer().template_status("astronaut"),
         Some(jalsa::db::TemplateStatus::Published)
@@ -332,17 +301,9 @@ async fn every_staff_form_needs_its_csrf_token() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        s.state.remixer().remix(&id).await.unwrap().unwrap().status,
-        jalsa::db::Status::Approved
-    );
+    assert_eq!(s.row(&id).await.status, jalsa::db::Status::Approved);
     // Signing out ends the session.
-    s.post_form_with(
-        "/staff/logout",
-        Some(&staff.cookie),
-        &[("csrf", &staff.csrf)],
-    )
-    .await;
+    s.staff_form(&staff, "/staff/logout", &[]).await;
     assert_eq!(
         s.get_with("/staff", Some(&staff.cookie)).await.status(),
         StatusCode::SEE_OTHER
@@ -354,12 +315,7 @@ async fn a_revoked_token_stops_working() {
     let s = service(Moderation::Pre, BlockAction::Hold).await;
     let token = s.token().await;
     let r = s
-        .api(
-            "GET",
-            "/api/staff/queue?cursor=not-ours",
-            Some(&token),
-            None,
-        )
+        .staff_get("/api/staff/queue?cursor=not-ours", &token)
         .await;
     assert_eq!(
         r.status(),
@@ -367,12 +323,10 @@ async fn a_revoked_token_stops_working() {
         "a bad cursor is the client's error"
     );
     assert_eq!(
-        s.api("GET", "/api/staff/queue", Some(&token), None)
-            .await
-            .status(),
+        s.staff_get("/api/staff/queue", &token).await.status(),
         StatusCode::OK
     );
-    let r = s.api("POST", "/api/staff/tokens", Some(&token), None).await;
+    let r = s.staff_post("/api/staff/tokens", &token, None).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let second = json_of(r).await;
     let id = token.split('_').nth(1).unwrap();
@@ -386,9 +340,7 @@ async fn a_revoked_token_stops_working() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
-        s.api("GET", "/api/staff/queue", Some(&token), None)
-            .await
-            .status(),
+        s.staff_get("/api/staff/queue", &token).await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
@@ -534,6 +486,23 @@ async fn refused_uploads_name_the_reason() {
     );
 }
 
+/// A template's edit form: these fields, then each box's x, y, width and height.
+fn template_form<'a>(
+    fields: &[(&'static str, &'a str)],
+    boxes: &[[&'a str; 4]],
+) -> Vec<(&'static str, &'a str)> {
+    let mut form = fields.to_vec();
+    for b in boxes {
+        form.extend(["x", "y", "width", "height"].into_iter().zip(*b));
+    }
+    form
+}
+
+/// The photo stored for the template `id`.
+async fn template_photo(s: &Service, id: &str) -> bytes::Bytes {
+    s.state.remixer().template_photo(id).await.unwrap().unwrap()
+}
+
 #[tokio::test]
 async fn upload_place_publish_remix_curate() {
     let s = &service(Moderation::Pre, BlockAction::Hold).await;
@@ -579,13 +548,7 @@ async fn upload_place_publish_remix_curate() {
         (1200, 1600),
         "not upright and scaled to 1600 on the long side"
     );
-    let stored = s
-        .state
-        .remixer()
-        .template_photo(&id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = template_photo(s, &id).await;
     assert!(
         !stored.windows(11).any(|w| w == b"GPSLatitude"),
         "metadata kept"
@@ -600,26 +563,20 @@ async fn upload_place_publish_remix_curate() {
     );
 
     // Place the boxes with numbers, preview, publish.
-    let page = text(s.get_with(&edit, Some(&staff.cookie)).await).await;
+    let page = s.staff_page(&staff, &edit).await;
     assert!(page.contains("preview.jpg?text=Sample"));
     let r = s
-        .post_form_with(
+        .staff_form(
+            &staff,
             &edit,
-            Some(&staff.cookie),
-            &[
-                ("csrf", &staff.csrf),
-                ("title", "Minar-e-Pakistan Rally"),
-                ("alt", "A crowd at Minar-e-Pakistan"),
-                ("hashtags", "Jalsa Lahore"),
-                ("x", "0.05"),
-                ("y", "0.70"),
-                ("width", "0.9"),
-                ("height", "0.25"),
-                ("x", ""),
-                ("y", ""),
-                ("width", ""),
-                ("height", ""),
-            ],
+            &template_form(
+                &[
+                    ("title", "Minar-e-Pakistan Rally"),
+                    ("alt", "A crowd at Minar-e-Pakistan"),
+                    ("hashtags", "Jalsa Lahore"),
+                ],
+                &[["0.05", "0.70", "0.9", "0.25"], ["", "", "", ""]],
+            ),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -634,27 +591,22 @@ async fn upload_place_publish_remix_curate() {
         .await;
     assert_eq!(header_of(&preview, header::CONTENT_TYPE), "image/jpeg");
     let bad = s
-        .post_form_with(
+        .staff_form(
+            &staff,
             &edit,
-            Some(&staff.cookie),
-            &[
-                ("csrf", &staff.csrf),
-                ("title", "T"),
-                ("alt", "A"),
-                ("x", "0.5"),
-                ("y", "0.1"),
-                ("width", "0.9"),
-                ("height", "0.2"),
-            ],
+            &template_form(
+                &[("title", "T"), ("alt", "A")],
+                &[["0.5", "0.1", "0.9", "0.2"]],
+            ),
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(bad).await.contains("x + width"));
     let r = s
-        .post_form_with(
+        .staff_form(
+            &staff,
             &format!("{edit}/status"),
-            Some(&staff.cookie),
-            &[("csrf", &staff.csrf), ("status", "published")],
+            &[("status", "published")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -667,21 +619,18 @@ async fn upload_place_publish_remix_curate() {
     let gallery = || async { text(s.get("/gallery").await).await };
     assert!(!gallery().await.contains(&remix));
     assert!(
-        text(s.get_with("/staff", Some(&staff.cookie)).await)
-            .await
-            .contains(&remix),
+        s.staff_page(&staff, "/staff").await.contains(&remix),
         "not in the queue"
     );
 
+    let staff = &staff;
     let set = |status: &'static str| {
         let remix = remix.clone();
-        let staff_cookie = staff.cookie.clone();
-        let csrf = staff.csrf.clone();
         async move {
-            s.post_form_with(
+            s.staff_form(
+                staff,
                 "/staff/remixes",
-                Some(&staff_cookie),
-                &[("csrf", &csrf), ("id", &remix), ("status", status)],
+                &[("id", &remix), ("status", status)],
             )
             .await
             .status()
@@ -693,7 +642,7 @@ async fn upload_place_publish_remix_curate() {
         "approved but not in the gallery"
     );
     assert!(
-        !text(s.get_with("/staff", Some(&staff.cookie)).await)
+        !s.staff_page(staff, "/staff")
             .await
             .contains(&format!("value=\"{remix}\"")),
         "still queued"
@@ -708,49 +657,40 @@ async fn upload_place_publish_remix_curate() {
     assert_eq!(set("hidden").await, StatusCode::SEE_OTHER);
     assert!(!gallery().await.contains(&remix));
     assert_eq!(
-        s.get(&format!("/m/{remix}")).await.status(),
+        s.status(&format!("/m/{remix}")).await,
         StatusCode::OK,
         "hidden breaks the link"
     );
     assert_eq!(set("removed").await, StatusCode::SEE_OTHER);
-    assert_eq!(
-        s.get(&format!("/m/{remix}")).await.status(),
-        StatusCode::GONE
-    );
-    assert_eq!(
-        s.get(&format!("/i/{remix}.jpg")).await.status(),
-        StatusCode::GONE
-    );
+    assert_eq!(s.status(&format!("/m/{remix}")).await, StatusCode::GONE);
+    assert_eq!(s.status(&format!("/i/{remix}.jpg")).await, StatusCode::GONE);
     // The same picture asked for again is refused by name, not sent to its 410.
     let r = s.supporter_remix(&id, &["Lahore zindabad"]).await;
     assert_eq!(r.status(), StatusCode::GONE);
     assert_eq!(json_of(r).await["error"]["code"], "picture_removed");
 
     // Retire: no new remixes, old links keep working.
-    let keep = json_of(s.supporter_remix("coffee", &["chai"]).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let keep = s.remix_id("coffee", &["chai"]).await;
     let r = s
-        .post_form_with(
+        .staff_form(
+            staff,
             "/staff/templates/coffee/status",
-            Some(&staff.cookie),
-            &[("csrf", &staff.csrf), ("status", "retired")],
+            &[("status", "retired")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = s.supporter_remix("coffee", &["more chai"]).await;
     assert_eq!(r.status(), StatusCode::GONE);
     assert_eq!(json_of(r).await["error"]["code"], "template_retired");
-    assert_eq!(s.get(&format!("/m/{keep}")).await.status(), StatusCode::OK);
+    assert_eq!(s.status(&format!("/m/{keep}")).await, StatusCode::OK);
     assert_eq!(
-        s.get(&format!("/i/{keep}/card.jpg")).await.status(),
+        s.status(&format!("/i/{keep}/card.jpg")).await,
         StatusCode::OK
     );
     assert!(!text(s.get("/").await).await.contains("href=\"/t/coffee\""));
 
     // Everything is in the audit log, with who, what and on which item.
-    let audit = text(s.get_with("/staff/audit", Some(&staff.cookie)).await).await;
+    let audit = s.staff_page(staff, "/staff/audit").await;
     for needle in [
         "staff.login",
         "template.upload",
@@ -770,6 +710,12 @@ async fn upload_place_publish_remix_curate() {
             "{needle} missing from the audit log"
         );
     }
+}
+
+/// The text field `key` of each item in a list.
+fn each<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
+    let items = items.as_array().unwrap();
+    items.iter().map(|i| i[key].as_str().unwrap()).collect()
 }
 
 #[tokio::test]
@@ -796,68 +742,32 @@ async fn api_twins_of_the_staff_actions() {
     assert_eq!(t["status"], "published");
     assert_eq!(t["boxes"].as_array().unwrap().len(), 1);
 
-    let a = json_of(s.supporter_remix("api-photo", &["one"]).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let b = json_of(s.supporter_remix("api-photo", &["two"]).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let a = s.remix_id("api-photo", &["one"]).await;
+    let b = s.remix_id("api-photo", &["two"]).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 2);
-    let r = s
-        .api(
-            "POST",
-            &format!("/api/staff/remixes/{a}/status"),
-            Some(&token),
-            Some(json!({"status": "featured"})),
-        )
-        .await;
+    let r = s.set_remix_status(&token, &a, "featured").await;
     assert_eq!(json_of(r).await["status"], "featured");
     let r = s
-        .api(
-            "POST",
+        .staff_post(
             "/api/staff/remixes/status",
-            Some(&token),
+            &token,
             Some(json!({"ids": [b.clone()], "status": "approved"})),
         )
         .await;
     assert_eq!(json_of(r).await["changed"], 1);
     let gallery = json_of(s.api("GET", "/api/gallery", None, None).await).await;
-    let ids: Vec<&str> = gallery["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
+    let ids = each(&gallery["items"], "id");
     assert_eq!(ids, vec![a.as_str(), b.as_str()]);
     let r = s
-        .api(
-            "POST",
-            "/api/staff/remixes/0123456789abcdef/status",
-            Some(&token),
-            Some(json!({"status": "approved"})),
-        )
+        .set_remix_status(&token, "0123456789abcdef", "approved")
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = s
-        .api(
-            "POST",
-            &format!("/api/staff/remixes/{a}/status"),
-            Some(&token),
-            Some(json!({"status": "burned"})),
-        )
-        .await;
+    let r = s.set_remix_status(&token, &a, "burned").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let r = s
-        .api(
-            "POST",
-            "/api/staff/templates/api-photo/retire",
-            Some(&token),
-            None,
-        )
+        .staff_post("/api/staff/templates/api-photo/retire", &token, None)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
@@ -865,24 +775,14 @@ async fn api_twins_of_the_staff_actions() {
         StatusCode::GONE
     );
     assert_eq!(
-        s.api(
-            "POST",
-            "/api/staff/templates/nope/retire",
-            Some(&token),
-            None
-        )
-        .await
-        .status(),
+        s.staff_post("/api/staff/templates/nope/retire", &token, None)
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
 
-    let audit = json_of(s.api("GET", "/api/staff/audit", Some(&token), None).await).await;
-    let actions: Vec<&str> = audit["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let audit = json_of(s.staff_get("/api/staff/audit", &token).await).await;
+    let actions = each(&audit["items"], "action");
     assert_eq!(
         actions.first(),
         Some(&"template.status"),
@@ -892,19 +792,19 @@ async fn api_twins_of_the_staff_actions() {
     assert!(audit["items"][0]["staff"] == "amna" && audit["items"][0]["item"] == "api-photo");
 }
 
+/// Staff change the blocklist through the API: `action` is `""` to add, `"/remove"` to
+/// remove.
+async fn blocklist(s: &Service, token: &str, action: &str, body: Value) -> Response {
+    let uri = format!("/api/staff/blocklist{action}");
+    s.staff_post(&uri, token, Some(body)).await
+}
+
 #[tokio::test]
 async fn the_blocklist_holds_in_english_and_urdu() {
     let s = service(Moderation::Post, BlockAction::Hold).await;
     let token = s.token().await;
     for phrase in ["crook", "چور", "chor hai"] {
-        let r = s
-            .api(
-                "POST",
-                "/api/staff/blocklist",
-                Some(&token),
-                Some(json!({"phrase": phrase})),
-            )
-            .await;
+        let r = blocklist(&s, &token, "", json!({"phrase": phrase})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
     }
     // Post-moderation: clean remixes go straight to the gallery...
@@ -920,31 +820,17 @@ async fn the_blocklist_holds_in_english_and_urdu() {
         "approved",
         "not a whole word"
     );
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 3);
     // Removing nothing is refused, and removes nothing.
     for blank in ["", "  "] {
-        let r = s
-            .api(
-                "POST",
-                "/api/staff/blocklist/remove",
-                Some(&token),
-                Some(json!({"phrase": blank})),
-            )
-            .await;
+        let r = blocklist(&s, &token, "/remove", json!({"phrase": blank})).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{blank:?}");
     }
     let held = json_of(s.supporter_remix("rocket", &["still a crook"]).await).await;
     assert_eq!(held["status"], "new", "the blocklist was emptied");
     // Removing a phrase lets it through again.
-    let r = s
-        .api(
-            "POST",
-            "/api/staff/blocklist/remove",
-            Some(&token),
-            Some(json!({"phrase": "CROOK"})),
-        )
-        .await;
+    let r = blocklist(&s, &token, "/remove", json!({"phrase": "CROOK"})).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         json_of(s.supporter_remix("rocket", &["another crook"]).await).await["status"],
@@ -958,11 +844,7 @@ async fn invisible_and_look_alike_spellings_do_not_walk_past_the_blocklist() {
     let staff = s.login().await;
     for phrase in ["chor", "کرپٹ"] {
         let r = s
-            .post_form_with(
-                "/staff/blocklist",
-                Some(&staff.cookie),
-                &[("csrf", &staff.csrf), ("phrase", phrase)],
-            )
+            .staff_form(&staff, "/staff/blocklist", &[("phrase", phrase)])
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
@@ -997,15 +879,11 @@ async fn the_blocklist_refuses_when_configured() {
     let s = service(Moderation::Pre, BlockAction::Refuse).await;
     let staff = s.login().await;
     let r = s
-        .post_form_with(
-            "/staff/blocklist",
-            Some(&staff.cookie),
-            &[("csrf", &staff.csrf), ("phrase", "چور")],
-        )
+        .staff_form(&staff, "/staff/blocklist", &[("phrase", "چور")])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        text(s.get_with("/staff/blocklist", Some(&staff.cookie)).await)
+        s.staff_page(&staff, "/staff/blocklist")
             .await
             .contains("چور")
     );
@@ -1019,16 +897,7 @@ async fn the_blocklist_refuses_when_configured() {
             .unwrap()
             .starts_with("caption 2")
     );
-    assert!(
-        s.state
-            .remixer()
-            .blobs()
-            .list("remixes")
-            .await
-            .unwrap()
-            .is_empty(),
-        "rendered anyway"
-    );
+    assert!(s.stored("remixes").await.is_empty(), "rendered anyway");
 }
 
 /// Captions that draw "chor" without typing it, each with what the queue should name.
@@ -1053,24 +922,19 @@ const ALLOWED: [&[&str]; 4] = [
 async fn the_blocklist_holds_what_is_drawn_and_the_queue_says_why() {
     let s = service(Moderation::Post, BlockAction::Hold).await;
     let token = s.token().await;
-    let r = s
-        .api(
-            "POST",
-            "/api/staff/blocklist",
-            Some(&token),
-            Some(json!({"phrase": "Chor", "variants": ["CHOOR"]})),
-        )
-        .await;
+    let r = blocklist(
+        &s,
+        &token,
+        "",
+        json!({"phrase": "Chor", "variants": ["CHOOR"]}),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(
         json_of(r).await,
         json!({"phrase": "chor", "variants": ["choor"]})
     );
-    let list = json_of(
-        s.api("GET", "/api/staff/blocklist", Some(&token), None)
-            .await,
-    )
-    .await;
+    let list = json_of(s.staff_get("/api/staff/blocklist", &token).await).await;
     assert_eq!(
         list["entries"],
         json!([{"phrase": "chor", "variants": ["choor"]}])
@@ -1087,7 +951,7 @@ async fn the_blocklist_holds_what_is_drawn_and_the_queue_says_why() {
     assert_eq!(v["status"], "new", "a variant staff added");
 
     // The queue says which phrase held each and how it was written.
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     let items = queue["items"].as_array().unwrap();
     assert_eq!(items.len(), DISGUISED.len() + 1);
     for (captions, how) in DISGUISED {
@@ -1113,11 +977,11 @@ async fn the_blocklist_holds_what_is_drawn_and_the_queue_says_why() {
         .unwrap();
     assert_eq!(variant["held_for"]["variant"], "choor");
     let staff = s.login().await;
-    let page = text(s.get_with("/staff", Some(&staff.cookie)).await).await;
+    let page = s.staff_page(&staff, "/staff").await;
     assert!(page.contains("matches the blocked phrase"), "{page}");
     assert!(page.contains("with bidi overrides"), "{page}");
     assert!(page.contains("split across the text boxes"), "{page}");
-    let page = text(s.get_with("/staff/blocklist", Some(&staff.cookie)).await).await;
+    let page = s.staff_page(&staff, "/staff/blocklist").await;
     assert!(page.contains("held in the moderation queue"), "{page}");
     assert!(page.contains("choor"));
 }
@@ -1127,18 +991,14 @@ async fn the_blocklist_refuses_what_is_drawn() {
     let s = service(Moderation::Pre, BlockAction::Refuse).await;
     let staff = s.login().await;
     let r = s
-        .post_form_with(
+        .staff_form(
+            &staff,
             "/staff/blocklist",
-            Some(&staff.cookie),
-            &[
-                ("csrf", &staff.csrf),
-                ("phrase", "chor"),
-                ("variants", "choor, چور"),
-            ],
+            &[("phrase", "chor"), ("variants", "choor, چور")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = text(s.get_with("/staff/blocklist", Some(&staff.cookie)).await).await;
+    let page = s.staff_page(&staff, "/staff/blocklist").await;
     assert!(page.contains("is refused"), "{page}");
     for (captions, _) in DISGUISED {
         let r = s.supporter_remix("rocket", captions).await;
@@ -1171,16 +1031,7 @@ async fn the_blocklist_refuses_what_is_drawn() {
             r.status()
         );
     }
-    assert!(
-        s.state
-            .remixer()
-            .blobs()
-            .list("remixes")
-            .await
-            .unwrap()
-            .is_empty(),
-        "rendered anyway"
-    );
+    assert!(s.stored("remixes").await.is_empty(), "rendered anyway");
     for captions in ALLOWED {
         let r = s.supporter_remix("rocket", captions).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{captions:?} was refused");
@@ -1191,10 +1042,7 @@ async fn the_blocklist_refuses_what_is_drawn() {
 async fn supporters_can_report_a_remix() {
     let s = service(Moderation::Post, BlockAction::Hold).await;
     let token = s.token().await;
-    let id = json_of(s.supporter_remix("hubble", &["space"]).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = s.remix_id("hubble", &["space"]).await;
     assert!(
         text(s.get(&format!("/m/{id}")).await)
             .await
@@ -1209,7 +1057,7 @@ async fn supporters_can_report_a_remix() {
             .await
             .contains("Thank you")
     );
-    let queue = json_of(s.api("GET", "/api/staff/queue", Some(&token), None).await).await;
+    let queue = json_of(s.staff_get("/api/staff/queue", &token).await).await;
     let item = &queue["items"][0];
     assert_eq!(item["id"], json!(id));
     assert_eq!(item["reported"], true);
@@ -1308,7 +1156,7 @@ fn the_command_line_adds_staff_and_prints_tokens() {
 
 /// Every template photo in the store is in the format its key says.
 async fn photo_keys_match_their_bytes(s: &Service) {
-    for blob in s.state.remixer().blobs().list("templates").await.unwrap() {
+    for blob in s.stored("templates").await {
         let bytes = s
             .state
             .remixer()
@@ -1333,21 +1181,19 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     let staff = s.login().await;
     let before = s.state.remixer().template("coffee").unwrap();
     let r = s
-        .post_form_with(
+        .staff_form(
+            &staff,
             "/staff/templates/coffee",
-            Some(&staff.cookie),
-            &[
-                ("csrf", &staff.csrf),
-                ("title", "Chai pe charcha"),
-                ("alt", "A cup of coffee on a table"),
-                ("title_ur", "چائے پہ چرچا"),
-                ("alt_ur", ""),
-                ("hashtags", "chai, jalsa"),
-                ("x", "0.1"),
-                ("y", "0.6"),
-                ("width", "0.8"),
-                ("height", "0.3"),
-            ],
+            &template_form(
+                &[
+                    ("title", "Chai pe charcha"),
+                    ("alt", "A cup of coffee on a table"),
+                    ("title_ur", "چائے پہ چرچا"),
+                    ("alt_ur", ""),
+                    ("hashtags", "chai, jalsa"),
+                ],
+                &[["0.1", "0.6", "0.8", "0.3"]],
+            ),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
@@ -1356,13 +1202,7 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     let edited = s.state.remixer().template("coffee").unwrap();
     assert_eq!(edited.photo_hash, before.photo_hash, "the photo changed");
     assert_eq!(edited.spec.boxes.len(), 1);
-    let photo = s
-        .state
-        .remixer()
-        .template_photo("coffee")
-        .await
-        .unwrap()
-        .unwrap();
+    let photo = template_photo(&s, "coffee").await;
     assert_eq!(
         image::guess_format(&photo).unwrap(),
         image::ImageFormat::Png
@@ -1391,11 +1231,7 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     // The Urdu title given, the Urdu alt text emptied (Urdu pages then show the English).
     assert_eq!(after.spec.title_ur, "چائے پہ چرچا");
     assert_eq!(after.spec.alt_ur, "");
-    let form = text(
-        s.get_with("/staff/templates/coffee", Some(&staff.cookie))
-            .await,
-    )
-    .await;
+    let form = s.staff_page(&staff, "/staff/templates/coffee").await;
     assert!(
         form.contains("name=\"title_ur\" value=\"چائے پہ چرچا\""),
         "{form}"
@@ -1403,13 +1239,7 @@ async fn a_staff_edit_of_a_bundled_template_keeps_its_photo_and_survives_a_resta
     // Supporters see the edited words.
     let r = s.get("/api/templates").await;
     let listed = json_of(r).await;
-    let coffee = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "coffee")
-        .unwrap()
-        .clone();
+    let coffee = with_id(&listed, "coffee").unwrap().clone();
     assert_eq!(coffee["title"], "Chai pe charcha");
     assert_eq!(coffee["boxes"].as_array().unwrap().len(), 1);
 }

@@ -37,7 +37,7 @@ impl Backend {
     /// The stores opened, with one remix of these captions made.
     async fn open_with(&self, captions: &[&str]) -> (Remixer, Arc<RemixRow>) {
         let remixer = self.open().await;
-        let (row, _) = remixer.create_or_find(request(captions)).await.unwrap();
+        let (row, _) = make(&remixer, captions).await;
         (remixer, row)
     }
 
@@ -121,14 +121,17 @@ fn request(captions: &[&str]) -> RemixRequest {
     RemixRequest::new("rally", captions.iter().map(|s| s.to_string()).collect())
 }
 
+/// Creates or finds the remix of `captions` on the rally photo: its row, and whether it was
+/// made now.
+async fn make(remixer: &Remixer, captions: &[&str]) -> (Arc<jalsa::db::RemixRow>, bool) {
+    remixer.create_or_find(request(captions)).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeat_request_renders_nothing() {
     for b in backends().await {
         let remixer = b.open().await;
-        let (first, created) = remixer
-            .create_or_find(request(&["hope", "is priceless"]))
-            .await
-            .unwrap();
+        let (first, created) = make(&remixer, &["hope", "is priceless"]).await;
         assert!(created, "{}", b.name);
         assert_eq!(remixer.stats.renders.load(Ordering::SeqCst), 1);
         let stored = remixer
@@ -152,10 +155,7 @@ async fn a_repeat_request_renders_nothing() {
             b.name
         );
 
-        let (again, created) = remixer
-            .create_or_find(request(&["hope", "is priceless"]))
-            .await
-            .unwrap();
+        let (again, created) = make(&remixer, &["hope", "is priceless"]).await;
         assert!(!created, "{}", b.name);
         assert_eq!(again.id, first.id);
         assert_eq!(
@@ -167,10 +167,7 @@ async fn a_repeat_request_renders_nothing() {
 
         // Without the in-memory cache (a new process), the database answers.
         let fresh = b.open().await;
-        let (third, created) = fresh
-            .create_or_find(request(&["hope", "is priceless"]))
-            .await
-            .unwrap();
+        let (third, created) = make(&fresh, &["hope", "is priceless"]).await;
         assert!(!created);
         assert_eq!(third.id, first.id);
         assert_eq!(
@@ -192,8 +189,8 @@ async fn identical_pictures_share_one_blob() {
     for b in backends().await {
         let remixer = b.open().await;
         // Captions are uppercased by default, so these two requests draw the same picture.
-        let (a, created_a) = remixer.create_or_find(request(&["vote"])).await.unwrap();
-        let (b_row, created_b) = remixer.create_or_find(request(&["VOTE"])).await.unwrap();
+        let (a, created_a) = make(&remixer, &["vote"]).await;
+        let (b_row, created_b) = make(&remixer, &["VOTE"]).await;
         assert!(created_a && !created_b, "{}", b.name);
         assert_eq!(a.id, b_row.id);
         assert_eq!(remixer.stats.renders.load(Ordering::SeqCst), 2);
@@ -251,13 +248,7 @@ async fn data_survives_a_restart() {
     for b in backends().await {
         let id = {
             let remixer = b.open().await;
-            remixer
-                .create_or_find(request(&["still here"]))
-                .await
-                .unwrap()
-                .0
-                .id
-                .clone()
+            make(&remixer, &["still here"]).await.0.id.clone()
         };
         let remixer = b.open().await;
         let row = remixer.remix(&id).await.unwrap().expect("row survives");
@@ -386,10 +377,7 @@ async fn listing_status_and_parents() {
         let remixer = b.open().await;
         let mut ids = Vec::new();
         for i in 0..5 {
-            let (row, _) = remixer
-                .create_or_find(request(&[&format!("number {i}")]))
-                .await
-                .unwrap();
+            let (row, _) = make(&remixer, &[&format!("number {i}")]).await;
             ids.push(row.id.clone());
             tokio::time::sleep(Duration::from_millis(3)).await;
         }
@@ -628,34 +616,24 @@ async fn migrate_knows_every_table_and_column_of_the_live_schema() {
     }
 }
 
+/// How many template encodings this remixer has prepared.
+fn bases_prepared(remixer: &Remixer) -> u64 {
+    remixer.stats.jpeg_bases_prepared.load(Ordering::Relaxed)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_encoding_is_prepared_once_and_kept_across_restarts() {
     for b in backends().await {
         let first = b.open().await;
-        let (made, _) = first
-            .create_or_find(request(&["hope", "is priceless"]))
-            .await
-            .unwrap();
-        assert_eq!(
-            first.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
-            1,
-            "{}",
-            b.name
-        );
+        let (made, _) = make(&first, &["hope", "is priceless"]).await;
+        assert_eq!(bases_prepared(&first), 1, "{}", b.name);
         let stored = first.blobs().list("bases").await.unwrap();
         assert_eq!(stored.len(), 1, "{}: {stored:?}", b.name);
 
         // A restart (or another node) reads it instead of preparing it again.
         let next = b.open().await;
-        next.create_or_find(request(&["unity", "faith and discipline"]))
-            .await
-            .unwrap();
-        assert_eq!(
-            next.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
-            0,
-            "{}",
-            b.name
-        );
+        make(&next, &["unity", "faith and discipline"]).await;
+        assert_eq!(bases_prepared(&next), 0, "{}", b.name);
 
         // A damaged copy is refused and prepared again, to the same bytes.
         first
@@ -667,27 +645,14 @@ async fn a_template_encoding_is_prepared_once_and_kept_across_restarts() {
             .await
             .unwrap();
         let damaged = b.open().await;
-        damaged
-            .create_or_find(request(&["new", "picture"]))
-            .await
-            .unwrap();
-        assert_eq!(
-            damaged.stats.jpeg_bases_prepared.load(Ordering::Relaxed),
-            1,
-            "{}",
-            b.name
-        );
+        make(&damaged, &["new", "picture"]).await;
+        assert_eq!(bases_prepared(&damaged), 1, "{}", b.name);
         let again = first.blobs().get(&stored[0].key).await.unwrap().unwrap();
         assert!(again.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]), "{}", b.name);
 
         // The same request on stores that never saw this template: the same picture.
         let fresh = Backend::fresh("fresh");
-        let (elsewhere, _) = fresh
-            .open()
-            .await
-            .create_or_find(request(&["hope", "is priceless"]))
-            .await
-            .unwrap();
+        let (elsewhere, _) = make(&fresh.open().await, &["hope", "is priceless"]).await;
         assert_eq!(elsewhere.hash, made.hash, "{}", b.name);
     }
 }

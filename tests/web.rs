@@ -8,7 +8,10 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::service::{Answer, Options, Service, body, error_code, header_of, json_of, text};
+use common::service::{
+    Answer, Options, Service, body, error_code, header_of, json_of, page_text, set_cookie, text,
+    with_id,
+};
 use jalsa::catalog::Catalog;
 use jalsa::db::{Db, RenditionKind, Status};
 use jalsa::remix::Remixer;
@@ -53,8 +56,7 @@ impl Remixes for Service {
 #[tokio::test]
 async fn home_lists_the_photos_and_pages_carry_security_headers() {
     let s = service().await;
-    let r = s.get("/").await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok("/").await;
     let csp = header_of(&r, header::CONTENT_SECURITY_POLICY);
     assert!(
         csp.contains("script-src 'self'")
@@ -79,12 +81,7 @@ async fn html_and_json_are_compressed() {
         ("/t/rocket", "text/html"),
     ] {
         let r = s
-            .send(
-                Request::get(uri)
-                    .header(header::ACCEPT_ENCODING, "gzip")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send(get_with_header(uri, header::ACCEPT_ENCODING, "gzip"))
             .await;
         assert_eq!(r.status(), StatusCode::OK, "{uri}");
         assert!(
@@ -122,17 +119,14 @@ async fn the_form_has_a_field_per_box_and_a_preview() {
 async fn submitting_the_form_lands_on_a_share_page_with_every_tag() {
     let s = service().await;
     let r = s
-        .post_form(
-            "/remix",
-            &[
-                ("template", "astronaut"),
-                ("text", "Hope <is> \"priceless\""),
-                ("text", "زندہ باد"),
-                ("color", "yellow"),
-                ("outline", ""),
-                ("font", ""),
-            ],
-        )
+        .remix_form(&[
+            ("template", "astronaut"),
+            ("text", "Hope <is> \"priceless\""),
+            ("text", "زندہ باد"),
+            ("color", "yellow"),
+            ("outline", ""),
+            ("font", ""),
+        ])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = header_of(&r, header::LOCATION);
@@ -148,16 +142,12 @@ async fn submitting_the_form_lands_on_a_share_page_with_every_tag() {
         "<meta property=\"og:image:height\" content=\"630\">".to_string(),
         "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_string(),
         format!("<meta name=\"twitter:image\" content=\"{base}/i/{id}/card.jpg\">"),
+        "og:title".to_string(),
+        "og:description".to_string(),
+        "og:image:alt".to_string(),
+        "twitter:image:alt".to_string(),
     ] {
         assert!(html.contains(&tag), "missing {tag}");
-    }
-    for tag in [
-        "og:title",
-        "og:description",
-        "og:image:alt",
-        "twitter:image:alt",
-    ] {
-        assert!(html.contains(tag), "missing {tag}");
     }
     // Captions are escaped in the body and in attributes alike.
     assert!(
@@ -193,15 +183,12 @@ async fn submitting_the_form_lands_on_a_share_page_with_every_tag() {
     assert!(form.contains("زندہ باد"));
     assert!(form.contains("<option value=\"yellow\" selected>"));
     let r = s
-        .post_form(
-            "/remix",
-            &[
-                ("template", "astronaut"),
-                ("text", "a new top"),
-                ("text", "زندہ باد"),
-                ("parent", &id),
-            ],
-        )
+        .remix_form(&[
+            ("template", "astronaut"),
+            ("text", "a new top"),
+            ("text", "زندہ باد"),
+            ("parent", &id),
+        ])
         .await;
     let child = header_of(&r, header::LOCATION)
         .trim_start_matches("/m/")
@@ -215,23 +202,16 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
     let s = service().await;
     let long = "x".repeat(201);
     let r = s
-        .post_form(
-            "/remix",
-            &[("template", "coffee"), ("text", "keep me"), ("text", &long)],
-        )
+        .remix_form(&[("template", "coffee"), ("text", "keep me"), ("text", &long)])
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = text(r).await;
+    let html = page_text(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         html.contains("Caption 2 is too long: 201 characters, and at most 200 fit."),
         "{html}"
     );
     assert!(html.contains("keep me"), "what was typed is lost");
     let r = s
-        .post_form(
-            "/remix",
-            &[("template", "coffee"), ("text", "a"), ("color", "mauve")],
-        )
+        .remix_form(&[("template", "coffee"), ("text", "a"), ("color", "mauve")])
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
@@ -239,9 +219,7 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
             .await
             .contains("That colour, outline or font does not exist")
     );
-    let r = s
-        .post_form("/remix", &[("template", "nope"), ("text", "a")])
-        .await;
+    let r = s.remix_form(&[("template", "nope"), ("text", "a")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
@@ -251,8 +229,7 @@ async fn bad_form_input_shows_the_form_again_with_the_reason() {
 #[tokio::test]
 async fn robots_are_kept_out_of_private_and_costly_places() {
     let s = service().await;
-    let r = s.get("/robots.txt").await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok("/robots.txt").await;
     assert!(header_of(&r, header::CONTENT_TYPE).starts_with("text/plain"));
     let robots = text(r).await;
     let rules: Vec<(bool, &str)> = robots
@@ -363,13 +340,9 @@ async fn a_dropped_download_resumes_where_it_stopped() {
     }
 
     // A proxy that weakened the ETag still gets its 304.
+    let weakened = format!("W/\"x\", W/{etag}");
     let r = s
-        .send(
-            Request::get(&uri)
-                .header(header::IF_NONE_MATCH, format!("W/\"x\", W/{etag}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(get_with_header(&uri, header::IF_NONE_MATCH, &weakened))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
 }
@@ -379,8 +352,7 @@ async fn images_are_immutable_with_strong_etags() {
     let s = service().await;
     let v = s.remix(&["cache me"]).await;
     let id = v["id"].as_str().unwrap();
-    let r = s.get(&format!("/i/{id}.jpg")).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok(&format!("/i/{id}.jpg")).await;
     assert_eq!(header_of(&r, header::CONTENT_TYPE), "image/jpeg");
     assert_eq!(
         header_of(&r, header::CACHE_CONTROL),
@@ -396,23 +368,14 @@ async fn images_are_immutable_with_strong_etags() {
     );
 
     let r = s
-        .send(
-            Request::get(format!("/i/{id}.jpg"))
-                .header(header::IF_NONE_MATCH, &etag)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(get_with_header(
+            &format!("/i/{id}.jpg"),
+            header::IF_NONE_MATCH,
+            &etag,
+        ))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
-    let r = s
-        .send(
-            Request::builder()
-                .method(Method::HEAD)
-                .uri(format!("/i/{id}.jpg"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = s.send(bare(Method::HEAD, &format!("/i/{id}.jpg"))).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(body(r).await.is_empty());
 
@@ -422,25 +385,18 @@ async fn images_are_immutable_with_strong_etags() {
     let webp = s.get(&format!("/i/{id}.webp")).await;
     assert_eq!(&body(webp).await[8..12], b"WEBP");
 
-    let card = s.get(&format!("/i/{id}/card.jpg")).await;
-    assert_eq!(card.status(), StatusCode::OK);
+    let card = s.get_ok(&format!("/i/{id}/card.jpg")).await;
     let card = body(card).await;
     assert!(card.len() < 300_000);
     assert_eq!(common::decode(&card).dimensions(), (1200, 630));
 
-    assert_eq!(
-        s.get(&format!("/i/{id}.gif")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        s.get("/i/0123456789abcdef.jpg").await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        s.get("/i/..%2F..%2Fetc.jpg").await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(s.get("/photos/astronaut").await.status(), StatusCode::OK);
+    let gif = format!("/i/{id}.gif");
+    assert_not_found(
+        &s,
+        &[&gif, "/i/0123456789abcdef.jpg", "/i/..%2F..%2Fetc.jpg"],
+    )
+    .await;
+    assert_eq!(s.status("/photos/astronaut").await, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -453,13 +409,13 @@ async fn removed_remixes_answer_410_everywhere() {
         .set_status(id, Status::Removed)
         .await
         .unwrap();
-    assert_eq!(s.get(&format!("/m/{id}")).await.status(), StatusCode::GONE);
+    assert_eq!(s.status(&format!("/m/{id}")).await, StatusCode::GONE);
     assert_eq!(
-        error_code(s.get(&format!("/api/remixes/{id}")).await, StatusCode::GONE).await,
+        get_error(&s, &format!("/api/remixes/{id}"), StatusCode::GONE).await,
         "removed"
     );
     assert_eq!(
-        s.get(&format!("/i/{id}/card.jpg")).await.status(),
+        s.status(&format!("/i/{id}/card.jpg")).await,
         StatusCode::GONE
     );
 }
@@ -521,10 +477,7 @@ async fn a_remix_links_to_the_one_it_came_from_only_while_that_is_there() {
         "delete: {}",
         deleted.status
     );
-    assert_eq!(
-        s.get(&format!("/m/{parent}")).await.status(),
-        StatusCode::GONE
-    );
+    assert_eq!(s.status(&format!("/m/{parent}")).await, StatusCode::GONE);
     assert!(
         !share_page(&s, &child).await.contains("parent-link"),
         "a link to a deleted remix"
@@ -550,50 +503,44 @@ async fn previews_are_small_and_uncached() {
     let r = s.get("/preview/hubble.png?text=a&width=200").await;
     assert_eq!(common::decode(&body(r).await).width(), 200);
     assert_eq!(
-        error_code(s.get("/preview/nope.jpg").await, StatusCode::NOT_FOUND).await,
+        get_error(&s, "/preview/nope.jpg", StatusCode::NOT_FOUND).await,
         "unknown_template"
     );
     assert_eq!(
-        error_code(
-            s.get("/preview/hubble.jpg?width=5000").await,
+        get_error(
+            &s,
+            "/preview/hubble.jpg?width=5000",
             StatusCode::BAD_REQUEST
         )
         .await,
         "bad_width"
     );
     assert_eq!(
-        error_code(
-            s.get("/preview/hubble.jpg?color=mauve").await,
+        get_error(
+            &s,
+            "/preview/hubble.jpg?color=mauve",
             StatusCode::BAD_REQUEST
         )
         .await,
         "bad_style"
     );
     assert_eq!(
-        error_code(
-            s.get("/preview/hubble.jpg?text=a&text=b&text=c").await,
+        get_error(
+            &s,
+            "/preview/hubble.jpg?text=a&text=b&text=c",
             StatusCode::UNPROCESSABLE_ENTITY
         )
         .await,
         "too_many_captions"
     );
     // Nothing was stored.
-    assert!(
-        s.state
-            .remixer()
-            .blobs()
-            .list("remixes")
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.stored("remixes").await.is_empty());
 }
 
 #[tokio::test]
 async fn remixes_addressed_by_url_are_stored_once() {
     let s = service().await;
-    let a = s.get("/render/coffee/chai_time~q/yes__please.jpg").await;
-    assert_eq!(a.status(), StatusCode::OK);
+    let a = s.get_ok("/render/coffee/chai_time~q/yes__please.jpg").await;
     let etag = header_of(&a, header::ETAG);
     let b = s
         .get("/render/coffee/chai_time~q/yes__please.jpg?width=600")
@@ -608,26 +555,14 @@ async fn remixes_addressed_by_url_are_stored_once() {
         .unwrap();
     assert_eq!(rows.items.len(), 1);
     assert_eq!(rows.items[0].captions, vec!["chai time?", "yes_please"]);
-    assert_eq!(
-        s.get("/render/nope/a/b.jpg").await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        s.get("/render/coffee/a/b").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_not_found(&s, &["/render/nope/a/b.jpg", "/render/coffee/a/b"]).await;
 }
 
 #[tokio::test]
 async fn the_api_creates_then_finds() {
     let s = service().await;
     let templates = json_of(s.get("/api/templates").await).await;
-    let astronaut = templates
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "astronaut")
-        .unwrap();
+    let astronaut = with_id(&templates, "astronaut").unwrap();
     assert_eq!(astronaut["width"], 512);
     assert_eq!(
         astronaut["photo_url"],
@@ -732,12 +667,7 @@ async fn api_errors_are_json_with_the_right_status() {
     let made: Value = serde_json::from_slice(&made.body).unwrap();
     assert_eq!(made["width"], 813);
     let r = s
-        .send(
-            Request::post("/api/remixes")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from("{"))
-                .unwrap(),
-        )
+        .send(post_as("/api/remixes", "application/json", "{"))
         .await;
     assert_eq!(error_code(r, StatusCode::BAD_REQUEST).await, "bad_json");
     let r = s
@@ -755,24 +685,21 @@ async fn api_errors_are_json_with_the_right_status() {
     let r = s.post_json("/api/remixes", huge).await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
-        error_code(s.get("/api/remixes/zzz").await, StatusCode::NOT_FOUND).await,
+        get_error(&s, "/api/remixes/zzz", StatusCode::NOT_FOUND).await,
         "not_found"
     );
     assert_eq!(
-        error_code(s.get("/api/nothing").await, StatusCode::NOT_FOUND).await,
+        get_error(&s, "/api/nothing", StatusCode::NOT_FOUND).await,
         "not_found"
     );
     assert_eq!(
-        error_code(
-            s.get("/api/gallery?cursor=bogus").await,
-            StatusCode::BAD_REQUEST
-        )
-        .await,
+        get_error(&s, "/api/gallery?cursor=bogus", StatusCode::BAD_REQUEST).await,
         "bad_cursor"
     );
     assert_eq!(
-        error_code(
-            s.get("/api/gallery?cursor=f:1234.not-an-id!").await,
+        get_error(
+            &s,
+            "/api/gallery?cursor=f:1234.not-an-id!",
             StatusCode::BAD_REQUEST
         )
         .await,
@@ -846,43 +773,61 @@ async fn new_remixes_are_rate_limited_per_client_but_repeats_are_not() {
     let s = service_with(2, 2, 64).await;
     s.remix(&["one"]).await;
     s.remix(&["two"]).await;
-    let r = s
-        .post_json(
-            "/api/remixes",
-            json!({"template": "astronaut", "captions": ["three"]}),
-        )
-        .await;
+    let r = s.supporter_remix("astronaut", &["three"]).await;
     assert!(!header_of(&r, header::RETRY_AFTER).is_empty());
     assert_eq!(
         error_code(r, StatusCode::TOO_MANY_REQUESTS).await,
         "rate_limited"
     );
     // A repeat costs no render, so it is answered.
-    let r = s
-        .post_json(
-            "/api/remixes",
-            json!({"template": "astronaut", "captions": ["one"]}),
-        )
-        .await;
+    let r = s.supporter_remix("astronaut", &["one"]).await;
     assert_eq!(r.status(), StatusCode::OK);
     // A client that writes its own X-Forwarded-For is still the same client: with no
     // trusted proxy the header means nothing.
     for forged in ["203.0.113.9", "203.0.113.10, 127.0.0.1"] {
-        let r = s
-            .send(
-                Request::post("/api/remixes")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .header("x-forwarded-for", forged)
-                    .body(Body::from(
-                        json!({"template": "astronaut", "captions": ["three"]}).to_string(),
-                    ))
-                    .unwrap(),
-            )
-            .await;
+        let r = s.send(json_from(forged, &["three"])).await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{forged}");
     }
 }
 
+/// Asserts that each of `uris` answers 404.
+async fn assert_not_found(s: &Service, uris: &[&str]) {
+    for uri in uris {
+        assert_eq!(s.status(uri).await, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+/// The error code `GET uri` answers with, after checking its status.
+async fn get_error(s: &Service, uri: &str, status: StatusCode) -> String {
+    error_code(s.get(uri).await, status).await
+}
+
+/// A request with no body.
+fn bare(method: Method, uri: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// A `GET uri` carrying one more header.
+fn get_with_header(uri: &str, name: header::HeaderName, value: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(name, value)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// A `POST uri` carrying `body` as `content_type`.
+fn post_as(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+/// A remix of the astronaut through the API, from `client` as `X-Forwarded-For` names it.
 fn json_from(client: &str, captions: &[&str]) -> Request<Body> {
     Request::post("/api/remixes")
         .header(header::CONTENT_TYPE, "application/json")
@@ -917,12 +862,14 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_and_limits_hold_across_no
         let state = AppState::new(Arc::new(remixer), config);
         nodes.push(app(state));
     }
+    // Sends a remix to one node, from `client`.
+    let send = |node: &Router, client: &str, caption: &str| {
+        node.clone().oneshot(json_from(client, &[caption]))
+    };
     let mut created = 0;
     let mut refused = 0;
     for i in 0..8 {
-        let node = nodes[i % 2].clone();
-        let r = node
-            .oneshot(json_from("198.51.100.4", &[&format!("spread {i}")]))
+        let r = send(&nodes[i % 2], "198.51.100.4", &format!("spread {i}"))
             .await
             .unwrap();
         match r.status() {
@@ -937,15 +884,11 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_and_limits_hold_across_no
         "the limit is 3 a minute over both nodes"
     );
     // The proxy's other clients are not held back, and a forged first hop changes nothing.
-    let r = nodes[0]
-        .clone()
-        .oneshot(json_from("198.51.100.5", &["someone else"]))
+    let r = send(&nodes[0], "198.51.100.5", "someone else")
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = nodes[1]
-        .clone()
-        .oneshot(json_from("203.0.113.1, 198.51.100.4", &["forged"]))
+    let r = send(&nodes[1], "203.0.113.1, 198.51.100.4", "forged")
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -1041,7 +984,7 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
     let first = s.get(&format!("/i/{id}.jpg")).await;
     let etag = header_of(&first, header::ETAG);
     let original = body(first).await;
-    let row = s.state.remixer().remix(&id).await.unwrap().unwrap();
+    let row = s.row(&id).await;
     for damage in ["deleted", "overwritten"] {
         match damage {
             "deleted" => s
@@ -1084,8 +1027,7 @@ async fn a_lost_or_damaged_picture_is_drawn_again_and_checked() {
         .blob_key;
     s.state.remixer().blobs().delete(&key).await.unwrap();
     s.state.pictures().clear();
-    let r = s.get(&format!("/i/{id}/card.jpg")).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok(&format!("/i/{id}/card.jpg")).await;
     assert_eq!(body(r).await, card);
 }
 
@@ -1094,14 +1036,9 @@ async fn a_lost_picture_stored_before_the_jpeg_tables_changed_is_drawn_again() {
     // A remix stored by renderer version 3, whose JPEG Huffman tables differ from today's:
     // its row as that version wrote it, and its picture lost from the store.
     let s = service().await;
+    let db = s.state.remixer().db();
     let made = s.remix(&["stored long ago"]).await;
-    let today = s
-        .state
-        .remixer()
-        .remix(made["id"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let today = s.row(made["id"].as_str().unwrap()).await;
     let template = s.state.remixer().template(&today.template).unwrap();
     let drawn = jalsa::render::Remix {
         captions: today.captions.clone(),
@@ -1123,14 +1060,10 @@ async fn a_lost_picture_stored_before_the_jpeg_tables_changed_is_drawn_again() {
         blob_key: jalsa::store::remix_key(&hash, today.format),
         ..(*today).clone()
     };
-    s.state
-        .remixer()
-        .db()
-        .insert_remix_rows(std::slice::from_ref(&old))
+    db.insert_remix_rows(std::slice::from_ref(&old))
         .await
         .unwrap();
-    let r = s.get(&format!("/i/{}.jpg", id.as_str())).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok(&format!("/i/{}.jpg", id.as_str())).await;
     assert_eq!(body(r).await, then, "version 3's bytes, drawn again");
     let stored = s.state.remixer().blobs().get(&old.blob_key).await.unwrap();
     assert_eq!(stored.as_deref(), Some(&then[..]), "and stored again");
@@ -1144,10 +1077,7 @@ async fn a_lost_picture_stored_before_the_jpeg_tables_changed_is_drawn_again() {
         blob_key: jalsa::store::remix_key(&unknown, today.format),
         ..(*today).clone()
     };
-    s.state
-        .remixer()
-        .db()
-        .insert_remix_rows(std::slice::from_ref(&gone))
+    db.insert_remix_rows(std::slice::from_ref(&gone))
         .await
         .unwrap();
     let r = s.get(&format!("/i/{}.jpg", gone.id.as_str())).await;
@@ -1166,27 +1096,24 @@ async fn every_error_keeps_the_documented_format() {
     for (case, request, status) in [
         (
             "bad UTF-8 in an API path",
-            Request::get("/api/remixes/%FF")
-                .body(Body::empty())
-                .unwrap(),
+            bare(Method::GET, "/api/remixes/%FF"),
             StatusCode::BAD_REQUEST,
         ),
         (
             "wrong method on an API path",
-            Request::delete("/api/templates")
-                .body(Body::empty())
-                .unwrap(),
+            bare(Method::DELETE, "/api/templates"),
             StatusCode::METHOD_NOT_ALLOWED,
         ),
         (
             "API body over the limit",
-            Request::post("/api/remixes")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(format!(
+            post_as(
+                "/api/remixes",
+                "application/json",
+                format!(
                     "{{\"template\":\"coffee\",\"captions\":[\"{}\"]}}",
                     "x".repeat(100_000)
-                )))
-                .unwrap(),
+                ),
+            ),
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
     ] {
@@ -1197,23 +1124,21 @@ async fn every_error_keeps_the_documented_format() {
     for (case, request, status) in [
         (
             "bad UTF-8 in a page path",
-            Request::get("/m/%FF").body(Body::empty()).unwrap(),
+            bare(Method::GET, "/m/%FF"),
             StatusCode::NOT_FOUND,
         ),
         (
             "form over the limit",
-            Request::post("/remix")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "template=coffee&text={}",
-                    "x".repeat(100_000)
-                )))
-                .unwrap(),
+            post_as(
+                "/remix",
+                "application/x-www-form-urlencoded",
+                format!("template=coffee&text={}", "x".repeat(100_000)),
+            ),
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
         (
             "wrong method on a page",
-            Request::delete("/gallery").body(Body::empty()).unwrap(),
+            bare(Method::DELETE, "/gallery"),
             StatusCode::METHOD_NOT_ALLOWED,
         ),
     ] {
@@ -1258,10 +1183,7 @@ async fn health_says_ok_or_unavailable_and_nothing_more() {
     let state = AppState::new(remixer, jalsa::web::Config::new("http://x"));
     let router = app(state);
     let get = |router: Router| async move {
-        let r = router
-            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let r = router.oneshot(bare(Method::GET, "/healthz")).await.unwrap();
         (r.status(), text(r).await)
     };
     assert_eq!(get(router.clone()).await, (StatusCode::OK, "ok\n".into()));
@@ -1294,12 +1216,7 @@ async fn a_full_render_queue_answers_503_at_once() {
     }
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let started = std::time::Instant::now();
-    let r = s
-        .post_json(
-            "/api/remixes",
-            json!({"template": "astronaut", "captions": ["wait"]}),
-        )
-        .await;
+    let r = s.supporter_remix("astronaut", &["wait"]).await;
     assert!(
         started.elapsed() < std::time::Duration::from_secs(1),
         "it waited"
@@ -1309,20 +1226,16 @@ async fn a_full_render_queue_answers_503_at_once() {
     assert_eq!(error_code(r, StatusCode::SERVICE_UNAVAILABLE).await, "busy");
     hold.send(()).unwrap();
     busy.await.unwrap().unwrap();
-    let r = s
-        .post_json(
-            "/api/remixes",
-            json!({"template": "astronaut", "captions": ["wait"]}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        s.supporter_remix("astronaut", &["wait"]).await.status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn health_metrics_and_openapi() {
     let s = service().await;
-    let r = s.get("/healthz").await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.get_ok("/healthz").await;
     assert_eq!(text(r).await.trim(), "ok");
     s.remix(&["counted"]).await;
     s.remix(&["counted"]).await;
@@ -1788,6 +1701,7 @@ async fn profile_and_status_shapes_are_made_once_and_offered_on_the_share_page()
 #[tokio::test]
 async fn the_maker_alone_can_delete_a_remix_for_good() {
     let s = service().await;
+    let db = s.state.remixer().db();
     // Through the API: the request that makes a remix gets its private delete link; a
     // repeat of the same request does not.
     let body = json!({"template": "rocket", "captions": ["delete me later"]});
@@ -1810,24 +1724,13 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
             .await
             .expect(StatusCode::OK, &url);
     }
-    let stored: Vec<String> = s
-        .state
-        .remixer()
-        .db()
+    let stored: Vec<String> = db
         .renditions_of(&id)
         .await
         .unwrap()
         .into_iter()
         .map(|r| r.blob_key)
-        .chain([s
-            .state
-            .remixer()
-            .db()
-            .get_remix(&id)
-            .await
-            .unwrap()
-            .unwrap()
-            .blob_key])
+        .chain([db.get_remix(&id).await.unwrap().unwrap().blob_key])
         .collect();
     assert!(stored.len() >= 3, "{stored:?}");
 
@@ -1870,7 +1773,7 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
             .expect(StatusCode::GONE, &url);
     }
     assert_eq!(
-        error_code(s.get(&format!("/api/remixes/{id}")).await, StatusCode::GONE).await,
+        get_error(&s, &format!("/api/remixes/{id}"), StatusCode::GONE).await,
         "deleted"
     );
     Answer::of(s.post_form(&path, &[]).await)
@@ -1882,28 +1785,13 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
             "{key} is still stored"
         );
     }
-    let row = s
-        .state
-        .remixer()
-        .db()
-        .get_remix(&id)
-        .await
-        .unwrap()
-        .unwrap();
+    let row = db.get_remix(&id).await.unwrap().unwrap();
     assert!(
         row.captions.is_empty(),
         "the captions are kept: {:?}",
         row.captions
     );
-    assert!(
-        s.state
-            .remixer()
-            .db()
-            .renditions_of(&id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(db.renditions_of(&id).await.unwrap().is_empty());
     // A rendition drawn while the deletion ran is not recorded afterwards.
     let late = jalsa::db::Rendition {
         kind: RenditionKind::Story,
@@ -1911,17 +1799,11 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
         blob_key: "cards/late.jpg".into(),
         bytes: 1,
     };
-    let db = s.state.remixer().db();
     db.put_rendition(&id, &late).await.unwrap();
     assert!(db.renditions_of(&id).await.unwrap().is_empty());
     // The same request again, by the API, the form or an address, finds it gone rather
     // than making it anew, and says so instead of sending the supporter to its 410.
-    let r = s
-        .post_json(
-            "/api/remixes",
-            json!({"template": "rocket", "captions": ["delete me later"]}),
-        )
-        .await;
+    let r = s.supporter_remix("rocket", &["delete me later"]).await;
     assert_eq!(error_code(r, StatusCode::GONE).await, "picture_deleted");
     let r = s
         .post_form(
@@ -1929,8 +1811,7 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
             &[("template", "rocket"), ("text", "delete me later")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::GONE);
-    let page = text(r).await;
+    let page = page_text(r, StatusCode::GONE).await;
     assert!(
         page.contains("deleted by the person who made it") && page.contains("delete me later"),
         "{page}"
@@ -1949,15 +1830,10 @@ async fn the_maker_alone_can_delete_a_remix_for_good() {
 async fn the_form_shows_its_maker_the_delete_link_once() {
     let s = service().await;
     let form = [("template", "coffee"), ("text", "chai for the delete test")];
-    let r = s.post_form("/remix", &form).await;
+    let r = s.remix_form(&form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let share = header_of(&r, header::LOCATION);
-    let cookie = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("jalsa_made="))
+    let cookie = set_cookie(&r, "jalsa_made")
         .unwrap_or_else(|| panic!("the delete link rides in a cookie: {:?}", r.headers()));
     assert!(
         cookie.contains(&format!("Path={share}")) && cookie.contains("HttpOnly"),
@@ -1992,7 +1868,7 @@ async fn the_form_shows_its_maker_the_delete_link_once() {
     );
     // A second maker of the same remix gets no link: it is the first maker's. Their share
     // page still says it is ready, so their cookie names the remix with no token.
-    let r = s.post_form("/remix", &form).await;
+    let r = s.remix_form(&form).await;
     assert!(
         !r.headers().get_all(header::SET_COOKIE).iter().any(|v| v
             .to_str()

@@ -249,7 +249,7 @@ async fn make(
         (status = 200, description = "Made before from the same photo, crop and captions", body = RemixView),
         (status = 400, description = "A body that is not multipart", body = ErrorBody),
         (status = 404, description = "No such frame", body = ErrorBody),
-        (status = 410, description = "The frame is retired", body = ErrorBody),
+        (status = 410, description = "The frame is retired, or this very picture was deleted by its maker or removed by the campaign", body = ErrorBody),
         (status = 413, description = "A photo over 20 MB", body = ErrorBody),
         (status = 422, description = "A photo that cannot be used (HEIC, SVG, GIF, damaged, over 40 megapixels...), a bad crop or captions, named", body = ErrorBody),
         (status = 429, description = "Too many photos from this client", body = ErrorBody,

@@ -169,6 +169,20 @@ pub async fn http(
     Ok((status, body))
 }
 
+/// A supporter's remix through the API on a fresh connection, which must be made or found:
+/// the answer's body.
+pub async fn post_remix(address: SocketAddr, body: &Value) -> Vec<u8> {
+    let (status, answer) = http(address, "POST", "/api/remixes", Some(body), None)
+        .await
+        .unwrap();
+    assert!(
+        status == 201 || status == 200,
+        "{status}: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    answer
+}
+
 /// A person's browser opening `path`: a GET with a phone's user agent, so it counts.
 pub async fn visit(address: SocketAddr, path: &str) -> u16 {
     visit_from(address, path, None).await

@@ -8,9 +8,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::response::Response;
 use jalsa::catalog::Catalog;
-use jalsa::db::Db;
+use jalsa::db::{Db, RemixRow};
 use jalsa::remix::{Policy, Remixer};
-use jalsa::store::Blobs;
+use jalsa::store::{Blobs, StoredBlob};
 use jalsa::web::i18n::Lang;
 use jalsa::web::{AppState, Config, app};
 use serde_json::{Value, json};
@@ -124,6 +124,18 @@ impl Service {
         self.get_with(uri, None).await
     }
 
+    /// `GET uri`, which must answer 200 OK.
+    pub async fn get_ok(&self, uri: &str) -> Response {
+        let r = self.get(uri).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        r
+    }
+
+    /// The status `GET uri` answers with.
+    pub async fn status(&self, uri: &str) -> StatusCode {
+        self.get(uri).await.status()
+    }
+
     /// `POST uri` with a JSON body.
     pub async fn post_json(&self, uri: &str, body: Value) -> Response {
         self.api("POST", uri, None, Some(body)).await
@@ -152,6 +164,11 @@ impl Service {
         self.post_form_with(uri, None, pairs).await
     }
 
+    /// A supporter's remix through the form on a template's page.
+    pub async fn remix_form(&self, pairs: &[(&str, &str)]) -> Response {
+        self.post_form("/remix", pairs).await
+    }
+
     /// An API call, with a bearer token and a JSON body if given.
     pub async fn api(
         &self,
@@ -172,6 +189,21 @@ impl Service {
             None => Body::empty(),
         };
         self.send(r.body(body).unwrap()).await
+    }
+
+    /// What a folder of the blob store (`remixes`, `templates`) holds.
+    pub async fn stored(&self, folder: &str) -> Vec<StoredBlob> {
+        self.state.remixer().blobs().list(folder).await.unwrap()
+    }
+
+    /// `GET uri` with a staff API token.
+    pub async fn staff_get(&self, uri: &str, token: &str) -> Response {
+        self.api("GET", uri, Some(token), None).await
+    }
+
+    /// `POST uri` with a staff API token and, if given, a JSON body.
+    pub async fn staff_post(&self, uri: &str, token: &str, json: Option<Value>) -> Response {
+        self.api("POST", uri, Some(token), json).await
     }
 
     /// `POST uri` with a multipart body: text fields, then files (field name, file name,
@@ -198,6 +230,26 @@ impl Service {
             json!({"template": template, "captions": captions}),
         )
         .await
+    }
+
+    /// A supporter's new remix through the API: its id.
+    pub async fn remix_id(&self, template: &str, captions: &[&str]) -> String {
+        json_of(self.supporter_remix(template, captions).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Staff set a remix's status through the API with `token`.
+    pub async fn set_remix_status(&self, token: &str, id: &str, status: &str) -> Response {
+        let uri = format!("/api/staff/remixes/{id}/status");
+        self.staff_post(&uri, token, Some(json!({"status": status})))
+            .await
+    }
+
+    /// The row of the remix `id`, which must exist.
+    pub async fn row(&self, id: &str) -> Arc<RemixRow> {
+        self.state.remixer().remix(id).await.unwrap().unwrap()
     }
 
     /// A new API token for the staff member.
@@ -316,9 +368,20 @@ pub async fn text(r: Response) -> String {
     String::from_utf8(body(r).await.to_vec()).unwrap()
 }
 
+/// The body as text, after checking the status.
+pub async fn page_text(r: Response, status: StatusCode) -> String {
+    assert_eq!(r.status(), status);
+    text(r).await
+}
+
 /// The body as JSON.
 pub async fn json_of(r: Response) -> Value {
     serde_json::from_slice(&body(r).await).unwrap()
+}
+
+/// The item with this `id` in a JSON list the API gave.
+pub fn with_id<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
+    list.as_array().unwrap().iter().find(|i| i["id"] == id)
 }
 
 /// A header, or empty.
@@ -327,6 +390,16 @@ pub fn header_of(r: &Response, name: header::HeaderName) -> String {
         .get(name)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// The `Set-Cookie` header that sets the cookie `name`, whole with its attributes.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    r.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&prefix))
 }
 
 /// The JSON error's code, after checking the status (the body is shown if it is not).
@@ -351,6 +424,12 @@ pub struct Staff {
 pub trait SignIn {
     /// Signs in through the login form, as a browser does.
     async fn login(&self) -> Staff;
+
+    /// `POST uri` with a staff form: the session cookie, the CSRF token, then `pairs`.
+    async fn staff_form(&self, staff: &Staff, uri: &str, pairs: &[(&str, &str)]) -> Response;
+
+    /// The text of a staff page, fetched with the session cookie.
+    async fn staff_page(&self, staff: &Staff, uri: &str) -> String;
 }
 
 impl SignIn for Service {
@@ -367,13 +446,7 @@ impl SignIn for Service {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
-        let set = r
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|v| v.starts_with("jalsa_session="))
-            .expect("a session cookie");
+        let set = set_cookie(&r, "jalsa_session").expect("a session cookie");
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"),
             "{set}"
@@ -381,5 +454,15 @@ impl SignIn for Service {
         let cookie = set.split(';').next().unwrap().to_owned();
         let csrf = csrf_in(&text(self.get_with("/staff", Some(&cookie)).await).await);
         Staff { cookie, csrf }
+    }
+
+    async fn staff_form(&self, staff: &Staff, uri: &str, pairs: &[(&str, &str)]) -> Response {
+        let mut form = vec![("csrf", staff.csrf.as_str())];
+        form.extend_from_slice(pairs);
+        self.post_form_with(uri, Some(&staff.cookie), &form).await
+    }
+
+    async fn staff_page(&self, staff: &Staff, uri: &str) -> String {
+        text(self.get_with(uri, Some(&staff.cookie)).await).await
     }
 }
