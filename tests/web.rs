@@ -1531,37 +1531,25 @@ async fn static_files_are_cached_for_good_under_their_hashed_names() {
         }
     }
     assert_eq!(seen, 2);
-    // An Urdu page preloads the Nastaliq font beside a stylesheet that waits for it, so Urdu
-    // text first paints in Nastaliq; the home page, which needs no script, has none.
+    // An Urdu page's stylesheet carries the Nastaliq font itself, so Urdu text first paints
+    // in it; the home page, which needs no script, has none.
     let urdu = text(s.get("/?lang=ur").await).await;
     assert!(!urdu.contains("<script"), "the home page loads no script");
-    let preload = urdu
-        .find("<link rel=\"preload\" href=\"/static/nastaliq.")
-        .expect("the font preloaded");
     let at = urdu
         .find("href=\"/static/app-ur.")
         .expect("the Urdu stylesheet")
         + 6;
-    assert!(preload < at, "the font is asked for before the stylesheet");
-    let font = urdu[preload..].split('"').nth(3).unwrap();
-    assert!(urdu[preload..].starts_with(&format!(
-        "<link rel=\"preload\" href=\"{font}\" as=\"font\" type=\"font/woff2\" crossorigin>"
-    )));
     let url = urdu[at..].split('"').next().unwrap();
     let css = Answer::of(s.get(url).await).await;
     css.expect(StatusCode::OK, url);
     assert!(css.header(header::CACHE_CONTROL).contains("immutable"));
     let css = css.text();
     assert!(
-        css.contains(&format!("url(\"{font}\")")),
-        "the stylesheet names the preloaded font"
+        css.contains("url(\"data:font/woff2;base64,d09GMg"),
+        "the font inline"
     );
     assert!(css.contains("font-display: block"));
-    let english = text(s.get("/?lang=en").await).await;
-    assert!(
-        !english.contains("rel=\"preload\""),
-        "English pages fetch it only when used"
-    );
+    assert!(!css.contains("/static/nastaliq."));
     // Another release's name (a rolling deploy) gets today's file, briefly cached.
     let stale = Answer::of(s.get("/static/app.00000000.css").await).await;
     stale.expect(StatusCode::OK, "another release's hash");

@@ -48,11 +48,17 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         "/static/nastaliq.woff2",
         &format!("/static/{}", nastaliq.hashed),
     );
-    // Urdu pages preload the font beside a stylesheet that waits for it (`block`), so Urdu
-    // text first paints in Nastaliq with no reflow, and the page's boxes and photos paint
-    // while the font is still on its way (the font inside the stylesheet held every paint
-    // back for its 90 KB). English pages fetch it only for an Urdu caption.
-    let urdu = css.replace("font-display: swap;", "font-display: block;");
+    // Urdu pages carry the font inside their stylesheet, so Urdu text first paints in
+    // Nastaliq (no system font first, no reflow when the font comes): one request, cached
+    // for good like the rest. English pages fetch it only for an Urdu caption.
+    use base64::Engine as _;
+    let inline = format!(
+        "data:font/woff2;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&nastaliq.bytes)
+    );
+    let urdu = source
+        .replace("/static/nastaliq.woff2", &inline)
+        .replace("font-display: swap;", "font-display: block;");
     vec![
         Asset::new("app.css", "text/css; charset=utf-8", css.into_bytes()),
         Asset::new("app-ur.css", "text/css; charset=utf-8", urdu.into_bytes()),

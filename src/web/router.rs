@@ -23,7 +23,7 @@ use crate::error::{AppError, Code};
 /// The whole service: supporter pages, images, JSON API, with the protections every route
 /// shares. Tests drive this same router.
 pub fn app(state: AppState) -> Router {
-    let csp = "default-src 'self'; img-src 'self' data: blob:; font-src 'self'; script-src 'self'; \
+    let csp = "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; script-src 'self'; \
                style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                frame-ancestors 'none'";
     // Supporters' photo uploads: timed by their progress as they are read
