@@ -12,6 +12,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(__file__))
+from rust_source import blank_literals, without_tests  # noqa: E402
+
 args = [a for a in sys.argv[1:] if a != "--db"]
 check_db = "--db" in sys.argv[1:]
 root = args[0] if args else "src"
@@ -35,45 +38,8 @@ files.pop((), None)
 
 
 def strip(text):
-    """The code alone: comments, string and char literals blanked, and the
-    `#[cfg(test)]` module (tests come last in a file) cut off."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("//", i):
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-        elif text.startswith("/*", i):
-            depth, i = 1, i + 2
-            while i < n and depth:
-                if text.startswith("/*", i):
-                    depth, i = depth + 1, i + 2
-                elif text.startswith("*/", i):
-                    depth, i = depth - 1, i + 2
-                else:
-                    i += 1
-        elif re.match(r'(?<!\w)b?r#*"', text[i:i + 40]) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
-            m = re.match(r'b?r(#*)"', text[i:])
-            close = '"' + m.group(1)
-            j = text.find(close, i + m.end())
-            out.append('""')
-            i = n if j < 0 else j + len(close)
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append('""')
-            i = j + 1
-        elif c == "'" and re.match(r"'(\\.|\\u\{[0-9a-fA-F]+\}|[^'\\])'", text[i:i + 12]):
-            m = re.match(r"'(\\.|\\u\{[0-9a-fA-F]+\}|[^'\\])'", text[i:i + 12])
-            out.append("' '")
-            i += m.end()
-        else:
-            out.append(c)
-            i += 1
-    code = "".join(out)
-    cut = re.search(r"#\[cfg\(test\)\]\s*(pub\s+)?mod\s+\w+\s*\{", code)
-    return code[: cut.start()] if cut else code
+    """The code alone, without its `#[cfg(test)]` module."""
+    return without_tests(blank_literals(text))
 
 
 def expand_use(body):

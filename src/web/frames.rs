@@ -20,7 +20,7 @@ use super::AppState;
 use super::api::{Described, RemixView, made};
 use super::i18n::Locale;
 use super::pages::to_share_page;
-use super::problem::{PageError, form_again, html};
+use super::problem::{PageError, html, refused_form};
 use crate::error::{AppError, Code, ErrorBody};
 use crate::limits;
 use crate::photo::{Crop, MAX_UPLOAD_BYTES};
@@ -353,23 +353,19 @@ pub(super) async fn submit(
         let multipart = multipart.map_err(|e| AppError::new(Code::BadUpload, e.body_text()))?;
         make(&state, template.clone(), multipart).await
     };
-    match attempt.await {
-        Ok(made) => Ok(to_share_page(&state, &made, json)),
-        // The page's script keeps the form as it is and says why, in the page's language.
-        Err(mut e) if json => {
-            e.message = l.error(&e);
-            Ok(e.into_response())
-        }
-        // Bad input: the form again, with the reason and the right status. The photo is not
-        // sent back: the supporter picks it again.
-        Err(e) if e.status.is_client_error() => {
-            let message = l.error(&e);
-            let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
-            let page = html(frame_page(l, template, &areas, message))?;
-            Ok(form_again(&e, page))
-        }
-        Err(e) => Err(PageError(e)),
-    }
+    let refused = match attempt.await {
+        Ok(made) => return Ok(to_share_page(&state, &made, json)),
+        Err(e) => e,
+    };
+    // The form again with the reason; the photo is not sent back: the supporter picks it
+    // again.
+    let areas = match json || !refused.status.is_client_error() {
+        true => Vec::new(),
+        false => state.db().list_areas(false).await.map_err(AppError::from)?,
+    };
+    refused_form(l, refused, json, |l, message| {
+        html(frame_page(l, template, &areas, message))
+    })
 }
 
 /// `?v=` naming the frame's version.

@@ -77,6 +77,27 @@ fn render_failure(l: &Locale, Failure(e): Failure, response: Response) -> Respon
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
+/// The answer to a supporter's form that was refused: for the page's own script (which
+/// keeps the form as it is) the error in the page's language as JSON; for a plain form,
+/// the form again from `page` (given the reason), with the refusal's status. Our own
+/// failures get the error page.
+pub fn refused_form(
+    l: Locale,
+    mut refused: AppError,
+    json: bool,
+    page: impl FnOnce(Locale, String) -> Result<Html<String>, PageError>,
+) -> Result<Response, PageError> {
+    if json {
+        refused.message = l.error(&refused);
+        return Ok(refused.into_response());
+    }
+    if !refused.status.is_client_error() {
+        return Err(PageError(refused));
+    }
+    let message = l.error(&refused);
+    Ok(form_again(&refused, page(l, message)?))
+}
+
 /// A form shown again after a refusal: with the refusal's status and, for a limit, its
 /// `Retry-After`, so the supporter keeps what they typed and learns why.
 pub fn form_again(refused: &AppError, page: Html<String>) -> Response {
@@ -97,13 +118,11 @@ pub fn html(page: impl Page) -> Result<Html<String>, PageError> {
 /// Writes the readable page of an error a handler or layer answered with, in the request's
 /// language (or the service's, for paths that speak none).
 pub async fn render_pages(State(default): State<Lang>, request: Request, next: Next) -> Response {
-    let locale = request
-        .extensions()
-        .get::<Locale>()
-        .cloned()
-        .unwrap_or_else(|| Locale::of(default));
+    // Pictures and the API carry no locale: nothing is made for them unless they fail.
+    let chosen = request.extensions().get::<Locale>().cloned();
     let mut response = next.run(request).await;
     if let Some(failure) = response.extensions_mut().remove::<Failure>() {
+        let locale = chosen.unwrap_or_else(|| Locale::of(default));
         response = render_failure(&locale, failure, response);
     }
     response

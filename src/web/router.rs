@@ -181,8 +181,12 @@ async fn uniform_errors(request: Request, next: Next) -> Response {
         StatusCode::REQUEST_TIMEOUT => Code::Timeout,
         StatusCode::PAYLOAD_TOO_LARGE => Code::TooLarge,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => Code::Invalid,
+        StatusCode::RANGE_NOT_SATISFIABLE => Code::RangeNotSatisfiable,
         StatusCode::TOO_MANY_REQUESTS => Code::RateLimited,
         StatusCode::SERVICE_UNAVAILABLE => Code::Busy,
+        // Any other refusal axum makes is the client's: a code carries one status, so it
+        // goes out as 400.
         s if s.is_client_error() => Code::BadRequest,
         _ => Code::Internal,
     };

@@ -21,7 +21,7 @@ use crate::web::i18n::Lang;
 use crate::web::i18n::Locale;
 use crate::web::images::StyleFields;
 use crate::web::images::{PHOTO_WIDTHS, PREVIEW_WIDTH};
-use crate::web::problem::{PageError, form_again, html};
+use crate::web::problem::{PageError, html, refused_form};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use super::MADE_COOKIE;
@@ -290,22 +290,18 @@ pub(crate) async fn submit(
             .await?;
         Ok::<_, AppError>(made)
     };
-    match attempt.await {
-        Ok(made) => Ok(to_share_page(&state, &made, json)),
-        // The page's script keeps the form as it is and says why, in the page's language.
-        Err(mut e) if json => {
-            e.message = l.error(&e);
-            Ok(e.into_response())
-        }
-        // Bad input: the form again, as typed, with the reason and the right status.
-        Err(e) if e.status.is_client_error() => {
-            let message = l.error(&e);
-            let areas = state.db().list_areas(false).await.map_err(AppError::from)?;
-            let page = html(form_page(l, template, &form, message, &areas))?;
-            Ok(form_again(&e, page))
-        }
-        Err(e) => Err(PageError(e)),
-    }
+    let refused = match attempt.await {
+        Ok(made) => return Ok(to_share_page(&state, &made, json)),
+        Err(e) => e,
+    };
+    // The form again, as typed, with the reason.
+    let areas = match json || !refused.status.is_client_error() {
+        true => Vec::new(),
+        false => state.db().list_areas(false).await.map_err(AppError::from)?,
+    };
+    refused_form(l, refused, json, |l, message| {
+        html(form_page(l, template, &form, message, &areas))
+    })
 }
 
 /// Whether a form was sent by the page's own script, which asks for JSON to follow the
